@@ -1,0 +1,45 @@
+"""declutter: strip web-page boilerplate, keep the article body.
+
+>>> import declutter
+>>> declutter.clean(page_text)        # doctest: +SKIP
+>>> declutter.analyze(page_text)      # every line with keep/drop, probability and reason  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+from .cleaner import Cleaner
+from .config import Config
+from .page import Analysis, LineDecision
+from .rules import RuleError
+
+__version__ = "0.1.0"
+__all__ = ["clean", "analyze", "Cleaner", "Config", "Analysis", "LineDecision", "RuleError", "default_cleaner"]
+
+_default: Optional[Cleaner] = None
+_default_lock = threading.Lock()
+
+
+def default_cleaner() -> Cleaner:
+    """The shared cleaner with default settings, built once on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Cleaner()
+    return _default
+
+
+def clean(text: object) -> str:
+    """Main content of ``text`` (plain text or HTML, str or bytes), paragraphs separated by a blank line.
+
+    Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, then UTF-8, invalid bytes become
+    U+FFFD); any other type raises ``TypeError``.
+    """
+    return default_cleaner().clean(text)
+
+
+def analyze(text: object) -> Analysis:
+    """Every line of ``text`` with its keep/drop decision, probability and reason."""
+    return default_cleaner().analyze(text)

@@ -1,0 +1,100 @@
+"""The pipeline: read -> lines -> rules -> features -> model -> sequence -> decisions -> text.
+
+A :class:`Cleaner` holds one :class:`~declutter.config.Config`, the compiled rules and the model. All of
+those are read-only after construction, so one cleaner can serve many threads at once.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import numpy as np
+
+from . import features, language, reading
+from .config import Config
+from .decide import decide
+from .explain import strongest_evidence
+from .model import LineModel
+from .page import Analysis, LineDecision, Page
+from .rules import RuleSet
+from .sequence import smooth
+
+
+class Cleaner:
+    """Reusable, thread-safe boilerplate remover.
+
+    >>> cleaner = Cleaner(threshold=0.6)       # or Cleaner(Config(threshold=0.6))
+    >>> cleaner.clean(page_text)                # doctest: +SKIP
+    """
+
+    def __init__(self, config: Optional[Config] = None, *, model: Optional[LineModel] = None, **options: Any):
+        if config is not None and options:
+            raise TypeError("pass either a Config or keyword options, not both")
+        self.config = config if config is not None else Config(**options)
+        self.rules = RuleSet.load(self.config.extra_rules)
+        self.model = model if model is not None else LineModel.load(self.config.model_path)
+        meta = getattr(self.model, "meta_", {})
+        self._stay = float(meta.get("stay", 0.9))
+        self._prior = float(meta.get("prior", 0.5))
+        names = features.feature_names()
+        if self.model.feature_names_ and self.model.feature_names_ != names:
+            raise ValueError("the model was trained with other features than this version computes; retrain it")
+
+    # -- stages -------------------------------------------------------------------------------------------
+    def read(self, data: object) -> Page:
+        """Input (str/bytes, text or HTML) to a :class:`Page` of lines."""
+        text = reading.to_text(data)
+        fmt = self.config.input_format
+        if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
+            from .html import page_from_html  # imported lazily: text-only users never pay for it
+
+            page = page_from_html(text, self.config)
+        else:
+            lines, gaps = reading.split_lines(reading.normalize_text(text), self.config.max_line_chars)
+            page = Page(lines=lines, gaps=gaps)
+        if page.lang is None:
+            page.lang = language.detect(page.lines) if self.config.language == "auto" else self.config.language
+        return page
+
+    def prepare(self, page: Page) -> Page:
+        """Rule hits and the feature matrix: everything the model reads (training uses this too)."""
+        page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang)
+        page.features = features.feature_matrix(page)
+        return page
+
+    def annotate(self, page: Page) -> Page:
+        """Run rules, features, model, sequence step and decisions on ``page`` (in place)."""
+        if not page.lines:
+            page.keep = np.zeros(0, dtype=bool)
+            page.reasons = []
+            page.probs = page.smoothed = np.zeros(0, dtype=np.float32)
+            return page
+        self.prepare(page)
+        page.probs = self.model.predict_proba(page.features).astype(np.float32)
+        page.smoothed = smooth(page.probs, self._stay, self._prior) if self.config.smoothing else page.probs
+        decide(page, self.config.threshold)
+        return page
+
+    # -- public API ---------------------------------------------------------------------------------------
+    def analyze(self, data: object) -> Analysis:
+        """Every line with its decision, probability and the reason for it."""
+        page = self.annotate(self.read(data))
+        reasons = strongest_evidence(page, self.model)
+        probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
+        rows = tuple(
+            LineDecision(index=i, text=line, keep=bool(page.keep[i]), prob=float(probs[i]), reason=reasons[i],
+                         rule=page.rule_name[i] if page.rule_name else None)
+            for i, line in enumerate(page.lines)
+        )
+        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title)
+
+    def clean(self, data: object) -> str:
+        """The main content: kept lines in order, paragraphs separated by a blank line."""
+        if self.config.output == "json":
+            return json.dumps(self.analyze(data).to_dict(), ensure_ascii=False)
+        page = self.annotate(self.read(data))
+        if self.config.output == "markdown":
+            from .output import to_markdown
+
+            return to_markdown(page)
+        return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)

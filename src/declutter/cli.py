@@ -1,0 +1,118 @@
+"""The ``declutter`` command: clean, explain, train (bench and batch live in their own modules).
+
+The CLI only parses arguments and calls the library; every behaviour is reachable from Python too.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .config import Config
+
+GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _config(args: argparse.Namespace, **extra) -> Config:
+    try:
+        return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
+                      input_format=args.input_format, model_path=args.model, **extra)
+    except ValueError as exc:
+        raise SystemExit(f"declutter: {exc}") from None
+
+
+def _cleaner(config: Config):
+    from .cleaner import Cleaner
+    from .rules import RuleError
+
+    try:
+        return Cleaner(config)
+    except (RuleError, OSError, ValueError) as exc:
+        raise SystemExit(f"declutter: {exc}") from None
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    cleaner = _cleaner(_config(args, output=args.format))
+    out = cleaner.clean(_read_input(args.file))
+    sys.stdout.write(out + ("\n" if out else ""))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    cleaner = _cleaner(_config(args))
+    analysis = cleaner.analyze(_read_input(args.file))
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
+          f"{len(analysis.kept)} of {len(analysis.lines)} lines kept")
+    for d in analysis.lines:
+        mark = "KEEP" if d.keep else "drop"
+        text = d.text if len(d.text) <= args.width else d.text[: args.width - 1] + "…"
+        line = f"{d.index + 1:4d} {mark} {d.prob:4.2f}  {text}"
+        reason = f"      ↳ {d.reason}"
+        if color:
+            line = (GREEN if d.keep else RED) + line + RESET
+            reason = DIM + reason + RESET
+        print(line)
+        print(reason)
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import main as train_main
+
+    return train_main(args)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--threshold", type=float, default=0.5, help="keep lines with P(body) >= this (default 0.5)")
+    p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
+    p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
+    p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
+    p.add_argument("--model", default=None, help="model file from 'declutter train' (default: shipped model)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="declutter", description="Strip web-page boilerplate, keep the main content.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("clean", help="print the main content of a page (text or HTML)")
+    p.add_argument("file", help="input file, or - for stdin")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _common(p)
+    p.set_defaults(func=cmd_clean)
+    p = sub.add_parser("explain", help="show every line kept or dropped, with its reason")
+    p.add_argument("file", help="input file, or - for stdin")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--width", type=int, default=100, help="cut displayed lines at this many characters")
+    _common(p)
+    p.set_defaults(func=cmd_explain)
+    from .train import add_arguments as add_train_arguments
+
+    p = sub.add_parser("train", help="rebuild the line model from labelled pages (JSONL or fixture folders)")
+    add_train_arguments(p)
+    p.set_defaults(func=cmd_train)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

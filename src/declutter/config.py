@@ -1,0 +1,55 @@
+"""One explicit, frozen configuration object for a :class:`~declutter.Cleaner`.
+
+Every stage reads its knobs from here instead of from module globals, so two cleaners with different
+settings can run side by side in one process (or thread) without interfering.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Union
+
+RuleSource = Union[str, Path, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings of one cleaner.
+
+    threshold: the single precision/recall knob. A line is kept when its smoothed body probability is at
+        least this value; raise it for cleaner output, lower it to lose less text.
+    language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page.
+    extra_rules: rule files (TOML) or dicts in the rule schema (docs/rules.md), applied after the shipped
+        rules; a rule with the same name as a shipped one replaces it.
+    smoothing: run the sequence step (Viterbi over keep/drop states) so decisions are coherent along the
+        page; off gives the per-line model decision.
+    max_line_chars: lines longer than this are cut into chunks before analysis, so one huge line cannot
+        make feature extraction quadratic; the text itself is never dropped for being long.
+    output: "text" (paragraphs separated by a blank line), "markdown" or "json".
+    input_format: "auto" (sniff HTML vs plain text), "text" or "html".
+    model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
+    """
+
+    threshold: float = 0.5
+    language: str = "auto"
+    extra_rules: tuple[RuleSource, ...] = ()
+    smoothing: bool = True
+    max_line_chars: int = 20_000
+    output: str = "text"
+    input_format: str = "auto"
+    model_path: str | None = None
+    site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
+        if self.output not in ("text", "markdown", "json"):
+            raise ValueError(f"output must be 'text', 'markdown' or 'json', got {self.output!r}")
+        if self.input_format not in ("auto", "text", "html"):
+            raise ValueError(f"input_format must be 'auto', 'text' or 'html', got {self.input_format!r}")
+        if self.max_line_chars < 100:
+            raise ValueError(f"max_line_chars must be >= 100, got {self.max_line_chars!r}")
+        if isinstance(self.extra_rules, (str, Path, Mapping)):
+            object.__setattr__(self, "extra_rules", (self.extra_rules,))
+        else:
+            object.__setattr__(self, "extra_rules", tuple(self.extra_rules))

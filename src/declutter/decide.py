@@ -1,0 +1,73 @@
+"""From probabilities and rule hits to keep/drop decisions, each with a reason a person can read.
+
+Order of authority: a certain rule decides outright; after a section terminator ("Related Articles",
+"Most Popular") that follows the body, lines are dropped unless the model is very sure of them; everything
+else follows the (smoothed) model probability against the user's threshold.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from .page import DROP, KEEP, TERMINATOR, Page
+
+# After a terminator, only lines this sure of being body survive.
+STRONG_BODY = 0.9
+
+
+def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Optional[int]:
+    """Index of the first terminator that comes after most of the body, or None.
+
+    A "Latest" or "Popular" link in the top menu must not wipe the article below it, so a terminator only
+    counts when at least 70% of the words the model would keep lie before it.
+    """
+    actions = page.rule_action
+    if actions is None:
+        return None
+    terms = np.flatnonzero(actions == TERMINATOR)
+    if len(terms) == 0:
+        return None
+    words = np.fromiter((l.count(" ") + 1 for l in page.lines), dtype=np.float64, count=len(page.lines))
+    kept_words = np.where(keep_prob >= threshold, words, 0.0)
+    total = kept_words.sum()
+    if total == 0:
+        return None
+    before = np.cumsum(kept_words)
+    for t in terms:
+        if before[t] >= 0.7 * total:
+            return int(t)
+    return None
+
+
+def decide(page: Page, threshold: float) -> None:
+    """Fill ``page.keep`` and ``page.reasons``."""
+    n = len(page)
+    probs = page.smoothed if page.smoothed is not None else page.probs
+    assert probs is not None, "decide() needs model probabilities"
+    actions = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
+    names = page.rule_name or [None] * n
+    keep = probs >= threshold
+    reasons = [""] * n
+    cut = _terminated_from(page, probs, threshold)
+    for i in range(n):
+        if actions[i] == DROP:
+            keep[i] = False
+            reasons[i] = f"rule {names[i]}"
+        elif actions[i] == KEEP:
+            keep[i] = True
+            reasons[i] = f"rule {names[i]}"
+        elif cut is not None and i >= cut:
+            if i == cut:
+                keep[i] = False
+                reasons[i] = f"rule {names[i]} (section terminator)"
+            elif probs[i] >= STRONG_BODY:
+                keep[i] = True
+                reasons[i] = f"model p={probs[i]:.2f} (strong body after terminator line {cut + 1})"
+            else:
+                keep[i] = False
+                reasons[i] = f"after section terminator line {cut + 1} ({names[cut]})"
+        else:
+            reasons[i] = f"model p={probs[i]:.2f}"
+    page.keep = keep
+    page.reasons = reasons

@@ -1,0 +1,65 @@
+"""Why the model decided what it did: the strongest evidence for each line.
+
+For lines decided by the model we measure, per feature group, how much the probability moves when that
+group is set to its training mean (occlusion). The group that moved it most towards the decision is the
+reason shown by :func:`declutter.analyze` and ``declutter explain``. Only run for analyses, never for
+``clean()``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names
+from .model import LineModel
+from .page import Page
+
+# Human names for groups of related features.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "length": ("log_chars", "log_words", "relative_words"),
+    "stopword density": ("stopword_density", "log_stopwords"),
+    "sentence punctuation": ("ends_sentence", "sentence_marks", "comma_density"),
+    "capitalisation": ("capitalised_share",),
+    "digits/links/symbols": ("digit_share", "starts_symbol", "separators", "urlish", "mean_word_length"),
+    "truncated teaser (…)": ("ends_ellipsis",),
+    "repeated on page": ("duplicated",),
+    "off-topic vocabulary": ("topic_share", "topic_strength", "title_overlap"),
+    "layout (blank lines, runs)": ("gap_before", "gap_after", "log_run_length", "log_run_words"),
+    "position on page": ("position", "words_before"),
+    "rule evidence": ("rule_drop", "rule_soft_drop", "rule_keep", "rule_terminator", "after_terminator", "since_terminator"),
+    "neighbouring lines": (),
+}
+
+
+def _group_columns() -> dict[str, list[int]]:
+    names = feature_names()
+    index = {n: i for i, n in enumerate(names)}
+    cols = {g: [index[f] for f in fs if f in index] for g, fs in GROUPS.items()}
+    cols["neighbouring lines"] = [i for i, n in enumerate(names) if "@" in n or n.startswith("window_")]
+    return {g: c for g, c in cols.items() if c}
+
+
+def strongest_evidence(page: Page, model: LineModel) -> list[str]:
+    """The decision reason per line, with the model's strongest evidence where the model decided."""
+    reasons = list(page.reasons or [])
+    X = page.features
+    if X is None or not len(X):
+        return reasons
+    groups = _group_columns()
+    base = model.predict_proba(X)
+    shifts = {}
+    for g, cols in groups.items():
+        Xg = X.copy()
+        Xg[:, cols] = model.mean_[cols]
+        shifts[g] = base - model.predict_proba(Xg)
+    for i, reason in enumerate(reasons):
+        if not reason.startswith("model"):
+            continue
+        sign = 1.0 if page.keep[i] else -1.0
+        best = max(shifts, key=lambda g: sign * shifts[g][i])
+        if sign * shifts[best][i] > 0.01:
+            direction = "body" if page.keep[i] else "boilerplate"
+            reasons[i] = f"{reason}; strongest evidence for {direction}: {best}"
+    return reasons
+
+
+__all__ = ["strongest_evidence", "GROUPS", "LINE_FEATURES", "CONTEXT_FEATURES"]

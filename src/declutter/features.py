@@ -1,0 +1,280 @@
+"""Features of each line and its neighbours, shared by training and inference.
+
+``line_stats`` makes one pass over the lines and gathers the raw counts every feature needs (that pass is
+the cost of feature extraction); each feature is then a small named function from :class:`LineStats` to
+one numpy column, testable alone. ``feature_matrix`` stacks the per-line features and the same features
+of the neighbouring lines (context), giving the model what jusText's second pass and boilerpipe's
+previous/next-block features give those systems.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import language
+from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, Page
+
+_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_SEPARATORS = re.compile(r"\s[|»›/·•>]\s|\s[|»›·•]|[|»›·•]\s")
+_SENTENCE_END = tuple('.!?"”’\'):;')
+_ELLIPSIS = ("...", "…", "[…]", "[...]", "..")
+_SYMBOL_START = re.compile(r"^[^\w\"“‘'(]")
+_URLISH = re.compile(r"https?://|www\.|\S@\S|\.(com|org|net|html?)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+@dataclass
+class LineStats:
+    """Raw per-line counts, gathered once per page."""
+
+    n: int
+    chars: np.ndarray
+    words: np.ndarray
+    stops: np.ndarray
+    caps: np.ndarray
+    digits: np.ndarray
+    commas: np.ndarray
+    marks: np.ndarray          # sentence punctuation inside the line
+    ends_sentence: np.ndarray
+    ends_ellipsis: np.ndarray
+    starts_symbol: np.ndarray
+    separators: np.ndarray
+    urlish: np.ndarray
+    word_len: np.ndarray
+    duplicated: np.ndarray
+    topic_share: np.ndarray
+    topic_strength: np.ndarray
+    title_overlap: np.ndarray
+    gap_before: np.ndarray
+    gap_after: np.ndarray
+    run_len: np.ndarray
+    run_words: np.ndarray
+    rule: np.ndarray           # rule action code per line
+    cjk: bool
+
+
+def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
+    toks = _WORD.findall(lower)
+    if cjk:
+        # Each CJK character counts as a word, as in the project's metric.
+        extra = len(_CJK.findall(line))
+        if extra:
+            toks = [t for t in toks if not _CJK.search(t)] + ["\u4e00"] * extra
+    return toks
+
+
+def _runs(gap_before: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Length and mean word count of each line's run of lines with no blank line between them."""
+    n = len(gap_before)
+    run_len = np.ones(n, dtype=np.float32)
+    run_words = words.astype(np.float32).copy()
+    starts = np.flatnonzero(gap_before) if n else np.array([], dtype=int)
+    if n and (len(starts) == 0 or starts[0] != 0):
+        starts = np.concatenate([[0], starts])
+    bounds = list(starts) + [n]
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b > a:
+            run_len[a:b] = b - a
+            run_words[a:b] = words[a:b].mean()
+    return run_len, run_words
+
+
+def line_stats(page: Page) -> LineStats:
+    """One pass over the page's lines collecting every raw count the features use."""
+    lines = page.lines
+    n = len(lines)
+    stops = language.stopwords(page.lang)
+    cjk = page.lang in language.CJK_LANGS
+    cols = {k: np.zeros(n, dtype=np.float32) for k in (
+        "chars", "words", "stops", "caps", "digits", "commas", "marks", "ends_sentence", "ends_ellipsis",
+        "starts_symbol", "separators", "urlish", "word_len")}
+    content: list[set[str]] = []
+    df: Counter[str] = Counter()
+    for i, line in enumerate(lines):
+        lower = line.lower()
+        toks = _count_words(line, lower, cjk)
+        nw = len(toks)
+        cols["chars"][i] = len(line)
+        cols["words"][i] = nw
+        cols["stops"][i] = sum(map(stops.__contains__, toks)) if stops else 0
+        cols["caps"][i] = sum(1 for t in _WORD.findall(line) if t[0].isupper()) if nw else 0
+        cols["digits"][i] = len(_DIGIT.findall(line))
+        cols["commas"][i] = line.count(",")
+        cols["marks"][i] = line.count(". ") + line.count("? ") + line.count("! ")
+        cols["ends_sentence"][i] = line.endswith(_SENTENCE_END) and not line.endswith(_ELLIPSIS)
+        cols["ends_ellipsis"][i] = line.endswith(_ELLIPSIS)
+        cols["starts_symbol"][i] = _SYMBOL_START.match(line) is not None
+        cols["separators"][i] = len(_SEPARATORS.findall(line))
+        cols["urlish"][i] = _URLISH.search(line) is not None
+        cols["word_len"][i] = (sum(map(len, toks)) / nw) if nw else 0.0
+        cw = {t for t in toks if len(t) > 2 and t not in stops}
+        content.append(cw)
+        df.update(cw)
+    topic_share, topic_strength, title_overlap = _topic(content, df)
+    counts = Counter(lines)
+    duplicated = np.array([counts[l] > 1 for l in lines], dtype=np.float32)
+    gaps = page.gaps if page.gaps is not None else [True] * n
+    gap_before = np.asarray(gaps, dtype=np.float32)
+    gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
+    run_len, run_words = _runs(gap_before, cols["words"])
+    rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
+    return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
+                     title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
+                     run_words=run_words, rule=rule, cjk=cjk)
+
+
+def _topic(content: list[set[str]], df: Counter[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How much of a line's vocabulary the rest of the page shares, and how much the title shares.
+
+    Body paragraphs talk about the same things; a teaser for another story, a menu item or an ad uses words
+    no other line uses. That is what separates seed 004's "Read Now" teasers from its article.
+    """
+    n = len(content)
+    share = np.zeros(n, dtype=np.float32)
+    strength = np.zeros(n, dtype=np.float32)
+    title = np.zeros(n, dtype=np.float32)
+    # The title is the first line with some content words; scraped text nearly always starts with it.
+    head = next((c for c in content[:5] if len(c) >= 2), set())
+    for i, cw in enumerate(content):
+        if not cw:
+            continue
+        others = [df[w] - 1 for w in cw]
+        k = len(others)
+        share[i] = sum(1 for o in others if o > 0) / k
+        strength[i] = sum(math.log1p(o) for o in others) / k
+        if head and cw is not head:
+            title[i] = len(cw & head) / k
+    return share, strength, title
+
+
+def _safe_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a, dtype=np.float32), where=b > 0)
+
+
+def _position(s: LineStats) -> np.ndarray:
+    return np.arange(s.n, dtype=np.float32) / max(s.n - 1, 1)
+
+
+def _words_before(s: LineStats) -> np.ndarray:
+    total = float(s.words.sum()) or 1.0
+    return (np.cumsum(s.words) - s.words) / total
+
+
+def _after_terminator(s: LineStats) -> np.ndarray:
+    return (np.cumsum(s.rule == TERMINATOR) - (s.rule == TERMINATOR) > 0).astype(np.float32)
+
+
+def _since_terminator(s: LineStats) -> np.ndarray:
+    out = np.zeros(s.n, dtype=np.float32)
+    last = -1
+    for i in np.flatnonzero(s.rule == TERMINATOR):
+        out[i + 1:] = np.arange(1, s.n - i, dtype=np.float32)
+        last = i
+    return np.log1p(out) if last >= 0 else out
+
+
+def _relative_words(s: LineStats) -> np.ndarray:
+    top = float(s.words.max()) if s.n else 0.0
+    return s.words / top if top > 0 else np.zeros(s.n, dtype=np.float32)
+
+
+def _page_words(s: LineStats) -> np.ndarray:
+    return np.full(s.n, math.log1p(float(s.words.sum())), dtype=np.float32)
+
+
+def _page_prose_share(s: LineStats) -> np.ndarray:
+    share = float((s.words >= 20).mean()) if s.n else 0.0
+    return np.full(s.n, share, dtype=np.float32)
+
+
+Feature = Callable[[LineStats], np.ndarray]
+
+# Per-line features, in the column order the model was trained with. Names appear in explanations.
+LINE_FEATURES: dict[str, Feature] = {
+    "log_chars": lambda s: np.log1p(s.chars),
+    "log_words": lambda s: np.log1p(s.words),
+    "stopword_density": lambda s: _safe_div(s.stops, s.words),
+    "log_stopwords": lambda s: np.log1p(s.stops),
+    "ends_sentence": lambda s: s.ends_sentence,
+    "sentence_marks": lambda s: _safe_div(s.marks, s.words),
+    "comma_density": lambda s: _safe_div(s.commas, s.words),
+    "capitalised_share": lambda s: _safe_div(s.caps, s.words),
+    "digit_share": lambda s: _safe_div(s.digits, s.chars),
+    "ends_ellipsis": lambda s: s.ends_ellipsis,
+    "starts_symbol": lambda s: s.starts_symbol,
+    "separators": lambda s: np.log1p(s.separators),
+    "urlish": lambda s: s.urlish,
+    "mean_word_length": lambda s: np.minimum(s.word_len, 20.0) / 10.0,
+    "duplicated": lambda s: s.duplicated,
+    "topic_share": lambda s: s.topic_share,
+    "topic_strength": lambda s: s.topic_strength,
+    "title_overlap": lambda s: s.title_overlap,
+    "gap_before": lambda s: s.gap_before,
+    "gap_after": lambda s: s.gap_after,
+    "log_run_length": lambda s: np.log1p(s.run_len),
+    "log_run_words": lambda s: np.log1p(s.run_words),
+    "position": _position,
+    "words_before": _words_before,
+    "relative_words": _relative_words,
+    "rule_drop": lambda s: (s.rule == DROP).astype(np.float32),
+    "rule_soft_drop": lambda s: (s.rule == SOFT_DROP).astype(np.float32),
+    "rule_keep": lambda s: ((s.rule == KEEP) | (s.rule == SOFT_KEEP)).astype(np.float32),
+    "rule_terminator": lambda s: (s.rule == TERMINATOR).astype(np.float32),
+    "after_terminator": _after_terminator,
+    "since_terminator": _since_terminator,
+    "page_log_words": _page_words,
+    "page_prose_share": _page_prose_share,
+}
+
+# Features of neighbours that the model also sees, at these offsets.
+CONTEXT_FEATURES = ("log_words", "stopword_density", "ends_sentence", "capitalised_share", "ends_ellipsis",
+                    "topic_share", "gap_before", "rule_drop", "rule_soft_drop", "rule_terminator", "log_run_length",
+                    "sentence_marks")
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+WINDOW = 5  # half-width of the window aggregates
+
+
+def feature_names() -> list[str]:
+    names = list(LINE_FEATURES)
+    names += [f"{f}@{o:+d}" for o in CONTEXT_OFFSETS for f in CONTEXT_FEATURES]
+    names += ["window_log_words", "window_stopword_density", "window_prose_lines"]
+    return names
+
+
+def _shift(col: np.ndarray, offset: int) -> np.ndarray:
+    """Column of the line ``offset`` away (0 beyond the page edges)."""
+    out = np.zeros_like(col)
+    if offset > 0:
+        out[:-offset] = col[offset:]
+    elif offset < 0:
+        out[-offset:] = col[:offset]
+    return out
+
+
+def _window_mean(col: np.ndarray, half: int) -> np.ndarray:
+    n = len(col)
+    c = np.concatenate([[0.0], np.cumsum(col, dtype=np.float64)])
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
+    return ((c[hi] - c[lo]) / np.maximum(hi - lo, 1)).astype(np.float32)
+
+
+def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
+    """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``."""
+    s = stats if stats is not None else line_stats(page)
+    base = {name: np.asarray(fn(s), dtype=np.float32) for name, fn in LINE_FEATURES.items()}
+    cols = list(base.values())
+    for o in CONTEXT_OFFSETS:
+        cols += [_shift(base[f], o) for f in CONTEXT_FEATURES]
+    cols.append(_window_mean(base["log_words"], WINDOW))
+    cols.append(_window_mean(base["stopword_density"], WINDOW))
+    cols.append(_window_mean((s.words >= 15).astype(np.float32), WINDOW))
+    if s.n == 0:
+        return np.zeros((0, len(cols)), dtype=np.float32)
+    return np.stack(cols, axis=1)

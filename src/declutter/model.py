@@ -1,0 +1,122 @@
+"""The learned line classifier: a small multilayer perceptron in plain numpy.
+
+Inference is two matrix products and a sigmoid, so it needs nothing but numpy and costs microseconds per
+page. Training (``fit``) is full-batch-free minibatch Adam, also numpy, so ``declutter train`` needs no ML
+framework either. Follows scikit-learn's conventions: parameters in ``__init__``, ``fit`` returns self,
+learned state in attributes ending with ``_``, ``predict_proba`` for scores.
+"""
+from __future__ import annotations
+
+import io
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+MODEL_FILE = "model.npz"
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+class LineModel:
+    """P(line is main content | features), an MLP with one ReLU hidden layer."""
+
+    def __init__(self, hidden: int = 48, epochs: int = 12, batch_size: int = 512, learning_rate: float = 2e-3,
+                 l2: float = 1e-5, seed: int = 0):
+        self.hidden = hidden
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.seed = seed
+
+    # -- training -----------------------------------------------------------------------------------------
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: Optional[np.ndarray] = None,
+            feature_names: Sequence[str] = (), verbose: bool = False) -> "LineModel":
+        X = np.asarray(X, dtype=np.float32)
+        y = np.asarray(y, dtype=np.float32)
+        w = np.ones(len(y), dtype=np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+        rng = np.random.default_rng(self.seed)
+        self.mean_ = X.mean(axis=0)
+        self.scale_ = X.std(axis=0) + 1e-6
+        Z = (X - self.mean_) / self.scale_
+        d = Z.shape[1]
+        params = {
+            "W1": (rng.standard_normal((d, self.hidden)) * np.sqrt(2.0 / d)).astype(np.float32),
+            "b1": np.zeros(self.hidden, dtype=np.float32),
+            "W2": (rng.standard_normal(self.hidden) * np.sqrt(1.0 / self.hidden)).astype(np.float32),
+            "b2": np.zeros(1, dtype=np.float32),
+        }
+        m = {k: np.zeros_like(v) for k, v in params.items()}
+        v = {k: np.zeros_like(p) for k, p in params.items()}
+        step = 0
+        n = len(y)
+        for epoch in range(self.epochs):
+            order = rng.permutation(n)
+            lr = self.learning_rate * (0.5 ** (epoch / max(self.epochs / 3, 1)))
+            total = 0.0
+            for start in range(0, n, self.batch_size):
+                idx = order[start:start + self.batch_size]
+                grads, loss = self._gradients(params, Z[idx], y[idx], w[idx])
+                total += loss * len(idx)
+                step += 1
+                for k in params:
+                    g = grads[k] + self.l2 * params[k]
+                    m[k] = 0.9 * m[k] + 0.1 * g
+                    v[k] = 0.999 * v[k] + 0.001 * g * g
+                    mh = m[k] / (1 - 0.9 ** step)
+                    vh = v[k] / (1 - 0.999 ** step)
+                    params[k] -= (lr * mh / (np.sqrt(vh) + 1e-8)).astype(np.float32)
+            if verbose:
+                print(f"epoch {epoch + 1}/{self.epochs}: log loss {total / n:.4f}", flush=True)
+        self.W1_, self.b1_, self.W2_, self.b2_ = params["W1"], params["b1"], params["W2"], params["b2"]
+        self.feature_names_ = list(feature_names)
+        return self
+
+    @staticmethod
+    def _gradients(p: dict, Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[dict, float]:
+        h_pre = Z @ p["W1"] + p["b1"]
+        h = np.maximum(h_pre, 0)
+        out = _sigmoid(h @ p["W2"] + p["b2"][0])
+        eps = 1e-7
+        loss = float(-(w * (y * np.log(out + eps) + (1 - y) * np.log(1 - out + eps))).sum() / w.sum())
+        d_out = (out - y) * w / w.sum()
+        g_W2 = h.T @ d_out
+        g_b2 = np.array([d_out.sum()], dtype=np.float32)
+        d_h = np.outer(d_out, p["W2"]) * (h_pre > 0)
+        return {"W1": Z.T @ d_h, "b1": d_h.sum(axis=0), "W2": g_W2, "b2": g_b2}, loss
+
+    # -- inference ----------------------------------------------------------------------------------------
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        Z = (np.asarray(X, dtype=np.float32) - self.mean_) / self.scale_
+        h = np.maximum(Z @ self.W1_ + self.b1_, 0)
+        return h @ self.W2_ + self.b2_[0]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """P(body) per row (a 1-D array; scikit-learn would return two columns)."""
+        return _sigmoid(self.decision_function(X))
+
+    # -- persistence --------------------------------------------------------------------------------------
+    def save(self, path: str | Path, meta: Optional[dict] = None) -> None:
+        info = {"hidden": self.hidden, "feature_names": self.feature_names_, "meta": meta or {}}
+        np.savez_compressed(path, W1=self.W1_, b1=self.b1_, W2=self.W2_, b2=self.b2_, mean=self.mean_,
+                            scale=self.scale_, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8))
+
+    @classmethod
+    def load(cls, path: Optional[str | Path] = None) -> "LineModel":
+        """Load weights from ``path``, or the model shipped in the package."""
+        if path is None:
+            data = np.load(io.BytesIO((resources.files("declutter") / "data" / MODEL_FILE).read_bytes()))
+        else:
+            data = np.load(path)
+        info = json.loads(bytes(data["info"]).decode())
+        model = cls(hidden=info["hidden"])
+        model.W1_, model.b1_, model.W2_, model.b2_ = data["W1"], data["b1"], data["W2"], data["b2"]
+        model.mean_, model.scale_ = data["mean"], data["scale"]
+        model.feature_names_ = info["feature_names"]
+        model.meta_ = info.get("meta", {})
+        return model

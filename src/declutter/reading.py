@@ -1,0 +1,103 @@
+"""Turn whatever the caller hands us into clean Unicode lines.
+
+This is the only place that deals with types, bytes, encodings, newlines and control characters, so every
+later stage can assume a list of non-empty, stripped ``str`` lines.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+# Every newline convention we meet in scraped text: \r\n, lone \r, NEL, VT/FF, and the Unicode separators.
+_NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+_HTML_SNIFF = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|span|table|article|section|script|meta|title)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HTML_TAGS = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode bytes: a BOM wins, then UTF-8, then cp1252 with replacement.
+
+    Invalid sequences become U+FFFD rather than raising, so one bad byte never loses a page; the caller
+    sees the replacement character where the damage was.
+    """
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if data.count(b"\x00") > len(data) // 4:
+        # Mostly NUL bytes: binary data or undeclared UTF-16; replacement keeps it visible, never silent.
+        return data.decode("utf-8", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def to_text(obj: object) -> str:
+    """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return decode_bytes(bytes(obj))
+    raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}")
+
+
+def normalize_text(text: str) -> str:
+    """Unify newlines to ``\\n`` and remove control characters (tabs become spaces)."""
+    text = _NEWLINES.sub("\n", text)
+    text = _CONTROLS.sub("", text)
+    return text.replace("\t", " ")
+
+
+def split_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], list[bool]]:
+    """Split normalized text into stripped, non-empty lines, and say which follow a blank line.
+
+    Blank lines carry layout: html-to-text tools put them around block elements, so a run of lines with no
+    blank between them is usually a menu or a list. We keep that as ``gap_before`` per line.
+    A line longer than ``max_line_chars`` is cut at the last space before the limit (or hard at the limit),
+    so a 5 MB single-line input becomes a few hundred ordinary lines instead of one feature-extraction
+    hot spot. Whitespace inside a line is collapsed to single spaces.
+    """
+    lines: list[str] = []
+    gaps: list[bool] = []
+    gap = True
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            gap = True
+            continue
+        while len(line) > max_line_chars:
+            cut = line.rfind(" ", max_line_chars // 2, max_line_chars)
+            cut = cut if cut > 0 else max_line_chars
+            lines.append(line[:cut].rstrip())
+            gaps.append(gap)
+            gap = False
+            line = line[cut:].lstrip()
+        if line:
+            lines.append(line)
+            gaps.append(gap)
+            gap = False
+    return lines, gaps
+
+
+def looks_like_html(text: str) -> bool:
+    """Is this HTML rather than plain text?
+
+    HTML documents start with a tag (after an optional BOM, comment or whitespace) and carry a document
+    or block tag early on; a text page that merely quotes markup (documentation, code samples) does not,
+    unless markup makes up most of it.
+    """
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    if head.startswith("<") and _HTML_SNIFF.search(head):
+        return True
+    sample = text[:65536]
+    tags = _HTML_TAGS.findall(sample)
+    if len(tags) < 20:
+        return False
+    tag_chars = sum(len(t) for t in tags)
+    return tag_chars > 0.3 * len(sample) and bool(_HTML_SNIFF.search(sample))

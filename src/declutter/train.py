@@ -1,0 +1,173 @@
+"""Rebuild the shipped line model from labelled pages: ``declutter train DATA...``.
+
+Labels come from aligning each page's ``text`` lines with its ``gold`` (:mod:`declutter.align`). Lines
+are weighted so that every page counts about equally (the metric averages over pages) and long lines
+count more than short ones within a page (the metric counts words). Cross-validation folds are split by
+web domain, so no site is both trained and tested on.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from . import features, language
+from .align import label_lines
+from .cleaner import Cleaner
+from .config import Config
+from .datasets import LabelledPage, read_pages
+from .metrics import mean_word_prf
+from .model import LineModel
+from .page import Page
+from .reading import normalize_text, split_lines
+from .rules import RuleSet
+
+
+@dataclass
+class Example:
+    """One labelled page turned into model input."""
+
+    page_id: str
+    group: str
+    X: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    text: str
+    gold: str
+
+
+def domain_of(page: LabelledPage) -> str:
+    """The grouping key for held-out splits: the URL's host, else the page id (one page, one group)."""
+    if page.url:
+        host = urlsplit(page.url).hostname or page.url
+        return host.removeprefix("www.")
+    return page.id
+
+
+def fold_of(group: str, folds: int) -> int:
+    return int(hashlib.md5(group.encode()).hexdigest(), 16) % folds
+
+
+def _line_weights(words: np.ndarray) -> np.ndarray:
+    w = np.sqrt(words + 1.0)
+    return (w / w.sum() * np.sqrt(len(words))).astype(np.float32)
+
+
+def make_example(lp: LabelledPage, rules: RuleSet, config: Config) -> Optional[Example]:
+    lines, gaps = split_lines(normalize_text(lp.text), config.max_line_chars)
+    if not lines:
+        return None
+    page = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines))
+    page.rule_action, page.rule_name = rules.match(lines, page.lang)
+    stats = features.line_stats(page)
+    X = features.feature_matrix(page, stats)
+    labels = lp.labels if lp.labels and len(lp.labels) == len(lines) else label_lines(lines, lp.gold)
+    y = np.asarray(labels, dtype=np.float32)
+    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), lp.text, lp.gold)
+
+
+def load_examples(paths: Iterable[str | Path], config: Optional[Config] = None, limit: Optional[int] = None,
+                  verbose: bool = False) -> list[Example]:
+    config = config or Config()
+    rules = RuleSet.load(config.extra_rules)
+    out: list[Example] = []
+    for path in paths:
+        t0 = time.time()
+        count = 0
+        for lp in read_pages(path):
+            ex = make_example(lp, rules, config)
+            if ex is not None:
+                out.append(ex)
+                count += 1
+            if limit and count >= limit:
+                break
+        if verbose:
+            print(f"{path}: {count} pages labelled in {time.time() - t0:.1f}s", flush=True)
+    return out
+
+
+def transition_stats(examples: Sequence[Example]) -> tuple[float, float]:
+    """P(next line has the same label) and the share of body lines, for the sequence step."""
+    same = total = body = lines = 0
+    for ex in examples:
+        y = ex.y
+        if len(y) > 1:
+            same += int((y[1:] == y[:-1]).sum())
+            total += len(y) - 1
+        body += int(y.sum())
+        lines += len(y)
+    return (same / total if total else 0.9), (body / lines if lines else 0.5)
+
+
+def fit(examples: Sequence[Example], model: Optional[LineModel] = None, verbose: bool = False) -> LineModel:
+    X = np.concatenate([e.X for e in examples])
+    y = np.concatenate([e.y for e in examples])
+    w = np.concatenate([e.w for e in examples])
+    model = model or LineModel()
+    model.fit(X, y, sample_weight=w, feature_names=features.feature_names(), verbose=verbose)
+    stay, prior = transition_stats(examples)
+    model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(len(y))}
+    return model
+
+
+def evaluate(examples: Sequence[Example], model: LineModel, config: Optional[Config] = None) -> float:
+    """Mean word F1 of the full pipeline (rules, model, sequence step, decisions) on ``examples``."""
+    cleaner = Cleaner(config or Config(input_format="text"), model=model)
+    pairs = []
+    for ex in examples:
+        pairs.append((cleaner.clean(ex.text), ex.gold))
+    return mean_word_prf(pairs).f1
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
+                   model_factory=LineModel) -> dict[str, float]:
+    """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site."""
+    by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
+    scores: dict[str, list[float]] = {}
+    for k in range(folds):
+        train = [e for j, f in enumerate(by_fold) if j != k for e in f]
+        model = fit(train, model_factory())
+        cleaner = Cleaner(Config(input_format="text"), model=model)
+        for ex in by_fold[k]:
+            out = cleaner.clean(ex.text)
+            scores.setdefault(ex.page_id.split("/")[0], []).append(mean_word_prf([(out, ex.gold)]).f1)
+        if verbose:
+            print(f"fold {k + 1}/{folds} done", flush=True)
+    return {d: float(np.mean(v)) for d, v in sorted(scores.items())}
+
+
+def add_arguments(p) -> None:
+    p.add_argument("data", nargs="+", help="labelled pages: JSONL(.gz) files or fixture folders")
+    p.add_argument("-o", "--output", default=None, help="where to write the model (default: the package's model.npz)")
+    p.add_argument("--cv", type=int, default=0, metavar="K", help="also report K-fold domain-grouped cross-validated word F1")
+    p.add_argument("--limit", type=int, default=None, help="use at most this many pages per file (smoke tests)")
+    p.add_argument("--epochs", type=int, default=LineModel().epochs)
+    p.add_argument("--hidden", type=int, default=LineModel().hidden)
+    p.add_argument("--quiet", action="store_true")
+
+
+def main(args) -> int:
+    """``declutter train``: label, (optionally) cross-validate, fit on everything, save."""
+    from .datasets import DatasetError
+
+    verbose = not args.quiet
+    try:
+        examples = load_examples(args.data, limit=args.limit, verbose=verbose)
+    except DatasetError as exc:
+        raise SystemExit(f"declutter train: {exc}") from None
+    if not examples:
+        raise SystemExit("declutter train: no labelled pages found")
+    factory = lambda: LineModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
+    if args.cv:
+        for dataset, f1 in cross_validate(examples, args.cv, verbose=verbose, model_factory=factory).items():
+            print(f"cv word F1 {dataset}: {f1:.4f}")
+    model = fit(examples, factory(), verbose=verbose)
+    out = Path(args.output) if args.output else Path(__file__).parent / "data" / "model.npz"
+    model.save(out, meta=model.meta_)
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB, {model.meta_['pages']} pages, {model.meta_['lines']} lines)")
+    return 0

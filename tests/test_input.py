@@ -1,0 +1,52 @@
+"""Bad input gets a documented result or a clear error, never a crash from deep inside."""
+import time
+
+import pytest
+
+import declutter
+from declutter.reading import looks_like_html, normalize_text, split_lines
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\r\n\r\n"])
+def test_empty_and_whitespace_give_empty_string(text):
+    assert declutter.clean(text) == ""
+
+
+@pytest.mark.parametrize("value", [None, 42, 3.5, ["a"], {"a": 1}, object()])
+def test_non_text_raises_type_error_naming_the_type(value):
+    with pytest.raises(TypeError, match=type(value).__name__):
+        declutter.clean(value)
+
+
+def test_bytes_are_decoded_with_replacement(fixtures):
+    raw = (fixtures / "seeds" / "001.txt").read_bytes()
+    assert declutter.clean(raw) == declutter.clean(raw.decode("utf-8"))
+    broken = raw.replace("Putin praised".encode(), b"Putin \xff\xfe praised")
+    out = declutter.clean(broken)
+    assert "\ufffd" in out and "praised" in out
+
+
+def test_mixed_newlines_and_controls_are_normalised():
+    lines, gaps = split_lines(normalize_text("a\r\nb\rc\u2028d\x00e\x07f"))
+    assert lines == ["a", "b", "c", "def"]
+
+
+def test_huge_single_line_is_chunked_not_lost():
+    text = ("word " * 1_000_000).strip()  # 5 MB on one line
+    t0 = time.perf_counter()
+    analysis = declutter.analyze(text)
+    assert time.perf_counter() - t0 < 60
+    assert sum(len(d.text) for d in analysis.lines) >= len(text) - len(analysis.lines)
+
+
+def test_cjk_page_is_not_emptied():
+    para = "北京是中华人民共和国的首都，也是全国的政治中心和文化中心。这座城市有三千多年的历史，拥有许多世界文化遗产。"
+    text = "首页\n新闻\n\n" + "\n\n".join([para] * 6) + "\n\n版权所有"
+    out = declutter.clean(text)
+    assert para in out
+
+
+def test_text_quoting_markup_is_not_taken_for_html():
+    text = "How to write a paragraph in HTML\n\nUse the <p> tag like this: <p>Hello</p>. Close it with </p>.\n"
+    assert not looks_like_html(text)
+    assert looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
