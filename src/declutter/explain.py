@@ -26,6 +26,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "layout (blank lines, runs)": ("gap_before", "gap_after", "log_run_length", "log_run_words"),
     "position on page": ("position", "words_before"),
     "rule evidence": ("rule_drop", "rule_soft_drop", "rule_keep", "rule_terminator", "after_terminator", "since_terminator"),
+    "HTML structure": ("dom_link_density", "dom_in_boiler_tag", "dom_in_main_tag", "dom_class_score", "dom_heading",
+                       "dom_list_item", "dom_preformatted", "dom_log_depth"),
     "neighbouring lines": (),
 }
 

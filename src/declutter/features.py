@@ -17,7 +17,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import language
-from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, Page
+from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
@@ -240,10 +240,33 @@ CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 5  # half-width of the window aggregates
 
 
+# DOM evidence (HTML input only; all zero for plain text, where ``is_html`` is 0 too).
+DOM_FEATURES: dict[str, Callable[[DomEvidence], float]] = {
+    "is_html": lambda d: 1.0,
+    "link_density": lambda d: d.link_density,
+    "in_boiler_tag": lambda d: float(d.in_boiler_tag),
+    "in_main_tag": lambda d: float(d.in_main_tag),
+    "class_score": lambda d: d.class_score,
+    "heading": lambda d: float(d.heading > 0),
+    "list_item": lambda d: float(d.is_list_item),
+    "preformatted": lambda d: float(d.is_pre),
+    "log_depth": lambda d: math.log1p(d.depth),
+}
+
+
+def dom_columns(page: Page) -> list[np.ndarray]:
+    """One column per DOM feature; zeros when the page came from plain text."""
+    n = len(page.lines)
+    if page.dom is None:
+        return [np.zeros(n, dtype=np.float32) for _ in DOM_FEATURES]
+    return [np.fromiter((fn(d) for d in page.dom), dtype=np.float32, count=n) for fn in DOM_FEATURES.values()]
+
+
 def feature_names() -> list[str]:
     names = list(LINE_FEATURES)
     names += [f"{f}@{o:+d}" for o in CONTEXT_OFFSETS for f in CONTEXT_FEATURES]
     names += ["window_log_words", "window_stopword_density", "window_prose_lines"]
+    names += [f"dom_{k}" for k in DOM_FEATURES]
     return names
 
 
@@ -275,6 +298,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
     cols.append(_window_mean(base["log_words"], WINDOW))
     cols.append(_window_mean(base["stopword_density"], WINDOW))
     cols.append(_window_mean((s.words >= 15).astype(np.float32), WINDOW))
+    cols += dom_columns(page)
     if s.n == 0:
         return np.zeros((0, len(cols)), dtype=np.float32)
     return np.stack(cols, axis=1)
