@@ -14,7 +14,7 @@ from . import features, language, reading
 from .config import Config
 from .decide import decide
 from .explain import strongest_evidence
-from .model import LineModel
+from .model import LineModel, StackedModel, load_model
 from .page import Analysis, LineDecision, Page
 from .rules import RuleSet
 from .sequence import smooth
@@ -27,12 +27,12 @@ class Cleaner:
     >>> cleaner.clean(page_text)                # doctest: +SKIP
     """
 
-    def __init__(self, config: Optional[Config] = None, *, model: Optional[LineModel] = None, **options: Any):
+    def __init__(self, config: Optional[Config] = None, *, model: Optional[LineModel | StackedModel] = None, **options: Any):
         if config is not None and options:
             raise TypeError("pass either a Config or keyword options, not both")
         self.config = config if config is not None else Config(**options)
         self.rules = RuleSet.load(self.config.extra_rules)
-        self.model = model if model is not None else LineModel.load(self.config.model_path)
+        self.model = model if model is not None else load_model(self.config.model_path)
         meta = getattr(self.model, "meta_", {})
         self._stay = float(meta.get("stay", 0.9))
         self._prior = float(meta.get("prior", 0.5))

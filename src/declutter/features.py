@@ -302,3 +302,58 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
     if s.n == 0:
         return np.zeros((0, len(cols)), dtype=np.float32)
     return np.stack(cols, axis=1)
+
+
+# -- the revision stage: a line judged again in the light of the first-stage judgements around it ----------
+REVISION_WINDOWS = (1, 3, 8, 20)
+
+
+def revision_names() -> list[str]:
+    names = ["p1_logit", "p1@-2", "p1@-1", "p1@+1", "p1@+2"]
+    names += [f"p1_window{h}" for h in REVISION_WINDOWS]
+    names += ["p1_page_max", "p1_page_mean", "p1_page_share", "p1_rank", "p1_gap_to_body", "p1_body_before",
+              "p1_body_after", "p1_body_words_share"]
+    return names
+
+
+def _distance_to(mask: np.ndarray) -> np.ndarray:
+    """Lines to the nearest line where ``mask`` holds (large when there is none)."""
+    n = len(mask)
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0:
+        return np.full(n, 50.0, dtype=np.float32)
+    pos = np.arange(n)
+    right = np.searchsorted(idx, pos)
+    d_right = np.where(right < len(idx), idx[np.minimum(right, len(idx) - 1)] - pos, 10**6)
+    d_left = np.where(right > 0, pos - idx[np.maximum(right - 1, 0)], 10**6)
+    return np.minimum(np.minimum(d_left, d_right), 50).astype(np.float32)
+
+
+def revision_matrix(p1: np.ndarray, log_words: np.ndarray) -> np.ndarray:
+    """Context of first-stage probabilities for each line of one page: ``[n, len(revision_names())]``.
+
+    This is jusText's second pass, learned: a short line between two confident body paragraphs is
+    probably body, a paragraph in a sea of boilerplate probably is not, and a page where nothing looks
+    like an article (a product or listing page) needs a lower bar than one with a clear article.
+    """
+    n = len(p1)
+    p = np.clip(p1.astype(np.float32), 1e-4, 1 - 1e-4)
+    words = np.expm1(log_words).astype(np.float32)
+    body = p >= 0.5
+    body_words = words * p
+    total = float(body_words.sum()) or 1.0
+    before = (np.cumsum(body_words) - body_words) / total
+    cols = [np.log(p / (1 - p)), _shift(p, -2), _shift(p, -1), _shift(p, 1), _shift(p, 2)]
+    cols += [_window_mean(p, h) for h in REVISION_WINDOWS]
+    order = np.argsort(np.argsort(-p, kind="stable"), kind="stable")
+    cols += [
+        np.full(n, p.max(), dtype=np.float32),
+        np.full(n, p.mean(), dtype=np.float32),
+        np.full(n, body.mean(), dtype=np.float32),
+        (order / max(n - 1, 1)).astype(np.float32),
+        np.log1p(_distance_to(body)),
+        before.astype(np.float32),
+        (1.0 - before - body_words / total).astype(np.float32),
+        np.full(n, float(body_words.sum()) / (float(words.sum()) or 1.0), dtype=np.float32),
+    ]
+    return np.stack(cols, axis=1).astype(np.float32)

@@ -120,3 +120,100 @@ class LineModel:
         model.feature_names_ = info["feature_names"]
         model.meta_ = info.get("meta", {})
         return model
+
+
+class StackedModel:
+    """Two stages, like jusText's classify-then-revise, both learned.
+
+    Stage one judges each line from its own and its neighbours' features. Stage two sees the same
+    features plus the stage-one probabilities around the line and across the page
+    (:func:`declutter.features.revision_matrix`). Stage two is trained on out-of-fold stage-one
+    probabilities, so it learns how stage one errs on pages it has not seen.
+    """
+
+    def __init__(self, hidden: int = 48, epochs: int = 12, folds: int = 4, seed: int = 0):
+        self.hidden = hidden
+        self.epochs = epochs
+        self.folds = folds
+        self.seed = seed
+
+    def _stage(self) -> LineModel:
+        return LineModel(hidden=self.hidden, epochs=self.epochs, seed=self.seed)
+
+    def fit(self, Xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], ws: Sequence[np.ndarray],
+            groups: Sequence[str], feature_names: Sequence[str] = (), verbose: bool = False) -> "StackedModel":
+        from .features import revision_matrix, revision_names
+
+        import hashlib
+
+        fold = np.array([int(hashlib.md5(g.encode()).hexdigest(), 16) % self.folds for g in groups])
+        oof: list[Optional[np.ndarray]] = [None] * len(Xs)
+        for k in range(self.folds):
+            train = [i for i in range(len(Xs)) if fold[i] != k]
+            m = self._stage().fit(np.concatenate([Xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
+                                  np.concatenate([ws[i] for i in train]))
+            for i in np.flatnonzero(fold == k):
+                oof[i] = m.predict_proba(Xs[i])
+            if verbose:
+                print(f"stage one, fold {k + 1}/{self.folds}", flush=True)
+        self.first_ = self._stage().fit(np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws), feature_names)
+        self.log_words_index_ = list(feature_names).index("log_words")
+        R = [np.concatenate([X, revision_matrix(p, X[:, self.log_words_index_])], axis=1) for X, p in zip(Xs, oof)]
+        names = list(feature_names) + revision_names()
+        self.second_ = self._stage().fit(np.concatenate(R), np.concatenate(ys), np.concatenate(ws), names, verbose)
+        self.feature_names_ = list(feature_names)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """P(body) for the lines of ONE page (stage two needs the whole page)."""
+        from .features import revision_matrix
+
+        p1 = self.first_.predict_proba(X)
+        return self.second_.predict_proba(np.concatenate([X, revision_matrix(p1, X[:, self.log_words_index_])], axis=1))
+
+    @property
+    def mean_(self) -> np.ndarray:
+        return self.first_.mean_
+
+    def save(self, path: str | Path, meta: Optional[dict] = None) -> None:
+        arrays = {}
+        for prefix, m in (("first_", self.first_), ("second_", self.second_)):
+            for key in ("W1_", "b1_", "W2_", "b2_", "mean_", "scale_"):
+                arrays[prefix + key] = getattr(m, key)
+        info = {"kind": "stacked", "hidden": self.hidden, "feature_names": self.feature_names_,
+                "second_feature_names": self.second_.feature_names_, "meta": meta or {}}
+        np.savez_compressed(path, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8), **arrays)
+
+    @classmethod
+    def from_arrays(cls, data, info: dict) -> "StackedModel":
+        model = cls(hidden=info["hidden"])
+        for prefix in ("first_", "second_"):
+            m = LineModel(hidden=info["hidden"])
+            for key in ("W1_", "b1_", "W2_", "b2_", "mean_", "scale_"):
+                setattr(m, key, data[prefix + key])
+            setattr(model, prefix, m)
+        model.first_.feature_names_ = info["feature_names"]
+        model.second_.feature_names_ = info["second_feature_names"]
+        model.feature_names_ = info["feature_names"]
+        model.log_words_index_ = info["feature_names"].index("log_words")
+        model.meta_ = info.get("meta", {})
+        return model
+
+
+def load_model(path: Optional[str | Path] = None):
+    """The model in ``path`` (a file from ``declutter train``) or the one shipped in the package."""
+    if path is None:
+        raw = (resources.files("declutter") / "data" / MODEL_FILE).read_bytes()
+    else:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise OSError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    try:
+        data = np.load(io.BytesIO(raw))
+        info = json.loads(bytes(data["info"]).decode())
+    except (ValueError, KeyError, OSError) as exc:
+        raise ValueError(f"{path or MODEL_FILE} is not a declutter model file ({exc})") from None
+    if info.get("kind") == "stacked":
+        return StackedModel.from_arrays(data, info)
+    return LineModel.load(path)

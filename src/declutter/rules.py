@@ -9,10 +9,13 @@ A rule file holds ``[[rules]]`` tables (schema in ``docs/rules.md``)::
     certain = true              # true: decide without the model; false: only evidence (a model feature)
     match = "full"              # full: the whole line (surrounding punctuation ignored); search: anywhere
     max_words = 12              # only lines with at most this many words are tested
+    contains = ["share", "tweet"]  # optional: lowercase literals, one of which must occur for the rule to run
     patterns = ["share( this)?( article| story)?", "tweet"]
 
-All patterns of one language are compiled into a single alternation with one named group per rule, so a
-line costs one regex call whatever the number of rules.
+All "full" patterns of one language are compiled into a single alternation with one named group per rule,
+so a line costs one regex call whatever the number of rules. "search" rules scan the whole line, which is
+slow in Python's regex engine, so each runs alone and only when one of its ``contains`` literals occurs
+in the lowercased line (a substring test costs almost nothing).
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ class Rule:
     match: str = "full"
     max_words: int = 12
     enabled: bool = True
+    contains: tuple[str, ...] = ()
 
     @property
     def code(self) -> int:
@@ -62,7 +66,7 @@ class Rule:
 
 
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
-    unknown = set(raw) - {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled"}
+    unknown = set(raw) - {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled", "contains"}
     if unknown:
         raise RuleError(f"{where}: unknown rule keys {sorted(unknown)}")
     name = raw.get("name")
@@ -95,6 +99,7 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
         match=match,
         max_words=int(raw.get("max_words", 12)),
         enabled=bool(raw.get("enabled", True)),
+        contains=tuple(str(c).lower() for c in raw.get("contains", ())),
     )
 
 
@@ -141,25 +146,40 @@ def merge_rules(base: Iterable[Rule], extra: Iterable[Rule]) -> list[Rule]:
 @dataclass
 class _Compiled:
     regex_full: Optional[re.Pattern[str]]
-    regex_search: Optional[re.Pattern[str]]
     by_group: dict[str, Rule]
+    searches: list[tuple[Rule, re.Pattern[str]]]
     max_words: int
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
     by_group: dict[str, Rule] = {}
-    full, search = [], []
+    full: list[str] = []
+    searches: list[tuple[Rule, re.Pattern[str]]] = []
     # Keep rules first: when a keep and a drop pattern both match, the line is kept.
     order = {"keep": 0, "drop": 1, "terminator": 2}
     for i, rule in enumerate(sorted(rules, key=lambda r: order[r.action])):
-        group = f"r{i}"
-        by_group[group] = rule
-        alt = f"(?P<{group}>{'|'.join(f'(?:{p})' for p in rule.patterns)})"
-        (full if rule.match == "full" else search).append(alt)
+        alternation = "|".join(f"(?:{p})" for p in rule.patterns)
+        if rule.match == "full":
+            group = f"r{i}"
+            by_group[group] = rule
+            full.append(f"(?P<{group}>{alternation})")
+        else:
+            searches.append((rule, re.compile(alternation, re.IGNORECASE)))
     regex_full = re.compile(r"^[\W_]*(?:" + "|".join(full) + r")[\W_]*$", re.IGNORECASE) if full else None
-    regex_search = re.compile("|".join(search), re.IGNORECASE) if search else None
     max_words = max((r.max_words for r in rules), default=0)
-    return _Compiled(regex_full, regex_search, by_group, max_words)
+    return _Compiled(regex_full, by_group, searches, max_words)
+
+
+def _search(searches: list[tuple[Rule, re.Pattern[str]]], line: str, words: int) -> Optional[Rule]:
+    lower = line.lower()
+    for rule, regex in searches:
+        if words > rule.max_words:
+            continue
+        if rule.contains and not any(c in lower for c in rule.contains):
+            continue
+        if regex.search(line):
+            return rule
+    return None
 
 
 class RuleSet:
@@ -200,17 +220,19 @@ class RuleSet:
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        full, search, by_group, max_words = comp.regex_full, comp.regex_search, comp.by_group, comp.max_words
+        full, by_group, searches = comp.regex_full, comp.by_group, comp.searches
+        max_chars = 12 * comp.max_words
         for i, line in enumerate(lines):
-            if len(line) > 12 * max_words:  # cheap pre-filter: rules only look at short lines
+            if len(line) > max_chars:  # cheap pre-filter: rules only look at short lines
                 continue
+            words = line.count(" ") + 1
             m = full.match(line) if full is not None else None
-            if m is None and search is not None:
-                m = search.search(line)
-            if m is None:
-                continue
-            rule = by_group[m.lastgroup]  # type: ignore[index]
-            if line.count(" ") + 1 > rule.max_words:
+            rule = by_group[m.lastgroup] if m is not None else None  # type: ignore[index]
+            if rule is not None and words > rule.max_words:
+                rule = None
+            if rule is None and searches:
+                rule = _search(searches, line, words)
+            if rule is None:
                 continue
             actions[i] = rule.code
             names[i] = rule.name

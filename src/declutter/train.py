@@ -22,7 +22,7 @@ from .cleaner import Cleaner
 from .config import Config
 from .datasets import LabelledPage, read_pages
 from .metrics import mean_word_prf
-from .model import LineModel
+from .model import StackedModel
 from .page import Page
 from .reading import normalize_text, split_lines
 from .rules import RuleSet
@@ -104,14 +104,13 @@ def transition_stats(examples: Sequence[Example]) -> tuple[float, float]:
     return (same / total if total else 0.9), (body / lines if lines else 0.5)
 
 
-def fit(examples: Sequence[Example], model: Optional[LineModel] = None, verbose: bool = False) -> LineModel:
-    X = np.concatenate([e.X for e in examples])
-    y = np.concatenate([e.y for e in examples])
-    w = np.concatenate([e.w for e in examples])
-    model = model or LineModel()
-    model.fit(X, y, sample_weight=w, feature_names=features.feature_names(), verbose=verbose)
+def fit(examples: Sequence[Example], model: Optional[StackedModel] = None, verbose: bool = False) -> StackedModel:
+    """Fit the two-stage model and the sequence step's statistics on ``examples``."""
+    model = model or StackedModel()
+    model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
+              [e.group for e in examples], features.feature_names(), verbose=verbose)
     stay, prior = transition_stats(examples)
-    model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(len(y))}
+    model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples))}
     return model
 
 
@@ -125,7 +124,7 @@ def evaluate(examples: Sequence[Example], model: LineModel, config: Optional[Con
 
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
-                   model_factory=LineModel) -> dict[str, float]:
+                   model_factory=StackedModel) -> dict[str, float]:
     """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site."""
     by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
     scores: dict[str, list[float]] = {}
@@ -146,8 +145,8 @@ def add_arguments(p) -> None:
     p.add_argument("-o", "--output", default=None, help="where to write the model (default: the package's model.npz)")
     p.add_argument("--cv", type=int, default=0, metavar="K", help="also report K-fold domain-grouped cross-validated word F1")
     p.add_argument("--limit", type=int, default=None, help="use at most this many pages per file (smoke tests)")
-    p.add_argument("--epochs", type=int, default=LineModel().epochs)
-    p.add_argument("--hidden", type=int, default=LineModel().hidden)
+    p.add_argument("--epochs", type=int, default=StackedModel().epochs)
+    p.add_argument("--hidden", type=int, default=StackedModel().hidden)
     p.add_argument("--quiet", action="store_true")
 
 
@@ -162,7 +161,7 @@ def main(args) -> int:
         raise SystemExit(f"declutter train: {exc}") from None
     if not examples:
         raise SystemExit("declutter train: no labelled pages found")
-    factory = lambda: LineModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
+    factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
     if args.cv:
         for dataset, f1 in cross_validate(examples, args.cv, verbose=verbose, model_factory=factory).items():
             print(f"cv word F1 {dataset}: {f1:.4f}")
