@@ -21,6 +21,8 @@ from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Pag
 
 _WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
+# Capitalised word starts in the Latin, Greek and Cyrillic alphabets (one C-level findall per line).
+_CAP = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
 _SEPARATORS = re.compile(r"\s[|»›/·•>]\s|\s[|»›·•]|[|»›·•]\s")
 _SENTENCE_END = tuple('.!?"”’\'):;')
 _ELLIPSIS = ("...", "…", "[…]", "[...]", "..")
@@ -103,7 +105,7 @@ def line_stats(page: Page) -> LineStats:
         cols["chars"][i] = len(line)
         cols["words"][i] = nw
         cols["stops"][i] = sum(map(stops.__contains__, toks)) if stops else 0
-        cols["caps"][i] = sum(1 for t in _WORD.findall(line) if t[0].isupper()) if nw else 0
+        cols["caps"][i] = len(_CAP.findall(line)) if nw else 0
         cols["digits"][i] = len(_DIGIT.findall(line))
         cols["commas"][i] = line.count(",")
         cols["marks"][i] = line.count(". ") + line.count("? ") + line.count("! ")
@@ -113,7 +115,7 @@ def line_stats(page: Page) -> LineStats:
         cols["separators"][i] = len(_SEPARATORS.findall(line))
         cols["urlish"][i] = _URLISH.search(line) is not None
         cols["word_len"][i] = (sum(map(len, toks)) / nw) if nw else 0.0
-        cw = {t for t in toks if len(t) > 2 and t not in stops}
+        cw = {t for t in set(toks).difference(stops) if len(t) > 2}
         content.append(cw)
         df.update(cw)
     topic_share, topic_strength, title_overlap = _topic(content, df)
