@@ -11,8 +11,9 @@ A rule file holds ``[[rules]]`` tables (schema in ``docs/rules.md``)::
     max_words = 12              # only lines with at most this many words are tested
     patterns = ["share( this)?( article| story)?", "tweet"]
 
-All patterns of one language are compiled into a single alternation with one named group per rule, so a
-line costs one regex call whatever the number of rules.
+All patterns of one language are also compiled into a single alternation, so a line that no rule matches
+(most lines) costs one regex call whatever the number of rules; only lines it hits are tried rule by rule
+in precedence order (:func:`precedence`).
 """
 from __future__ import annotations
 
@@ -61,47 +62,62 @@ class Rule:
         return DROP if self.certain else SOFT_DROP
 
 
+RULE_KEYS = {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled"}
+FILE_KEYS = {"language", "rules"}
+
+
+def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
+    """``raw[key]`` if it has the right type; TOML ``certain = "false"`` must not silently mean True."""
+    value = raw.get(key, default)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise RuleError(f"{where}: {key!r} must be {kind.__name__}, got {value!r}")
+    return value
+
+
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
-    unknown = set(raw) - {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled"}
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where}: a rule must be a table, got {type(raw).__name__}")
+    unknown = set(raw) - RULE_KEYS
     if unknown:
         raise RuleError(f"{where}: unknown rule keys {sorted(unknown)}")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
         raise RuleError(f"{where}: every rule needs a non-empty 'name'")
+    where = f"{where} ({name!r})"
     action = raw.get("action", "drop")
     if action not in ACTIONS:
-        raise RuleError(f"{where}: rule {name!r}: action must be one of {ACTIONS}, got {action!r}")
+        raise RuleError(f"{where}: action must be one of {ACTIONS}, got {action!r}")
     match = raw.get("match", "full")
     if match not in MATCHES:
-        raise RuleError(f"{where}: rule {name!r}: match must be one of {MATCHES}, got {match!r}")
+        raise RuleError(f"{where}: match must be one of {MATCHES}, got {match!r}")
+    enabled = _checked(raw, "enabled", bool, True, where)
+    certain = _checked(raw, "certain", bool, False, where)
+    max_words = _checked(raw, "max_words", int, 12, where)
+    if max_words < 1:
+        raise RuleError(f"{where}: 'max_words' must be at least 1, got {max_words}")
     patterns = raw.get("patterns", [])
     if isinstance(patterns, str):
         patterns = [patterns]
-    if not raw.get("enabled", True):
-        patterns = patterns or []
-    elif not patterns or not all(isinstance(p, str) for p in patterns):
-        raise RuleError(f"{where}: rule {name!r}: 'patterns' must be a non-empty list of strings")
+    if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
+        raise RuleError(f"{where}: 'patterns' must be a list of non-empty strings")
+    if enabled and not patterns:
+        raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
     for p in patterns:
         try:
             re.compile(p)
         except re.error as exc:
-            raise RuleError(f"{where}: rule {name!r}: bad pattern {p!r}: {exc}") from None
-    return Rule(
-        name=name,
-        action=action,
-        patterns=tuple(patterns),
-        language=str(raw.get("language", language)),
-        certain=bool(raw.get("certain", False)),
-        match=match,
-        max_words=int(raw.get("max_words", 12)),
-        enabled=bool(raw.get("enabled", True)),
-    )
+            raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
+    return Rule(name=name, action=action, patterns=tuple(patterns), language=str(raw.get("language", language)),
+                certain=certain, match=match, max_words=max_words, enabled=enabled)
 
 
 def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>") -> list[Rule]:
     """Rules from a parsed rule file (``{"language": ..., "rules": [...]}``)."""
     if not isinstance(data, Mapping):
         raise RuleError(f"{where}: a rule set must be a mapping, got {type(data).__name__}")
+    unknown = set(data) - FILE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown top-level keys {sorted(unknown)} (expected 'language' and [[rules]])")
     language = str(data.get("language", "*"))
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
@@ -115,6 +131,8 @@ def load_rule_file(path: str | Path) -> list[Rule]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: rule files must be UTF-8 ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path}: invalid TOML ({exc})") from None
     return rules_from_mapping(data, str(path))
@@ -138,28 +156,57 @@ def merge_rules(base: Iterable[Rule], extra: Iterable[Rule]) -> list[Rule]:
     return [r for r in merged.values() if r.enabled]
 
 
+def precedence(rule: Rule) -> int:
+    """Lower wins when several rules match one line.
+
+    Keep rules first (protecting a line is the user's strongest statement); then certain drops, which
+    decide a line outright; then terminators, which also drop their own line once they cut the page, so a
+    soft drop pattern must not hide them ("Read also:" is both a teaser link and a section heading);
+    evidence-only drops last.
+    """
+    if rule.action == "keep":
+        return 0
+    if rule.action == "drop" and rule.certain:
+        return 1
+    if rule.action == "terminator":
+        return 2
+    return 3
+
+
+def _rule_regex(rule: Rule) -> re.Pattern[str]:
+    body = "|".join(f"(?:{p})" for p in rule.patterns)
+    if rule.match == "full":
+        return re.compile(r"^[\W_]*(?:" + body + r")[\W_]*$", re.IGNORECASE)
+    return re.compile(body, re.IGNORECASE)
+
+
 @dataclass
 class _Compiled:
-    regex_full: Optional[re.Pattern[str]]
-    regex_search: Optional[re.Pattern[str]]
-    by_group: dict[str, Rule]
+    """One language's rules: a combined regex as a one-call pre-filter, then each rule in precedence order."""
+
+    prefilter: Optional[re.Pattern[str]]
+    ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
-    by_group: dict[str, Rule] = {}
-    full, search = [], []
-    # Keep rules first: when a keep and a drop pattern both match, the line is kept.
-    order = {"keep": 0, "drop": 1, "terminator": 2}
-    for i, rule in enumerate(sorted(rules, key=lambda r: order[r.action])):
-        group = f"r{i}"
-        by_group[group] = rule
-        alt = f"(?P<{group}>{'|'.join(f'(?:{p})' for p in rule.patterns)})"
-        (full if rule.match == "full" else search).append(alt)
-    regex_full = re.compile(r"^[\W_]*(?:" + "|".join(full) + r")[\W_]*$", re.IGNORECASE) if full else None
-    regex_search = re.compile("|".join(search), re.IGNORECASE) if search else None
+    ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
+    compiled = tuple((r, _rule_regex(r)) for r in ordered)
+    parts = [f"(?:{rx.pattern})" for _, rx in compiled]
+    prefilter = re.compile("|".join(parts), re.IGNORECASE) if parts else None
     max_words = max((r.max_words for r in rules), default=0)
-    return _Compiled(regex_full, regex_search, by_group, max_words)
+    return _Compiled(prefilter, compiled, max_words)
+
+
+def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
+    """The highest-precedence rule that matches ``line`` and allows its word count."""
+    if comp.prefilter is None or comp.prefilter.search(line) is None:
+        return None
+    n_words = line.count(" ") + 1
+    for rule, rx in comp.ordered:
+        if n_words <= rule.max_words and rx.search(line) is not None:
+            return rule
+    return None
 
 
 class RuleSet:
@@ -200,20 +247,13 @@ class RuleSet:
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        full, search, by_group, max_words = comp.regex_full, comp.regex_search, comp.by_group, comp.max_words
         for i, line in enumerate(lines):
-            if len(line) > 12 * max_words:  # cheap pre-filter: rules only look at short lines
+            if len(line) > 12 * comp.max_words:  # cheap pre-filter: rules only look at short lines
                 continue
-            m = full.match(line) if full is not None else None
-            if m is None and search is not None:
-                m = search.search(line)
-            if m is None:
-                continue
-            rule = by_group[m.lastgroup]  # type: ignore[index]
-            if line.count(" ") + 1 > rule.max_words:
-                continue
-            actions[i] = rule.code
-            names[i] = rule.name
+            rule = _first_match(line, comp)
+            if rule is not None:
+                actions[i] = rule.code
+                names[i] = rule.name
         return actions, names
 
 
@@ -223,4 +263,4 @@ def describe(rule: Rule) -> str:
     return f"{rule.name} ({rule.action}, {how}, {rule.language})"
 
 
-__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "replace"]
+__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "precedence", "replace"]
