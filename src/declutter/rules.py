@@ -11,9 +11,9 @@ A rule file holds ``[[rules]]`` tables (schema in ``docs/rules.md``)::
     max_words = 12              # only lines with at most this many words are tested
     patterns = ["share( this)?( article| story)?", "tweet"]
 
-All patterns of one language are also compiled into a single alternation, so a line that no rule matches
-(most lines) costs one regex call whatever the number of rules; only lines it hits are tried rule by rule
-in precedence order (:func:`precedence`).
+The full patterns of one language are also compiled into one alternation, so a line that is no
+boilerplate label (most lines) costs one regex call for them whatever the number of rules; only lines it
+hits are tried rule by rule in precedence order (:func:`precedence`), with the few search rules.
 """
 from __future__ import annotations
 
@@ -182,28 +182,32 @@ def _rule_regex(rule: Rule) -> re.Pattern[str]:
 
 @dataclass
 class _Compiled:
-    """One language's rules: a combined regex as a one-call pre-filter, then each rule in precedence order."""
+    """One language's rules: all full patterns as one pre-filter regex, then each rule in precedence order."""
 
-    prefilter: Optional[re.Pattern[str]]
+    any_full: Optional[re.Pattern[str]]
     ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
     ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
+    full = "|".join(f"(?:{p})" for r in ordered if r.match == "full" for p in r.patterns)
+    any_full = re.compile(r"^[\W_]*(?:" + full + r")[\W_]*$", re.IGNORECASE) if full else None
     compiled = tuple((r, _rule_regex(r)) for r in ordered)
-    parts = [f"(?:{rx.pattern})" for _, rx in compiled]
-    prefilter = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-    max_words = max((r.max_words for r in rules), default=0)
-    return _Compiled(prefilter, compiled, max_words)
+    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0))
 
 
 def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
-    """The highest-precedence rule that matches ``line`` and allows its word count."""
-    if comp.prefilter is None or comp.prefilter.search(line) is None:
-        return None
+    """The highest-precedence rule that matches ``line`` and allows its word count.
+
+    Full rules are only tried when the combined full regex matched (most lines are not boilerplate
+    labels); search rules are few and each is tried on the lines short enough for it.
+    """
+    full_hit = comp.any_full is not None and comp.any_full.match(line) is not None
     n_words = line.count(" ") + 1
     for rule, rx in comp.ordered:
+        if rule.match == "full" and not full_hit:
+            continue
         if n_words <= rule.max_words and rx.search(line) is not None:
             return rule
     return None
