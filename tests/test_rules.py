@@ -210,6 +210,7 @@ BAD_FILES = {
     "no patterns": ("[[rules]]\nname = 'x'\naction = 'drop'", "must not be empty"),
     "no name": ("[[rules]]\npatterns = ['x']", "non-empty 'name'"),
     "misspelt table": ("[[rule]]\nname = 'x'\npatterns = ['x']", "unknown top-level keys"),
+    "search matching everything": ("[[rules]]\nname = 'x'\nmatch = 'search'\npatterns = ['(promo)?']", "empty string"),
 }
 
 
@@ -239,3 +240,14 @@ def test_cleaner_with_a_bad_rule_file_fails_at_construction(tmp_path):
         Cleaner(extra_rules=[path])
     with pytest.raises(RuleError, match="paths or dicts"):
         RuleSet.load([42])
+
+
+def test_user_patterns_with_named_groups_and_back_references_still_match():
+    rules = RuleSet.load([{"rules": [
+        {"name": "doubled-word", "certain": True, "patterns": [r"(?P<w>\w+) (?P=w)"]},
+        {"name": "x-then-y", "certain": True, "patterns": [r"(?P<w>x)y"]},
+    ]}])
+    assert hit(rules, "Bye bye") == (DROP, "doubled-word")
+    assert hit(rules, "xy") == (DROP, "x-then-y")
+    assert hit(rules, "Share this:") == (DROP, "share-buttons")
+    assert hit(rules, "Bye for now") == (NO_RULE, None)

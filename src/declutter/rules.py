@@ -74,6 +74,24 @@ def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: 
     return value
 
 
+def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str) -> list[str]:
+    """Valid regexes; a search pattern that matches the empty string would hit every line, so it is refused."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
+        raise RuleError(f"{where}: 'patterns' must be a list of non-empty strings")
+    if enabled and not patterns:
+        raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
+    for p in patterns:
+        try:
+            compiled = re.compile(p)
+        except re.error as exc:
+            raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
+        if match == "search" and compiled.search("") is not None:
+            raise RuleError(f"{where}: search pattern {p!r} matches the empty string, so it would hit every line")
+    return list(patterns)
+
+
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: a rule must be a table, got {type(raw).__name__}")
@@ -95,18 +113,7 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
     max_words = _checked(raw, "max_words", int, 12, where)
     if max_words < 1:
         raise RuleError(f"{where}: 'max_words' must be at least 1, got {max_words}")
-    patterns = raw.get("patterns", [])
-    if isinstance(patterns, str):
-        patterns = [patterns]
-    if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
-        raise RuleError(f"{where}: 'patterns' must be a list of non-empty strings")
-    if enabled and not patterns:
-        raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
+    patterns = _checked_patterns(raw.get("patterns", []), enabled, match, where)
     return Rule(name=name, action=action, patterns=tuple(patterns), language=str(raw.get("language", language)),
                 certain=certain, match=match, max_words=max_words, enabled=enabled)
 
@@ -180,19 +187,25 @@ def _rule_regex(rule: Rule) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
+_GROUP_REFS = re.compile(r"\(\?P[<=]|\\[1-9]|\(\?\(")
+
+
 @dataclass
 class _Compiled:
     """One language's rules: all full patterns as one pre-filter regex, then each rule in precedence order."""
 
-    any_full: Optional[re.Pattern[str]]
+    any_full: Optional[re.Pattern[str]]  # None: no pre-filter, try every full rule
     ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
     ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
-    full = "|".join(f"(?:{p})" for r in ordered if r.match == "full" for p in r.patterns)
-    any_full = re.compile(r"^[\W_]*(?:" + full + r")[\W_]*$", re.IGNORECASE) if full else None
+    full = [p for r in ordered if r.match == "full" for p in r.patterns]
+    # Group names and back-references ((?P<x>..), \1) change meaning once patterns are joined; then no
+    # pre-filter, and every full rule is tried on every line.
+    joinable = full and not any(_GROUP_REFS.search(p) for p in full)
+    any_full = re.compile(r"^[\W_]*(?:" + "|".join(f"(?:{p})" for p in full) + r")[\W_]*$", re.IGNORECASE) if joinable else None
     compiled = tuple((r, _rule_regex(r)) for r in ordered)
     return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0))
 
@@ -203,7 +216,7 @@ def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
     Full rules are only tried when the combined full regex matched (most lines are not boilerplate
     labels); search rules are few and each is tried on the lines short enough for it.
     """
-    full_hit = comp.any_full is not None and comp.any_full.match(line) is not None
+    full_hit = comp.any_full is None or comp.any_full.match(line) is not None
     n_words = line.count(" ") + 1
     for rule, rx in comp.ordered:
         if rule.match == "full" and not full_hit:
