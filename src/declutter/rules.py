@@ -9,13 +9,12 @@ A rule file holds ``[[rules]]`` tables (schema in ``docs/rules.md``)::
     certain = true              # true: decide without the model; false: only evidence (a model feature)
     match = "full"              # full: the whole line (surrounding punctuation ignored); search: anywhere
     max_words = 12              # only lines with at most this many words are tested
-    contains = ["share", "tweet"]  # optional: lowercase literals, one of which must occur for the rule to run
+    contains = ["share", "tweet"]  # optional: lowercase literals; the rule runs only on lines holding one
     patterns = ["share( this)?( article| story)?", "tweet"]
 
-All "full" patterns of one language are compiled into a single alternation with one named group per rule,
-so a line costs one regex call whatever the number of rules. "search" rules scan the whole line, which is
-slow in Python's regex engine, so each runs alone and only when one of its ``contains`` literals occurs
-in the lowercased line (a substring test costs almost nothing).
+The full patterns of one language are also compiled into one alternation, so a line that is no
+boilerplate label (most lines) costs one regex call for them whatever the number of rules; only lines it
+hits are tried rule by rule in precedence order (:func:`precedence`), with the few search rules.
 """
 from __future__ import annotations
 
@@ -53,7 +52,7 @@ class Rule:
     match: str = "full"
     max_words: int = 12
     enabled: bool = True
-    contains: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()  # lowercase literals; a search rule runs only on lines holding one
 
     @property
     def code(self) -> int:
@@ -65,48 +64,73 @@ class Rule:
         return DROP if self.certain else SOFT_DROP
 
 
+RULE_KEYS = {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled", "contains"}
+FILE_KEYS = {"language", "rules"}
+
+
+def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
+    """``raw[key]`` if it has the right type; TOML ``certain = "false"`` must not silently mean True."""
+    value = raw.get(key, default)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise RuleError(f"{where}: {key!r} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str) -> list[str]:
+    """Valid regexes; a search pattern that matches the empty string would hit every line, so it is refused."""
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
+        raise RuleError(f"{where}: 'patterns' must be a list of non-empty strings")
+    if enabled and not patterns:
+        raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
+    for p in patterns:
+        try:
+            compiled = re.compile(p)
+        except re.error as exc:
+            raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
+        if match == "search" and compiled.search("") is not None:
+            raise RuleError(f"{where}: search pattern {p!r} matches the empty string, so it would hit every line")
+    return list(patterns)
+
+
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
-    unknown = set(raw) - {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled", "contains"}
+    if not isinstance(raw, Mapping):
+        raise RuleError(f"{where}: a rule must be a table, got {type(raw).__name__}")
+    unknown = set(raw) - RULE_KEYS
     if unknown:
         raise RuleError(f"{where}: unknown rule keys {sorted(unknown)}")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
         raise RuleError(f"{where}: every rule needs a non-empty 'name'")
+    where = f"{where} ({name!r})"
     action = raw.get("action", "drop")
     if action not in ACTIONS:
-        raise RuleError(f"{where}: rule {name!r}: action must be one of {ACTIONS}, got {action!r}")
+        raise RuleError(f"{where}: action must be one of {ACTIONS}, got {action!r}")
     match = raw.get("match", "full")
     if match not in MATCHES:
-        raise RuleError(f"{where}: rule {name!r}: match must be one of {MATCHES}, got {match!r}")
-    patterns = raw.get("patterns", [])
-    if isinstance(patterns, str):
-        patterns = [patterns]
-    if not raw.get("enabled", True):
-        patterns = patterns or []
-    elif not patterns or not all(isinstance(p, str) for p in patterns):
-        raise RuleError(f"{where}: rule {name!r}: 'patterns' must be a non-empty list of strings")
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise RuleError(f"{where}: rule {name!r}: bad pattern {p!r}: {exc}") from None
-    return Rule(
-        name=name,
-        action=action,
-        patterns=tuple(patterns),
-        language=str(raw.get("language", language)),
-        certain=bool(raw.get("certain", False)),
-        match=match,
-        max_words=int(raw.get("max_words", 12)),
-        enabled=bool(raw.get("enabled", True)),
-        contains=tuple(str(c).lower() for c in raw.get("contains", ())),
-    )
+        raise RuleError(f"{where}: match must be one of {MATCHES}, got {match!r}")
+    enabled = _checked(raw, "enabled", bool, True, where)
+    certain = _checked(raw, "certain", bool, False, where)
+    max_words = _checked(raw, "max_words", int, 12, where)
+    if max_words < 1:
+        raise RuleError(f"{where}: 'max_words' must be at least 1, got {max_words}")
+    patterns = _checked_patterns(raw.get("patterns", []), enabled, match, where)
+    contains = _checked(raw, "contains", list, [], where)
+    if not all(isinstance(c, str) and c for c in contains):
+        raise RuleError(f"{where}: 'contains' must be a list of non-empty strings")
+    return Rule(name=name, action=action, patterns=tuple(patterns), language=str(raw.get("language", language)),
+                certain=certain, match=match, max_words=max_words, enabled=enabled,
+                contains=tuple(c.lower() for c in contains))
 
 
 def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>") -> list[Rule]:
     """Rules from a parsed rule file (``{"language": ..., "rules": [...]}``)."""
     if not isinstance(data, Mapping):
         raise RuleError(f"{where}: a rule set must be a mapping, got {type(data).__name__}")
+    unknown = set(data) - FILE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown top-level keys {sorted(unknown)} (expected 'language' and [[rules]])")
     language = str(data.get("language", "*"))
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
@@ -120,6 +144,8 @@ def load_rule_file(path: str | Path) -> list[Rule]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise RuleError(f"{path}: cannot read rule file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path}: rule files must be UTF-8 ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"{path}: invalid TOML ({exc})") from None
     return rules_from_mapping(data, str(path))
@@ -143,41 +169,68 @@ def merge_rules(base: Iterable[Rule], extra: Iterable[Rule]) -> list[Rule]:
     return [r for r in merged.values() if r.enabled]
 
 
+def precedence(rule: Rule) -> int:
+    """Lower wins when several rules match one line.
+
+    Keep rules first (protecting a line is the user's strongest statement); then certain drops, which
+    decide a line outright; then terminators, which also drop their own line once they cut the page, so a
+    soft drop pattern must not hide them ("Read also:" is both a teaser link and a section heading);
+    evidence-only drops last.
+    """
+    if rule.action == "keep":
+        return 0
+    if rule.action == "drop" and rule.certain:
+        return 1
+    if rule.action == "terminator":
+        return 2
+    return 3
+
+
+def _rule_regex(rule: Rule) -> re.Pattern[str]:
+    body = "|".join(f"(?:{p})" for p in rule.patterns)
+    if rule.match == "full":
+        return re.compile(r"^[\W_]*(?:" + body + r")[\W_]*$", re.IGNORECASE)
+    return re.compile(body, re.IGNORECASE)
+
+
+_GROUP_REFS = re.compile(r"\(\?P[<=]|\\[1-9]|\(\?\(")
+
+
 @dataclass
 class _Compiled:
-    regex_full: Optional[re.Pattern[str]]
-    by_group: dict[str, Rule]
-    searches: list[tuple[Rule, re.Pattern[str]]]
+    """One language's rules: all full patterns as one pre-filter regex, then each rule in precedence order."""
+
+    any_full: Optional[re.Pattern[str]]  # None: no pre-filter, try every full rule
+    ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
-    by_group: dict[str, Rule] = {}
-    full: list[str] = []
-    searches: list[tuple[Rule, re.Pattern[str]]] = []
-    # Keep rules first: when a keep and a drop pattern both match, the line is kept.
-    order = {"keep": 0, "drop": 1, "terminator": 2}
-    for i, rule in enumerate(sorted(rules, key=lambda r: order[r.action])):
-        alternation = "|".join(f"(?:{p})" for p in rule.patterns)
-        if rule.match == "full":
-            group = f"r{i}"
-            by_group[group] = rule
-            full.append(f"(?P<{group}>{alternation})")
-        else:
-            searches.append((rule, re.compile(alternation, re.IGNORECASE)))
-    regex_full = re.compile(r"^[\W_]*(?:" + "|".join(full) + r")[\W_]*$", re.IGNORECASE) if full else None
-    max_words = max((r.max_words for r in rules), default=0)
-    return _Compiled(regex_full, by_group, searches, max_words)
+    ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
+    full = [p for r in ordered if r.match == "full" for p in r.patterns]
+    # Group names and back-references ((?P<x>..), \1) change meaning once patterns are joined; then no
+    # pre-filter, and every full rule is tried on every line.
+    joinable = full and not any(_GROUP_REFS.search(p) for p in full)
+    any_full = re.compile(r"^[\W_]*(?:" + "|".join(f"(?:{p})" for p in full) + r")[\W_]*$", re.IGNORECASE) if joinable else None
+    compiled = tuple((r, _rule_regex(r)) for r in ordered)
+    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0))
 
 
-def _search(searches: list[tuple[Rule, re.Pattern[str]]], line: str, words: int) -> Optional[Rule]:
+def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
+    """The highest-precedence rule that matches ``line`` and allows its word count.
+
+    Full rules are only tried when the combined full regex matched (most lines are not boilerplate
+    labels); search rules are few and each is tried on the lines short enough for it.
+    """
+    full_hit = comp.any_full is None or comp.any_full.match(line) is not None
+    n_words = line.count(" ") + 1
     lower = line.lower()
-    for rule, regex in searches:
-        if words > rule.max_words:
+    for rule, rx in comp.ordered:
+        if rule.match == "full" and not full_hit:
             continue
         if rule.contains and not any(c in lower for c in rule.contains):
-            continue
-        if regex.search(line):
+            continue  # a substring test is far cheaper than a regex search over the line
+        if n_words <= rule.max_words and rx.search(line) is not None:
             return rule
     return None
 
@@ -220,22 +273,13 @@ class RuleSet:
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        full, by_group, searches = comp.regex_full, comp.by_group, comp.searches
-        max_chars = 12 * comp.max_words
         for i, line in enumerate(lines):
-            if len(line) > max_chars:  # cheap pre-filter: rules only look at short lines
+            if len(line) > 12 * comp.max_words:  # cheap pre-filter: rules only look at short lines
                 continue
-            words = line.count(" ") + 1
-            m = full.match(line) if full is not None else None
-            rule = by_group[m.lastgroup] if m is not None else None  # type: ignore[index]
-            if rule is not None and words > rule.max_words:
-                rule = None
-            if rule is None and searches:
-                rule = _search(searches, line, words)
-            if rule is None:
-                continue
-            actions[i] = rule.code
-            names[i] = rule.name
+            rule = _first_match(line, comp)
+            if rule is not None:
+                actions[i] = rule.code
+                names[i] = rule.name
         return actions, names
 
 
@@ -245,4 +289,4 @@ def describe(rule: Rule) -> str:
     return f"{rule.name} ({rule.action}, {how}, {rule.language})"
 
 
-__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "replace"]
+__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "precedence", "replace"]

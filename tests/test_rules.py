@@ -1,0 +1,253 @@
+"""The rule engine: boilerplate knowledge as data, matched per line, overridable by the user."""
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import declutter
+from declutter import Cleaner
+from declutter.page import DROP, KEEP, NO_RULE, SOFT_DROP, TERMINATOR
+from declutter.rules import RuleError, RuleSet, load_rule_file, shipped_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return RuleSet.load()
+
+
+def hit(rules: RuleSet, line: str, lang: str = "en") -> tuple[int, str | None]:
+    actions, names = rules.match([line], lang)
+    return int(actions[0]), names[0]
+
+
+# One real-looking line per language file (and more for English), with the rule and action it must get.
+LANGUAGE_EXAMPLES = [
+    ("en", "Your email address will not be published. Required fields are marked *", "comment-form", DROP),
+    ("en", "Share this:", "share-buttons", DROP),
+    ("en", "- Advertisement -", "advertisement", DROP),
+    ("en", "Skip to content", "skip-link", DROP),
+    ("en", "Accept all cookies", "cookie-buttons", DROP),
+    ("en", "Related Articles", "section-terminators", TERMINATOR),
+    ("en", "Read also:", "section-terminators", TERMINATOR),
+    ("en", "Home", "navigation-words", SOFT_DROP),
+    ("de", "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert", "de-comment-form", DROP),
+    ("de", "Anzeige", "de-advertisement", DROP),
+    ("de", "Ähnliche Artikel", "de-section-terminators", TERMINATOR),
+    ("de", "Weiterlesen »", "de-read-more", SOFT_DROP),
+    ("fr", "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *", "fr-comment-form", DROP),
+    ("fr", "Publicité", "fr-advertisement", DROP),
+    ("fr", "Articles similaires", "fr-section-terminators", TERMINATOR),
+    ("fr", "Lire la suite", "fr-read-more", SOFT_DROP),
+    ("es", "Tu dirección de correo electrónico no será publicada. Los campos obligatorios están marcados con *", "es-comment-form", DROP),
+    ("es", "Publicidad", "es-advertisement", DROP),
+    ("es", "Artículos relacionados", "es-section-terminators", TERMINATOR),
+    ("es", "Leer más", "es-read-more", SOFT_DROP),
+    ("it", "Il tuo indirizzo email non sarà pubblicato. I campi obbligatori sono contrassegnati *", "it-comment-form", DROP),
+    ("it", "Pubblicità", "it-advertisement", DROP),
+    ("it", "Articoli correlati", "it-section-terminators", TERMINATOR),
+    ("pt", "O seu endereço de email não será publicado. Campos obrigatórios são marcados com *", "pt-comment-form", DROP),
+    ("pt", "Publicidade", "pt-advertisement", DROP),
+    ("pt", "Leia também", "pt-section-terminators", TERMINATOR),
+    ("nl", "Je e-mailadres wordt niet gepubliceerd. Vereiste velden zijn gemarkeerd met *", "nl-comment-form", DROP),
+    ("nl", "Advertentie", "nl-advertisement", DROP),
+    ("nl", "Lees meer", "nl-read-more", SOFT_DROP),
+    ("pl", "Twój adres e-mail nie zostanie opublikowany. Wymagane pola są oznaczone *", "pl-comment-form", DROP),
+    ("pl", "Reklama", "pl-advertisement", DROP),
+    ("pl", "Czytaj także", "pl-section-terminators", TERMINATOR),
+    ("ru", "Ваш адрес email не будет опубликован. Обязательные поля помечены *", "ru-comment-form", DROP),
+    ("ru", "Реклама", "ru-advertisement", DROP),
+    ("ru", "Похожие статьи", "ru-section-terminators", TERMINATOR),
+    ("ru", "Читать далее", "ru-read-more", SOFT_DROP),
+]
+
+
+@pytest.mark.parametrize("lang,line,name,action", LANGUAGE_EXAMPLES, ids=[f"{x[0]}:{x[1][:24]}" for x in LANGUAGE_EXAMPLES])
+def test_language_rule_fires_on_a_real_line(rules, lang, line, name, action):
+    assert hit(rules, line, lang) == (action, name)
+
+
+def test_every_language_file_is_tested_and_names_its_language():
+    folder = resources.files("declutter") / "data" / "rules"
+    files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
+    assert files == ["de.toml", "en.toml", "es.toml", "fr.toml", "global.toml", "it.toml", "nl.toml", "pl.toml", "pt.toml", "ru.toml"]
+    for name in files:
+        declared = tomllib.loads((folder / name).read_text(encoding="utf-8"))["language"]
+        assert declared == ("*" if name == "global.toml" else name[:-5])
+    assert {lang for lang, *_ in LANGUAGE_EXAMPLES} == {f[:-5] for f in files} - {"global"}
+
+
+def test_shipped_rule_names_are_unique():
+    names = [r.name for r in shipped_rules()]
+    assert len(names) == len(set(names))
+
+
+def test_other_languages_rules_stay_on_their_pages(rules):
+    assert hit(rules, "Anzeige", "en") == (NO_RULE, None)
+    assert hit(rules, "Anzeige", "fr") == (NO_RULE, None)
+    # English boilerplate is recognised on pages in any language.
+    assert hit(rules, "Share this:", "de") == (DROP, "share-buttons")
+
+
+@pytest.mark.parametrize("line", [
+    "Share your thoughts on the new budget with your local representative before the vote next week.",
+    "The advertisement ran for three weeks in the Sunday papers before the company withdrew it.",
+    "Read more about how the committee reached its decision in the full report published on Friday.",
+    "Home prices rose 4% last year.",
+])
+def test_body_sentences_that_mention_boilerplate_words_are_left_alone(rules, line):
+    assert hit(rules, line) == (NO_RULE, None)
+
+
+def test_full_rules_ignore_surrounding_punctuation_and_case(rules):
+    assert hit(rules, "― ADVERTISEMENT ―") == (DROP, "advertisement")
+    assert hit(rules, "   SHARE THIS!  ") == (DROP, "share-buttons")
+
+
+def test_max_words_limits_a_search_rule(rules):
+    short = "© 2024 Example Media. All rights reserved."
+    long = "The court ruled that " + "the publisher had no claim to the photographs " * 6 + "and all rights reserved."
+    assert hit(rules, short) == (SOFT_DROP, "copyright")
+    assert hit(rules, long)[1] is None
+
+
+def test_precedence_keep_beats_drop_and_terminator_beats_soft_drop():
+    rules = RuleSet.load([{"rules": [{"name": "keep-sponsored", "action": "keep", "certain": True, "patterns": ["sponsored"]}]}])
+    assert hit(rules, "Sponsored") == (KEEP, "keep-sponsored")
+    # "Read also:" is both a soft "read more" link and a section heading; the heading wins.
+    assert hit(rules, "Read also:") == (TERMINATOR, "section-terminators")
+    # A certain drop decides its line outright, ahead of a terminator that would match too.
+    assert hit(rules, "Leave a Reply") == (DROP, "comment-form")
+
+
+def test_rules_fire_in_the_pipeline_on_a_real_german_page():
+    text = (PAGES / "readability-heise-de.txt").read_text(encoding="utf-8")
+    analysis = declutter.analyze(text)
+    assert analysis.lang == "de"
+    ads = [d for d in analysis.lines if d.text == "Anzeige"]
+    assert ads and all(d.rule == "de-advertisement" and not d.keep for d in ads)
+
+
+# -- user rules --------------------------------------------------------------------------------------------
+
+USER_TOML = '''
+language = "en"
+
+[[rules]]
+name = "advertisement"          # replaces the shipped rule of that name
+action = "drop"
+certain = true
+patterns = ['advertorial']
+
+[[rules]]
+name = "share-buttons"          # switched off
+enabled = false
+
+[[rules]]
+name = "photo-credit-caption"   # new
+action = "drop"
+certain = true
+match = "search"
+max_words = 40
+patterns = ['photograph: [\\w/ ]+$']
+'''
+
+
+@pytest.fixture
+def user_file(tmp_path) -> Path:
+    path = tmp_path / "my_rules.toml"
+    path.write_text(USER_TOML, encoding="utf-8")
+    return path
+
+
+def check_user_rules(rules: RuleSet) -> None:
+    assert hit(rules, "Advertisement") == (NO_RULE, None)          # the shipped patterns are gone
+    assert hit(rules, "Advertorial") == (DROP, "advertisement")     # the user's pattern took their place
+    assert hit(rules, "Share this:")[1] != "share-buttons"          # disabled
+    caption = "Russian President Vladimir Putin is greeted by a ceremonial guard in Beijing on Thursday. Photograph: Anadolu/Getty Images"
+    assert hit(rules, caption) == (DROP, "photo-credit-caption")   # added
+
+
+def test_user_rule_file_replaces_disables_and_adds(user_file):
+    check_user_rules(RuleSet.load([user_file]))
+    check_user_rules(RuleSet.load([str(user_file)]))
+
+
+def test_user_rule_dict_replaces_disables_and_adds(user_file):
+    check_user_rules(RuleSet.load([tomllib.loads(user_file.read_text(encoding="utf-8"))]))
+
+
+def test_extra_rules_change_clean_output(user_file):
+    text = (SEEDS / "001.txt").read_text(encoding="utf-8")
+    caption = "Russian President Vladimir Putin is greeted by a ceremonial guard in Beijing on Thursday. Photograph: Anadolu/Getty Images"
+    headline = "Putin Strengthens Ties with China Amidst Global Tensions"
+    keep_headline = {"rules": [{"name": "keep-headline", "action": "keep", "certain": True, "patterns": [headline]}]}
+    plain = Cleaner().clean(text)
+    custom = Cleaner(extra_rules=[user_file, keep_headline]).clean(text)
+    assert caption in plain.split("\n\n") and caption not in custom.split("\n\n")
+    assert headline not in plain.split("\n\n") and headline in custom.split("\n\n")
+
+
+# -- bad rule files ----------------------------------------------------------------------------------------
+
+BAD_FILES = {
+    "invalid TOML": ("[[rules]\nname = 'x'", "invalid TOML"),
+    "bad regex": ("[[rules]]\nname = 'x'\npatterns = ['(unclosed']", "bad pattern"),
+    "unknown action": ("[[rules]]\nname = 'x'\naction = 'delete'\npatterns = ['x']", "action must be one of"),
+    "unknown key": ("[[rules]]\nname = 'x'\npattern = ['x']\npatterns = ['x']", "unknown rule keys"),
+    "certain as a string": ("[[rules]]\nname = 'x'\ncertain = 'false'\npatterns = ['x']", "'certain' must be bool"),
+    "max_words as a string": ("[[rules]]\nname = 'x'\nmax_words = '5'\npatterns = ['x']", "'max_words' must be int"),
+    "no patterns": ("[[rules]]\nname = 'x'\naction = 'drop'", "must not be empty"),
+    "no name": ("[[rules]]\npatterns = ['x']", "non-empty 'name'"),
+    "misspelt table": ("[[rule]]\nname = 'x'\npatterns = ['x']", "unknown top-level keys"),
+    "search matching everything": ("[[rules]]\nname = 'x'\nmatch = 'search'\npatterns = ['(promo)?']", "empty string"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_rule_file_raises_rule_error_naming_the_file(tmp_path, case):
+    body, message = BAD_FILES[case]
+    path = tmp_path / "broken_rules.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RuleError, match=message) as err:
+        load_rule_file(path)
+    assert "broken_rules.toml" in str(err.value)
+
+
+def test_missing_and_non_utf8_rule_files_raise_rule_error(tmp_path):
+    with pytest.raises(RuleError, match="no_such_rules.toml"):
+        load_rule_file(tmp_path / "no_such_rules.toml")
+    latin1 = tmp_path / "latin1_rules.toml"
+    latin1.write_bytes("[[rules]]\nname = 'x'\npatterns = ['Ã¤rger']".encode("utf-8").replace(b"\xc3\x83", b"\xc3"))
+    with pytest.raises(RuleError, match="latin1_rules.toml"):
+        load_rule_file(latin1)
+
+
+def test_cleaner_with_a_bad_rule_file_fails_at_construction(tmp_path):
+    path = tmp_path / "broken_rules.toml"
+    path.write_text("[[rules]]\nname = 'x'\npatterns = ['(']", encoding="utf-8")
+    with pytest.raises(RuleError, match="broken_rules.toml"):
+        Cleaner(extra_rules=[path])
+    with pytest.raises(RuleError, match="paths or dicts"):
+        RuleSet.load([42])
+
+
+def test_user_patterns_with_named_groups_and_back_references_still_match():
+    rules = RuleSet.load([{"rules": [
+        {"name": "doubled-word", "certain": True, "patterns": [r"(?P<w>\w+) (?P=w)"]},
+        {"name": "x-then-y", "certain": True, "patterns": [r"(?P<w>x)y"]},
+    ]}])
+    assert hit(rules, "Bye bye") == (DROP, "doubled-word")
+    assert hit(rules, "xy") == (DROP, "x-then-y")
+    assert hit(rules, "Share this:") == (DROP, "share-buttons")
+    assert hit(rules, "Bye for now") == (NO_RULE, None)
