@@ -41,17 +41,19 @@ class DomRules:
     exact_words: Mapping[str, float]
     prefix_lengths: tuple[int, ...]
 
-    def class_score(self, value: str) -> float:
-        """Sum of the weights of the words in one class/id attribute value."""
-        score = 0.0
+    def class_weights(self, value: str) -> tuple[float, float]:
+        """Sums of the negative and of the positive weights of the words in one class/id attribute value."""
+        neg = pos = 0.0
         for tok in _TOKEN.findall(value):
             tok = tok.lower()
             hit = self.exact_words.get(tok)
             if hit is None:
                 hit = next((self.prefix_words[tok[:k]] for k in self.prefix_lengths if tok[:k] in self.prefix_words), None)
-            if hit is not None:
-                score += hit
-        return score
+            if hit is not None and hit < 0:
+                neg += hit
+            elif hit is not None:
+                pos += hit
+        return neg, pos
 
 
 def _check(table: Any, where: str) -> dict[str, Any]:

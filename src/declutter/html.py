@@ -22,6 +22,7 @@ from lxml import etree
 
 from .config import Config
 from .domrules import SCORE_CLIP, DomRules, load_dom_rules
+from .domstats import add_structure
 from .page import DomEvidence, Page
 from .reading import normalize_text, split_lines
 
@@ -56,7 +57,7 @@ class HtmlLimitWarning(UserWarning):
     """A page was longer than the documented limits and only its beginning was analysed."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """What an open element passes down to the lines inside it."""
 
@@ -64,11 +65,14 @@ class _Frame:
     block: bool
     boiler: bool
     main: bool
-    score: float
+    neg: float
+    pos: float
     heading: int
     in_li: bool
     depth: int
     in_pre: bool
+    uid: int = 0
+    sig: str = ""      # tag and first class word: "div.card"; repeated signatures mark templated lists
 
 
 @dataclass
@@ -79,24 +83,31 @@ class _Builder:
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
+    chains: list[tuple[int, ...]] = field(default_factory=list)  # uids of each line's open elements
     pieces: list[str] = field(default_factory=list)
     link_chars: int = 0
     gap: bool = True
     full: bool = False
+    has_text: bool = False  # some piece is more than whitespace (most blocks between tags are not)
 
     def add(self, text: Optional[str], in_link: bool) -> None:
         if text:
             self.pieces.append(text)
+            if not self.has_text and not text.isspace() and text != _SEP:
+                self.has_text = True
             if in_link:
                 self.link_chars += len(text) - sum(map(text.count, " \n\t\r"))
 
     def flush(self, stack: list[_Frame], tags: list[str]) -> None:
         """End the current block: its text becomes one line (or several, for ``pre`` and ``<br>``)."""
-        if not self.pieces:
+        if not self.has_text:
+            self.pieces.clear()
             return
+        self.has_text = False
         raw, links = _SEP_BETWEEN_WORDS.sub(" ", "".join(self.pieces)).replace(_SEP, ""), self.link_chars
         self.pieces, self.link_chars = [], 0
-        frame = next((f for f in reversed(stack) if f.block), stack[-1])
+        at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].block), len(stack) - 1)
+        frame = stack[at]
         if frame.in_pre:
             rows = [r.rstrip() for r in normalize_text(raw).split("\n")]
             rows = [r.replace("\xa0", " ") for r in rows if r.strip()]
@@ -110,8 +121,11 @@ class _Builder:
         total = sum(len(r) - r.count(" ") for r in rows) or 1
         evidence = DomEvidence(
             tag=frame.tag, path=">".join(tags[-3:]), link_density=min(links / total, 1.0),
-            in_boiler_tag=frame.boiler, in_main_tag=frame.main, class_score=frame.score, heading=frame.heading,
-            is_list_item=frame.in_li, is_pre=frame.in_pre, depth=frame.depth)
+            in_boiler_tag=frame.boiler, in_main_tag=frame.main, class_score=frame.neg + frame.pos,
+            heading=frame.heading, is_list_item=frame.in_li, is_pre=frame.in_pre, depth=frame.depth,
+            extra={"class_neg": frame.neg, "class_pos": frame.pos,
+                   "signature": ">".join(f.sig for f in stack[max(at - 2, 0):at + 1])})
+        chain = tuple(f.uid for f in stack[:at + 1])
         row_gaps[0] = self.gap
         self.gap = False
         for row, gap in zip(rows, row_gaps):
@@ -121,6 +135,7 @@ class _Builder:
             self.lines.append(row)
             self.gaps.append(gap)
             self.dom.append(evidence)
+            self.chains.append(chain)
 
 
 def _parse(text: str) -> Optional[etree._Element]:
@@ -143,48 +158,55 @@ def _hidden(el: etree._Element) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-def _frame(el: etree._Element, tag: str, parent: _Frame, rules: DomRules, scores: dict[str, float]) -> _Frame:
+def _frame(el: etree._Element, tag: str, parent: _Frame, rules: DomRules,
+           scores: dict[str, tuple[float, float]], uid: int) -> _Frame:
     role = (el.get("role") or "").strip().lower()
-    own = 0.0
+    neg = pos = 0.0
     for attr in ("class", "id"):
         value = el.get(attr)
         if value:
             if value not in scores:
-                scores[value] = rules.class_score(value)
-            own += scores[value]
+                scores[value] = rules.class_weights(value)
+            neg, pos = neg + scores[value][0], pos + scores[value][1]
+    cls = (el.get("class") or "").split()
     return _Frame(
         tag=tag,
         block=tag in BLOCK_TAGS,
         boiler=parent.boiler or tag in rules.boiler_tags or role in rules.boiler_roles,
         main=parent.main or tag in rules.main_tags or role in rules.main_roles,
-        score=max(-SCORE_CLIP, min(SCORE_CLIP, parent.score + own)),
+        neg=max(-SCORE_CLIP, parent.neg + neg),
+        pos=min(SCORE_CLIP, parent.pos + pos),
         heading=HEADINGS.get(tag, parent.heading),
         in_li=parent.in_li or tag == "li",
         depth=parent.depth + 1,
         in_pre=parent.in_pre or tag in PRE_TAGS,
+        uid=uid,
+        sig=f"{tag}.{cls[0]}" if cls else tag,
     )
 
 
 def _walk(root: etree._Element, rules: DomRules, builder: _Builder) -> None:
     """Visit the tree in document order with an explicit stack (no recursion, so no depth limit)."""
-    top = _Frame("#root", True, False, False, 0.0, 0, False, 0, False)
+    top = _Frame("#root", True, False, False, 0.0, 0.0, 0, False, 0, False)
     frames: list[_Frame] = [top]
     tags: list[str] = []
     links = 0  # open <a> elements
-    scores: dict[str, float] = {}
+    scores: dict[str, tuple[float, float]] = {}
+    uid = 0
     todo: list[tuple[etree._Element, bool]] = [(root, True)]
     while todo and not builder.full:
         el, entering = todo.pop()
         tag = el.tag if isinstance(el.tag, str) else ""
         if not entering:
-            frame = frames.pop()
+            frame = frames[-1]
             if frame.block:
-                builder.flush(frames + [frame], tags)
+                builder.flush(frames, tags)
                 builder.gap = builder.gap or tag not in TIGHT_TAGS
             else:
                 links -= tag == "a"
                 if tag not in IN_WORD_TAGS:
                     builder.add(_SEP, False)
+            frames.pop()
             tags.pop()
             builder.add(el.tail, links > 0)
             continue
@@ -196,7 +218,8 @@ def _walk(root: etree._Element, rules: DomRules, builder: _Builder) -> None:
             builder.add("\n", False)
             builder.add(el.tail, links > 0)
             continue
-        frame = _frame(el, tag, frames[-1], rules, scores)
+        uid += 1
+        frame = _frame(el, tag, frames[-1], rules, scores, uid)
         if frame.block:
             builder.flush(frames, tags)
             builder.gap = builder.gap or tag not in TIGHT_TAGS
@@ -268,6 +291,7 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None) 
         warnings.warn(f"HTML page with more than {MAX_LINES:,} blocks: only the first {MAX_LINES:,} are analysed",
                       HtmlLimitWarning, stacklevel=2)
     page.lines, page.gaps, page.dom = builder.lines, builder.gaps, builder.dom
+    add_structure(page.lines, page.dom, builder.chains)
     page.title = _title(root)
     page.lang = _lang(root)
     return page
