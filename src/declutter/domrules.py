@@ -40,6 +40,7 @@ class DomRules:
     prefix_words: Mapping[str, float]
     exact_words: Mapping[str, float]
     prefix_lengths: tuple[int, ...]
+    drop_hidden: bool = True
 
     def class_weights(self, value: str) -> tuple[float, float]:
         """Sums of the negative and of the positive weights of the words in one class/id attribute value."""
@@ -59,9 +60,11 @@ class DomRules:
 def _check(table: Any, where: str) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise RuleError(f"{where}: [dom] must be a table")
-    unknown = set(table) - set(_LIST_KEYS) - set(_WORD_KEYS)
+    unknown = set(table) - set(_LIST_KEYS) - set(_WORD_KEYS) - {"hidden_elements"}
     if unknown:
         raise RuleError(f"{where}: unknown [dom] keys {sorted(unknown)}")
+    if table.get("hidden_elements", "drop") not in ("drop", "evidence"):
+        raise RuleError(f"{where}: [dom] hidden_elements must be 'drop' or 'evidence'")
     for key in _LIST_KEYS:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -81,7 +84,9 @@ def _check(table: Any, where: str) -> dict[str, Any]:
 def _merge(tables: Iterable[dict[str, Any]]) -> DomRules:
     lists: dict[str, set[str]] = {k: set() for k in _LIST_KEYS}
     words: dict[str, dict[str, float]] = {k: {} for k in _WORD_KEYS}
+    hidden = "drop"
     for table in tables:
+        hidden = table.get("hidden_elements", hidden)
         for key in _LIST_KEYS:
             lists[key].update(v.lower() for v in table.get(key, []))
         for key in _WORD_KEYS:
@@ -97,6 +102,7 @@ def _merge(tables: Iterable[dict[str, Any]]) -> DomRules:
         prefix_words=prefix,
         exact_words=exact,
         prefix_lengths=tuple(sorted({len(w) for w in prefix}, reverse=True)),
+        drop_hidden=hidden == "drop",
     )
 
 

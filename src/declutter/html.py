@@ -45,7 +45,11 @@ IN_WORD_TAGS = frozenset(
     "ruby rt rp data".split())
 _SEP = "\x1f"  # a possible word boundary; becomes a space between two word characters, else nothing
 _SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
+_BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Tags that stay when a too-deep page is flattened: those whose content must stay skipped or intact.
+_FLATTEN = re.compile(r"</?(?!(?:script|style|noscript|template|svg|math|head|title|meta|pre|textarea|br|html|body)\b)"
+                      r"[a-zA-Z][a-zA-Z0-9]*\b[^>]*>")
 _LANG = re.compile(r"^\s*([a-zA-Z]{2})(?:[-_]|\s*$)")
 
 
@@ -71,6 +75,7 @@ class _Frame:
     in_li: bool
     depth: int
     in_pre: bool
+    hidden: bool = False
     uid: int = 0
     sig: str = ""      # tag and first class word: "div.card"; repeated signatures mark templated lists
 
@@ -109,11 +114,11 @@ class _Builder:
         at = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].block), len(stack) - 1)
         frame = stack[at]
         if frame.in_pre:
-            rows = [r.rstrip() for r in normalize_text(raw).split("\n")]
+            rows = [r.rstrip() for r in normalize_text(raw.replace(_BR, "\n")).split("\n")]
             rows = [r.replace("\xa0", " ") for r in rows if r.strip()]
             row_gaps = [False] * len(rows)
         else:
-            text = "\n".join(" ".join(part.split()) for part in normalize_text(raw).split("\n"))
+            text = " ".join(normalize_text(raw).split()).replace(_BR, "\n")
             rows, row_gaps = split_lines(text, self.max_line_chars)
             row_gaps = [False] * len(rows)
         if not rows:
@@ -123,7 +128,7 @@ class _Builder:
             tag=frame.tag, path=">".join(tags[-3:]), link_density=min(links / total, 1.0),
             in_boiler_tag=frame.boiler, in_main_tag=frame.main, class_score=frame.neg + frame.pos,
             heading=frame.heading, is_list_item=frame.in_li, is_pre=frame.in_pre, depth=frame.depth,
-            extra={"class_neg": frame.neg, "class_pos": frame.pos,
+            extra={"class_neg": frame.neg, "class_pos": frame.pos, "hidden": float(frame.hidden),
                    "signature": ">".join(f.sig for f in stack[max(at - 2, 0):at + 1])})
         chain = tuple(f.uid for f in stack[:at + 1])
         row_gaps[0] = self.gap
@@ -138,15 +143,31 @@ class _Builder:
             self.chains.append(chain)
 
 
-def _parse(text: str) -> Optional[etree._Element]:
-    """lxml's recovering HTML parser; None for a document with no elements at all."""
+def _parse_once(text: str) -> tuple[Optional[etree._Element], bool]:
+    """The tree (None for a document with no elements) and whether libxml2 hit its nesting limit."""
     parser = etree.HTMLParser(recover=True, huge_tree=False, remove_comments=True, remove_pis=True,
                               no_network=True, encoding="utf-8")
     data = text.encode("utf-8", errors="replace")
     try:
-        return etree.fromstring(data, parser) if data.strip() else None
+        root = etree.fromstring(data, parser) if data.strip() else None
     except (etree.LxmlError, ValueError, MemoryError) as exc:
         raise HtmlError(f"cannot parse HTML: {exc}") from None
+    return root, any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def _parse(text: str) -> Optional[etree._Element]:
+    """lxml's recovering HTML parser, with a flattening retry for trees nested past libxml2's limit.
+
+    Without ``huge_tree`` libxml2 stops at 256 levels and drops everything after that point. Pages that
+    deep are machine-made; we re-parse with every container tag turned into a paragraph break, which keeps
+    all the text (and scripts/styles still skipped) but loses that page's DOM evidence, and say so.
+    """
+    root, too_deep = _parse_once(text)
+    if too_deep:
+        warnings.warn("HTML nested deeper than 256 elements: structure flattened to keep the text",
+                      HtmlLimitWarning, stacklevel=3)
+        root, _ = _parse_once(_FLATTEN.sub("<p>", text))
+    return root
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -180,6 +201,7 @@ def _frame(el: etree._Element, tag: str, parent: _Frame, rules: DomRules,
         in_li=parent.in_li or tag == "li",
         depth=parent.depth + 1,
         in_pre=parent.in_pre or tag in PRE_TAGS,
+        hidden=parent.hidden or _hidden(el),
         uid=uid,
         sig=f"{tag}.{cls[0]}" if cls else tag,
     )
@@ -211,11 +233,11 @@ def _walk(root: etree._Element, rules: DomRules, builder: _Builder) -> None:
             builder.add(el.tail, links > 0)
             continue
         tag = tag.lower()
-        if not tag or tag in rules.skip_tags or _hidden(el):
+        if not tag or tag in rules.skip_tags or (rules.drop_hidden and _hidden(el)):
             builder.add(el.tail, links > 0)
             continue
         if tag == "br":
-            builder.add("\n", False)
+            builder.add(_BR, False)
             builder.add(el.tail, links > 0)
             continue
         uid += 1
