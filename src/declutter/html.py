@@ -170,26 +170,29 @@ def _parse(text: str) -> Optional[etree._Element]:
     return root
 
 
-def _hidden(el: etree._Element) -> bool:
+def _hidden(attrib) -> bool:
     """Elements a browser would not show: ``hidden``, ``aria-hidden="true"``, inline display:none."""
-    attrib = el.attrib
+    if not attrib:
+        return False
     if "hidden" in attrib or attrib.get("aria-hidden", "").strip().lower() == "true":
         return True
     style = attrib.get("style")
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-def _frame(el: etree._Element, tag: str, parent: _Frame, rules: DomRules,
-           scores: dict[str, tuple[float, float]], uid: int) -> _Frame:
-    role = (el.get("role") or "").strip().lower()
+def _frame(attrib, tag: str, parent: _Frame, rules: DomRules, scores: dict[str, tuple[float, float]],
+           uid: int, hidden: bool) -> _Frame:
+    role = (attrib.get("role") or "").strip().lower() if attrib else ""
     neg = pos = 0.0
-    for attr in ("class", "id"):
-        value = el.get(attr)
-        if value:
-            if value not in scores:
-                scores[value] = rules.class_weights(value)
-            neg, pos = neg + scores[value][0], pos + scores[value][1]
-    cls = (el.get("class") or "").split()
+    cls: list[str] = []
+    if attrib:
+        for attr in ("class", "id"):
+            value = attrib.get(attr)
+            if value:
+                if value not in scores:
+                    scores[value] = rules.class_weights(value)
+                neg, pos = neg + scores[value][0], pos + scores[value][1]
+        cls = (attrib.get("class") or "").split()
     return _Frame(
         tag=tag,
         block=tag in BLOCK_TAGS,
@@ -201,7 +204,7 @@ def _frame(el: etree._Element, tag: str, parent: _Frame, rules: DomRules,
         in_li=parent.in_li or tag == "li",
         depth=parent.depth + 1,
         in_pre=parent.in_pre or tag in PRE_TAGS,
-        hidden=parent.hidden or _hidden(el),
+        hidden=parent.hidden or hidden,
         uid=uid,
         sig=f"{tag}.{cls[0]}" if cls else tag,
     )
@@ -233,7 +236,9 @@ def _walk(root: etree._Element, rules: DomRules, builder: _Builder) -> None:
             builder.add(el.tail, links > 0)
             continue
         tag = tag.lower()
-        if not tag or tag in rules.skip_tags or (rules.drop_hidden and _hidden(el)):
+        attrib = el.attrib
+        hidden = _hidden(attrib)
+        if not tag or tag in rules.skip_tags or (hidden and rules.drop_hidden):
             builder.add(el.tail, links > 0)
             continue
         if tag == "br":
@@ -241,7 +246,7 @@ def _walk(root: etree._Element, rules: DomRules, builder: _Builder) -> None:
             builder.add(el.tail, links > 0)
             continue
         uid += 1
-        frame = _frame(el, tag, frames[-1], rules, scores, uid)
+        frame = _frame(attrib, tag, frames[-1], rules, scores, uid, hidden)
         if frame.block:
             builder.flush(frames, tags)
             builder.gap = builder.gap or tag not in TIGHT_TAGS
