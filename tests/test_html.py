@@ -264,3 +264,19 @@ def test_model_trained_on_html_fixtures_recovers_their_main_content(fixtures):
     cleaner = Cleaner(input_format="html", model=model)
     scores = [word_prf(cleaner.clean(html), gold).f1 for html, gold in _fixture_pages(fixtures)]
     assert np.mean(scores) > 0.8
+
+
+def test_structure_evidence_finds_the_element_holding_the_prose():
+    prose = "<p>" + " ".join(["The committee met on Tuesday to discuss the budget for next year."] * 2) + "</p>"
+    html = ("<html><head><title>Budget talks resume</title></head><body>"
+            "<div class='menu'><a href=/>Home</a> <a href=/n>News</a></div>"
+            f"<div id='story'><h1>Budget talks resume</h1>{prose * 3}</div>"
+            "<ul><li><a href=/1>Other story one</a></li><li><a href=/2>Other story two</a></li></ul></body></html>")
+    page = _page(html)
+    extra = {line: ev.extra for line, ev in zip(page.lines, page.dom)}
+    assert extra["Budget talks resume"]["in_content_root"] == 1.0
+    assert extra["Budget talks resume"]["title_overlap"] == 1.0
+    assert extra["Home News"]["before_content_root"] == 1.0 and extra["Home News"]["in_content_root"] == 0.0
+    assert extra["Other story two"]["after_content_root"] == 1.0
+    assert extra["Other story two"]["container_link_density"] == 1.0
+    assert extra["Other story one"]["log_signature_repeats"] > 0  # two items of the same template

@@ -9,10 +9,13 @@ after the walk, from each line's chain of ancestor ids, and stored in ``DomEvide
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .page import DomEvidence
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 # A line counts as prose when it has this many words and at most this share of them inside links.
 PROSE_WORDS = 10
@@ -51,18 +54,32 @@ def _content_root(acc: dict[int, list[float]], chains: Sequence[tuple[int, ...]]
     return best
 
 
-def add_structure(lines: Sequence[str], dom: Sequence[DomEvidence], chains: Sequence[tuple[int, ...]]) -> None:
-    """Fill container, content-root and template evidence into each line's ``extra`` (in place)."""
+def _title_overlap(line: str, title_words: set[str]) -> float:
+    """Share of the line's words that occur in the page title: the headline shares nearly all of them."""
+    words = _WORD.findall(line.lower())
+    return sum(w in title_words for w in words) / len(words) if words and title_words else 0.0
+
+
+def add_structure(lines: Sequence[str], dom: Sequence[DomEvidence], chains: Sequence[tuple[int, ...]],
+                  title: Optional[str] = None) -> None:
+    """Fill container, content-root, title and template evidence into each line's ``extra`` (in place)."""
     if not lines:
         return
     words = [line.count(" ") + 1 for line in lines]
     acc = _totals(words, dom, chains)
     root = _content_root(acc, chains)
+    inside = [bool(root) and chain[:len(root)] == root for chain in chains]
+    first = inside.index(True) if any(inside) else len(lines)
+    last = len(lines) - 1 - inside[::-1].index(True) if any(inside) else -1
+    title_words = set(_WORD.findall(title.lower())) if title else set()
     signatures = Counter(ev.extra.get("signature", "") for ev in dom)
-    for ev, chain in zip(dom, chains):
+    for i, (ev, chain, line) in enumerate(zip(dom, chains, lines)):
         container = acc[chain[-2] if len(chain) > 1 else chain[-1]] if chain else [1.0, 0.0, 0.0, 1.0]
         cw = container[0] or 1.0
-        ev.extra["in_content_root"] = float(bool(root) and chain[:len(root)] == root)
+        ev.extra["in_content_root"] = float(inside[i])
+        ev.extra["before_content_root"] = float(i < first)
+        ev.extra["after_content_root"] = float(i > last)
+        ev.extra["title_overlap"] = _title_overlap(line, title_words)
         ev.extra["container_link_density"] = container[1] / cw
         ev.extra["container_prose_share"] = container[2] / cw
         ev.extra["log_container_lines"] = math.log1p(container[3])

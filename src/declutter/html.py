@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from lxml import etree
@@ -133,13 +133,14 @@ class _Builder:
         chain = tuple(f.uid for f in stack[:at + 1])
         row_gaps[0] = self.gap
         self.gap = False
-        for row, gap in zip(rows, row_gaps):
+        for k, (row, gap) in enumerate(zip(rows, row_gaps)):
             if len(self.lines) >= MAX_LINES:
                 self.full = True
                 return
             self.lines.append(row)
             self.gaps.append(gap)
-            self.dom.append(evidence)
+            # Each line owns its evidence: per-line values (title overlap) are filled in later.
+            self.dom.append(evidence if k == 0 else replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
 
 
@@ -318,7 +319,7 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None) 
         warnings.warn(f"HTML page with more than {MAX_LINES:,} blocks: only the first {MAX_LINES:,} are analysed",
                       HtmlLimitWarning, stacklevel=2)
     page.lines, page.gaps, page.dom = builder.lines, builder.gaps, builder.dom
-    add_structure(page.lines, page.dom, builder.chains)
     page.title = _title(root)
+    add_structure(page.lines, page.dom, builder.chains, page.title)
     page.lang = _lang(root)
     return page
