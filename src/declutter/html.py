@@ -33,10 +33,10 @@ MAX_LINES = 50_000
 BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li td th dd dt blockquote pre figcaption div section article main header footer nav "
     "aside ul ol dl table tr thead tbody tfoot caption form fieldset legend address figure details summary hr "
-    "center body html menu dialog noframes frameset frame option textarea listing xmp plaintext".split())
+    "center body html menu dialog noframes frameset frame option listing xmp plaintext".split())
 # Boundaries inside lists and tables: the text path sees their items as one run with no blank line between.
 TIGHT_TAGS = frozenset("li dt dd td th tr option".split())
-PRE_TAGS = frozenset("pre listing xmp plaintext textarea".split())
+PRE_TAGS = frozenset("pre listing xmp plaintext".split())
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
 # Inline elements that may sit inside a word ("<b>T</b>he"); every other inline element (a, button, label,
 # img, ...) is a word boundary, so "<a>Privacy</a><a>Terms</a>" reads "Privacy Terms", as a browser shows it.
