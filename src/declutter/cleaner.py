@@ -10,9 +10,10 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import features, language, reading
+from . import features, language, output, reading
 from .config import Config
 from .decide import decide
+from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
 from .page import Analysis, LineDecision, Page
@@ -32,6 +33,7 @@ class Cleaner:
             raise TypeError("pass either a Config or keyword options, not both")
         self.config = config if config is not None else Config(**options)
         self.rules = RuleSet.load(self.config.extra_rules)
+        self.dom_rules = load_dom_rules(self.config.extra_rules)
         self.model = model if model is not None else load_model(self.config.model_path)
         meta = getattr(self.model, "meta_", {})
         self._stay = float(meta.get("stay", 0.9))
@@ -43,17 +45,19 @@ class Cleaner:
     # -- stages -------------------------------------------------------------------------------------------
     def read(self, data: object) -> Page:
         """Input (str/bytes, text or HTML) to a :class:`Page` of lines."""
-        text = reading.to_text(data)
         fmt = self.config.input_format
+        text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
             from .html import page_from_html  # imported lazily: text-only users never pay for it
 
-            page = page_from_html(text, self.config)
+            page = page_from_html(text, self.config, self.dom_rules)
         else:
             lines, gaps = reading.split_lines(reading.normalize_text(text), self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
-        if page.lang is None:
-            page.lang = language.detect(page.lines) if self.config.language == "auto" else self.config.language
+        if self.config.language != "auto":
+            page.lang = self.config.language
+        elif page.lang is None:
+            page.lang = language.detect(page.lines)
         return page
 
     def prepare(self, page: Page) -> Page:
@@ -94,7 +98,5 @@ class Cleaner:
             return json.dumps(self.analyze(data).to_dict(), ensure_ascii=False)
         page = self.annotate(self.read(data))
         if self.config.output == "markdown":
-            from .output import to_markdown
-
-            return to_markdown(page)
-        return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)
+            return output.to_markdown(page)
+        return output.to_text(page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names
-from .model import LineModel
+from .model import LineModel, StackedModel
 from .page import Page
 
 # Human names for groups of related features.
@@ -40,7 +40,7 @@ def _group_columns() -> dict[str, list[int]]:
     return {g: c for g, c in cols.items() if c}
 
 
-def strongest_evidence(page: Page, model: LineModel) -> list[str]:
+def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[str]:
     """The decision reason per line, with the model's strongest evidence where the model decided."""
     reasons = list(page.reasons or [])
     X = page.features

@@ -17,6 +17,9 @@ _HTML_SNIFF = re.compile(
     re.IGNORECASE,
 )
 _HTML_TAGS = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+# <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">, as bytes.
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def decode_bytes(data: bytes) -> str:
@@ -25,7 +28,7 @@ def decode_bytes(data: bytes) -> str:
     Invalid sequences become U+FFFD rather than raising, so one bad byte never loses a page; the caller
     sees the replacement character where the damage was.
     """
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
     try:
@@ -38,12 +41,59 @@ def decode_bytes(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def to_text(obj: object) -> str:
-    """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``."""
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec named by a ``<meta>`` charset in the first 2 KB, or None if absent or unknown."""
+    m = _META_CHARSET.search(data[:2048])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def decode_html_bytes(data: bytes) -> str:
+    """Decode HTML bytes as a browser would: BOM, then the declared charset, then UTF-8, then cp1252.
+
+    A declared charset is overruled when the bytes are valid UTF-8 with non-ASCII sequences:
+    servers and templates often declare latin-1 for pages that are UTF-8, and valid multi-byte UTF-8 almost
+    never happens by accident in a single-byte encoding. Undecodable bytes become U+FFFD, never an error.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    declared = declared_charset(data)
+    if declared is not None and declared.startswith(("utf-16", "utf-32")):
+        declared = None  # a byte-level HTML text cannot be UTF-16; browsers ignore such a declaration too
+    if declared is not None and declared != "utf-8":
+        if not data.isascii():
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode(declared, errors="replace")
+        except (LookupError, UnicodeError, TypeError):
+            pass  # a codec that cannot decode bytes to text (e.g. rot13): fall through
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def to_text(obj: object, html: bool | None = None) -> str:
+    """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``.
+
+    Bytes are decoded as HTML (:func:`decode_html_bytes`) when ``html`` is true, or when it is None and the
+    bytes look like HTML; else as text (:func:`decode_bytes`).
+    """
     if isinstance(obj, str):
         return obj
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        return decode_bytes(bytes(obj))
+        data = bytes(obj)
+        if html or (html is None and looks_like_html(data[:65536].decode("latin-1"))):
+            return decode_html_bytes(data)
+        return decode_bytes(data)
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}")
 
 

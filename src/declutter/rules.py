@@ -65,7 +65,7 @@ class Rule:
 
 
 RULE_KEYS = {"name", "action", "patterns", "language", "certain", "match", "max_words", "enabled", "contains"}
-FILE_KEYS = {"language", "rules"}
+FILE_KEYS = {"language", "rules", "dom"}  # [dom]: HTML evidence, read by domrules.py
 
 
 def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: str) -> Any:
@@ -130,7 +130,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>") -> list[R
         raise RuleError(f"{where}: a rule set must be a mapping, got {type(data).__name__}")
     unknown = set(data) - FILE_KEYS
     if unknown:
-        raise RuleError(f"{where}: unknown top-level keys {sorted(unknown)} (expected 'language' and [[rules]])")
+        raise RuleError(f"{where}: unknown top-level keys {sorted(unknown)} (expected 'language', [[rules]] and [dom])")
     language = str(data.get("language", "*"))
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):

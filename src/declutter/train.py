@@ -22,7 +22,7 @@ from .cleaner import Cleaner
 from .config import Config
 from .datasets import LabelledPage, read_pages
 from .metrics import mean_word_prf
-from .model import StackedModel
+from .model import LineModel, StackedModel
 from .page import Page
 from .reading import normalize_text, split_lines
 from .rules import RuleSet
@@ -39,6 +39,8 @@ class Example:
     w: np.ndarray
     text: str
     gold: str
+    track: str = "text"           # "text": the page's text; "html": its HTML (``text`` then holds the HTML)
+    page_type: Optional[str] = None
 
 
 def domain_of(page: LabelledPage) -> str:
@@ -58,21 +60,39 @@ def _line_weights(words: np.ndarray) -> np.ndarray:
     return (w / w.sum() * np.sqrt(len(words))).astype(np.float32)
 
 
-def make_example(lp: LabelledPage, rules: RuleSet, config: Config) -> Optional[Example]:
-    lines, gaps = split_lines(normalize_text(lp.text), config.max_line_chars)
-    if not lines:
+def _html_page(lp: LabelledPage, config: Config) -> Optional[Page]:
+    from .html import page_from_html
+
+    if not lp.html:
         return None
-    page = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines))
+    page = page_from_html(lp.html, config)
+    if config.language != "auto":
+        page.lang = config.language
+    return page
+
+
+def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = "text") -> Optional[Example]:
+    if track == "html":
+        page = _html_page(lp, config)
+        if page is None or not page.lines:
+            return None
+        lines, source = page.lines, lp.html or ""
+        page.lang = page.lang or lp.lang or language.detect(lines)
+    else:
+        lines, gaps = split_lines(normalize_text(lp.text), config.max_line_chars)
+        if not lines:
+            return None
+        page, source = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines)), lp.text
     page.rule_action, page.rule_name = rules.match(lines, page.lang)
     stats = features.line_stats(page)
     X = features.feature_matrix(page, stats)
-    labels = lp.labels if lp.labels and len(lp.labels) == len(lines) else label_lines(lines, lp.gold)
-    y = np.asarray(labels, dtype=np.float32)
-    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), lp.text, lp.gold)
+    given = lp.labels if track == "text" and lp.labels and len(lp.labels) == len(lines) else None
+    y = np.asarray(given or label_lines(lines, lp.gold), dtype=np.float32)
+    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), source, lp.gold, track, lp.page_type)
 
 
 def load_examples(paths: Iterable[str | Path], config: Optional[Config] = None, limit: Optional[int] = None,
-                  verbose: bool = False) -> list[Example]:
+                  verbose: bool = False, tracks: Sequence[str] = ("text",)) -> list[Example]:
     config = config or Config()
     rules = RuleSet.load(config.extra_rules)
     out: list[Example] = []
@@ -80,10 +100,9 @@ def load_examples(paths: Iterable[str | Path], config: Optional[Config] = None, 
         t0 = time.time()
         count = 0
         for lp in read_pages(path):
-            ex = make_example(lp, rules, config)
-            if ex is not None:
-                out.append(ex)
-                count += 1
+            examples = [make_example(lp, rules, config, track) for track in tracks]
+            out.extend(ex for ex in examples if ex is not None)
+            count += any(ex is not None for ex in examples)
             if limit and count >= limit:
                 break
         if verbose:
@@ -104,22 +123,31 @@ def transition_stats(examples: Sequence[Example]) -> tuple[float, float]:
     return (same / total if total else 0.9), (body / lines if lines else 0.5)
 
 
-def fit(examples: Sequence[Example], model: Optional[StackedModel] = None, verbose: bool = False) -> StackedModel:
-    """Fit the two-stage model and the sequence step's statistics on ``examples``."""
+def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] = None,
+        verbose: bool = False) -> LineModel | StackedModel:
+    """Fit a model (by default the two-stage one) and the sequence step's statistics on ``examples``.
+
+    A plain :class:`LineModel` is fitted as one stage: useful for tiny label sets, where stage two's
+    out-of-fold probabilities would come from models trained on a handful of pages.
+    """
     model = model or StackedModel()
-    model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
-              [e.group for e in examples], features.feature_names(), verbose=verbose)
+    if isinstance(model, LineModel):
+        model.fit(np.concatenate([e.X for e in examples]), np.concatenate([e.y for e in examples]),
+                  np.concatenate([e.w for e in examples]), features.feature_names(), verbose=verbose)
+    else:
+        model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
+                  [e.group for e in examples], features.feature_names(), verbose=verbose)
     stay, prior = transition_stats(examples)
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples))}
     return model
 
 
-def evaluate(examples: Sequence[Example], model: LineModel, config: Optional[Config] = None) -> float:
+def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, config: Optional[Config] = None) -> float:
     """Mean word F1 of the full pipeline (rules, model, sequence step, decisions) on ``examples``."""
-    cleaner = Cleaner(config or Config(input_format="text"), model=model)
+    cleaners = {t: Cleaner(config or Config(input_format=t), model=model) for t in {e.track for e in examples}}
     pairs = []
     for ex in examples:
-        pairs.append((cleaner.clean(ex.text), ex.gold))
+        pairs.append((cleaners[ex.track].clean(ex.text), ex.gold))
     return mean_word_prf(pairs).f1
 
 
@@ -131,13 +159,23 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
     for k in range(folds):
         train = [e for j, f in enumerate(by_fold) if j != k for e in f]
         model = fit(train, model_factory())
-        cleaner = Cleaner(Config(input_format="text"), model=model)
+        cleaners = {t: Cleaner(Config(input_format=t), model=model) for t in ("text", "html")}
         for ex in by_fold[k]:
-            out = cleaner.clean(ex.text)
-            scores.setdefault(ex.page_id.split("/")[0], []).append(mean_word_prf([(out, ex.gold)]).f1)
+            f1 = mean_word_prf([(cleaners[ex.track].clean(ex.text), ex.gold)]).f1
+            for key in _score_keys(ex):
+                scores.setdefault(key, []).append(f1)
         if verbose:
             print(f"fold {k + 1}/{folds} done", flush=True)
     return {d: float(np.mean(v)) for d, v in sorted(scores.items())}
+
+
+def _score_keys(ex: Example) -> list[str]:
+    """Report keys: the dataset (text track, as before), ``dataset:html``, and per page type for HTML."""
+    dataset = ex.page_id.split("/")[0]
+    if ex.track == "text":
+        return [dataset]
+    keys = [f"{dataset}:{ex.track}"]
+    return keys + [f"{dataset}:{ex.track}:{ex.page_type}"] if ex.page_type else keys
 
 
 def add_arguments(p) -> None:
@@ -148,6 +186,8 @@ def add_arguments(p) -> None:
     p.add_argument("--epochs", type=int, default=StackedModel().epochs)
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
     p.add_argument("--quiet", action="store_true")
+    p.add_argument("--track", action="append", choices=("text", "html"), default=None,
+                   help="train on each page's text and/or its HTML; repeatable (default: text)")
 
 
 def main(args) -> int:
@@ -156,7 +196,7 @@ def main(args) -> int:
 
     verbose = not args.quiet
     try:
-        examples = load_examples(args.data, limit=args.limit, verbose=verbose)
+        examples = load_examples(args.data, limit=args.limit, verbose=verbose, tracks=tuple(args.track or ("text",)))
     except DatasetError as exc:
         raise SystemExit(f"declutter train: {exc}") from None
     if not examples:

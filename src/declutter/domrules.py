@@ -1,0 +1,137 @@
+"""DOM evidence rules as data: tag lists, ARIA roles and class/id words (``data/dom.toml``).
+
+The shipped file and any user rule source (``Config.extra_rules``) that carries a ``[dom]`` table are
+merged here, through the same sources the text rules load from, so one user file can hold both kinds of
+rule. Schema: ``docs/rules.md``, section "HTML evidence".
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .rules import Rule, RuleError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_LIST_KEYS = ("skip_tags", "boiler_tags", "boiler_roles", "main_tags", "main_roles")
+_WORD_KEYS = ("class_words", "class_exact")
+# Tokens of a class/id value: lowercase runs and camelCase parts; "-", "_", digits and spaces separate.
+_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+SCORE_CLIP = 3.0
+
+
+@dataclass(frozen=True)
+class DomRules:
+    """Compiled DOM evidence; immutable, so one instance serves every thread."""
+
+    skip_tags: frozenset[str]
+    boiler_tags: frozenset[str]
+    boiler_roles: frozenset[str]
+    main_tags: frozenset[str]
+    main_roles: frozenset[str]
+    prefix_words: Mapping[str, float]
+    exact_words: Mapping[str, float]
+    prefix_lengths: tuple[int, ...]
+    drop_hidden: bool = True
+
+    def class_weights(self, value: str) -> tuple[float, float]:
+        """Sums of the negative and of the positive weights of the words in one class/id attribute value."""
+        neg = pos = 0.0
+        for tok in _TOKEN.findall(value):
+            tok = tok.lower()
+            hit = self.exact_words.get(tok)
+            if hit is None:
+                hit = next((self.prefix_words[tok[:k]] for k in self.prefix_lengths if tok[:k] in self.prefix_words), None)
+            if hit is not None and hit < 0:
+                neg += hit
+            elif hit is not None:
+                pos += hit
+        return neg, pos
+
+
+def _check(table: Any, where: str) -> dict[str, Any]:
+    if not isinstance(table, Mapping):
+        raise RuleError(f"{where}: [dom] must be a table")
+    unknown = set(table) - set(_LIST_KEYS) - set(_WORD_KEYS) - {"hidden_elements"}
+    if unknown:
+        raise RuleError(f"{where}: unknown [dom] keys {sorted(unknown)}")
+    if table.get("hidden_elements", "drop") not in ("drop", "evidence"):
+        raise RuleError(f"{where}: [dom] hidden_elements must be 'drop' or 'evidence'")
+    for key in _LIST_KEYS:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RuleError(f"{where}: [dom] {key} must be a list of non-empty strings")
+    for key in _WORD_KEYS:
+        words = table.get(key, {})
+        if not isinstance(words, Mapping):
+            raise RuleError(f"{where}: [dom.{key}] must be a table of word = weight")
+        for word, weight in words.items():
+            if not re.fullmatch(r"[a-z]+", word):
+                raise RuleError(f"{where}: [dom.{key}] word {word!r} must be lowercase letters only")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                raise RuleError(f"{where}: [dom.{key}] {word} must have a number weight, got {weight!r}")
+    return dict(table)
+
+
+def _merge(tables: Iterable[dict[str, Any]]) -> DomRules:
+    lists: dict[str, set[str]] = {k: set() for k in _LIST_KEYS}
+    words: dict[str, dict[str, float]] = {k: {} for k in _WORD_KEYS}
+    hidden = "drop"
+    for table in tables:
+        hidden = table.get("hidden_elements", hidden)
+        for key in _LIST_KEYS:
+            lists[key].update(v.lower() for v in table.get(key, []))
+        for key in _WORD_KEYS:
+            for word, weight in table.get(key, {}).items():
+                # A word lives in one table only: re-declaring it elsewhere moves it there.
+                for other in _WORD_KEYS:
+                    words[other].pop(word, None)
+                words[key][word] = float(weight)
+    prefix = {w: v for w, v in words["class_words"].items() if v}
+    exact = {w: v for w, v in words["class_exact"].items() if v}
+    return DomRules(
+        **{k: frozenset(v) for k, v in lists.items()},
+        prefix_words=prefix,
+        exact_words=exact,
+        prefix_lengths=tuple(sorted({len(w) for w in prefix}, reverse=True)),
+        drop_hidden=hidden == "drop",
+    )
+
+
+@lru_cache(maxsize=1)
+def _shipped_table() -> tuple[tuple[str, Any], ...]:
+    text = (resources.files("declutter") / "data" / "dom.toml").read_text(encoding="utf-8")
+    table = _check(tomllib.loads(text).get("dom", {}), "declutter/data/dom.toml")
+    return tuple((k, v) for k, v in table.items())
+
+
+def _user_table(source: Any) -> dict[str, Any] | None:
+    """The ``[dom]`` table of one extra rule source, if it has one."""
+    if isinstance(source, Rule):
+        return None
+    if isinstance(source, Mapping):
+        return _check(source["dom"], "<dict>") if "dom" in source else None
+    if isinstance(source, (str, Path)):
+        try:
+            data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RuleError(f"{source}: cannot read rule file ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleError(f"{source}: invalid TOML ({exc})") from None
+        return _check(data["dom"], str(source)) if "dom" in data else None
+    raise RuleError(f"extra rules must be paths or dicts, got {type(source).__name__}")
+
+
+def load_dom_rules(extra: Iterable[Any] = ()) -> DomRules:
+    """Shipped DOM rules merged with the ``[dom]`` tables of the user's rule sources."""
+    tables = [dict(_shipped_table())]
+    tables += [t for t in map(_user_table, extra) if t is not None]
+    return _merge(tables)

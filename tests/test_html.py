@@ -1,0 +1,282 @@
+"""HTML input: the DOM becomes lines with evidence; bad markup gets a result or a clear error, never a crash."""
+import warnings
+
+import numpy as np
+import pytest
+
+import declutter
+from declutter import Cleaner, Config
+from declutter.domrules import load_dom_rules
+from declutter.html import MAX_LINES, HtmlError, HtmlLimitWarning, page_from_html
+from declutter.metrics import word_prf
+from declutter.output import to_markdown, to_text
+from declutter.reading import decode_html_bytes, looks_like_html, to_text as read_text
+from declutter.rules import RuleError
+
+ARTICLE = """<!DOCTYPE html><html lang="de-AT"><head><title>Kaffee | Beispielseite</title>
+<meta property="og:title" content="Kaffee richtig mahlen"><style>p { color: red }</style>
+<script>var tracking = "never shown";</script></head><body>
+<nav class="site-nav"><ul><li><a href="/">Start</a></li><li><a href="/blog">Blog</a></li></ul></nav>
+<main><article class="post-content"><h1>Kaffee richtig mahlen</h1>
+<p>Der Mahlgrad entscheidet, wie schnell das Wasser <a href="/extraktion">Aromen</a> aus dem Pulver löst.
+Zu fein gemahlen wird der Kaffee bitter.</p>
+<h2>Werkzeug</h2><ul><li>Eine Kegelmühle</li><li>Eine Waage</li></ul>
+<pre>mahlgrad = 18
+zeit = "25 s"</pre>
+<table><tr><th>Methode</th><td>Espresso</td></tr></table>
+<p hidden>Versteckt</p><p style="display:none">Auch versteckt</p><div aria-hidden="true">Unsichtbar</div>
+<p>Erste Zeile<br>Zweite Zeile</p><p><img src="x.jpg" alt="Alt-Text des Bildes">Bild</p>
+</article></main><footer class="footer">Impressum</footer><noscript>Bitte JavaScript aktivieren</noscript>
+</body></html>"""
+
+
+def _page(html=ARTICLE, **options):
+    return page_from_html(html, Config(**options))
+
+
+def _line(page, text):
+    return page.dom[page.lines.index(text)]
+
+
+def test_blocks_become_lines_in_document_order():
+    page = _page()
+    assert page.lines[:2] == ["Start", "Blog"]
+    assert page.lines[2] == "Kaffee richtig mahlen"
+    assert page.lines[3].startswith("Der Mahlgrad entscheidet, wie schnell das Wasser Aromen aus dem Pulver löst. Zu fein")
+    assert ["Eine Kegelmühle", "Eine Waage"] == page.lines[5:7]
+    assert ["Methode", "Espresso"] == page.lines[9:11]
+    assert page.source == "html" and len(page.dom) == len(page.gaps) == len(page.lines)
+
+
+def test_scripts_styles_hidden_elements_and_alt_text_are_not_lines():
+    text = "\n".join(_page().lines)
+    for absent in ("tracking", "color: red", "Versteckt", "Auch versteckt", "Unsichtbar", "JavaScript", "Alt-Text"):
+        assert absent not in text
+
+
+def test_dom_evidence_marks_structure_boilerplate_and_links():
+    page = _page()
+    assert _line(page, "Start").in_boiler_tag and _line(page, "Start").link_density == 1.0
+    assert _line(page, "Start").class_score < 0  # class="site-nav"
+    heading = _line(page, "Kaffee richtig mahlen")
+    assert heading.heading == 1 and heading.in_main_tag and heading.class_score > 0  # class="post-content"
+    para = page.dom[3]
+    assert para.tag == "p" and 0 < para.link_density < 0.2 and para.path.endswith("article>p")
+    assert _line(page, "Eine Waage").is_list_item and _line(page, "Werkzeug").heading == 2
+    assert _line(page, "Impressum").in_boiler_tag and _line(page, "Espresso").tag == "td"
+
+
+def test_pre_keeps_its_lines_and_indentation():
+    page = page_from_html("<pre>def f(x):\n    return x\n\n# done</pre>", Config())
+    assert page.lines == ["def f(x):", "    return x", "# done"]
+    assert all(d.is_pre for d in page.dom) and page.gaps == [True, False, False]
+
+
+def test_br_splits_a_block_into_lines_but_source_newlines_do_not():
+    page = _page()
+    assert "Erste Zeile" in page.lines and "Zweite Zeile" in page.lines
+    assert not page.gaps[page.lines.index("Zweite Zeile")]
+    assert "Zu fein gemahlen" in page.lines[3]  # a newline in the source is only whitespace
+
+
+def test_adjacent_links_are_separate_words_but_inline_markup_inside_a_word_is_not():
+    page = page_from_html("<p><a href=/a>Privacy</a><a href=/b>Terms</a>, <b>T</b>he end.</p>", Config())
+    assert page.lines == ["Privacy Terms, The end."]
+
+
+def test_title_and_language_come_from_the_markup():
+    page = _page()
+    assert page.title == "Kaffee richtig mahlen"  # og:title, without the site suffix of <title>
+    assert page.lang == "de"
+    bare = page_from_html("<html><head><title> Only  title </title></head><body><p>x</p></body></html>", Config())
+    assert bare.title == "Only title" and bare.lang is None
+
+
+def test_gaps_mark_block_boundaries_but_not_items_of_one_list():
+    page = _page()
+    assert page.gaps[page.lines.index("Eine Kegelmühle")] and not page.gaps[page.lines.index("Eine Waage")]
+    assert page.gaps[page.lines.index("Werkzeug")]
+
+
+def test_markdown_keeps_headings_lists_and_code():
+    page = _page()
+    page.keep = np.ones(len(page.lines), dtype=bool)
+    md = to_markdown(page)
+    assert "# Kaffee richtig mahlen" in md and "## Werkzeug" in md
+    assert "- Eine Kegelmühle\n- Eine Waage" in md
+    assert "```\nmahlgrad = 18\nzeit = \"25 s\"\n```" in md
+    assert 'mahlgrad = 18\nzeit = "25 s"' in to_text(page)  # plain text keeps code lines together too
+
+
+def test_clean_accepts_html_str_and_bytes_and_reports_title_and_language():
+    cleaner = Cleaner(output="json")
+    import json
+
+    result = json.loads(cleaner.clean(ARTICLE.encode("utf-8")))
+    assert result["source"] == "html" and result["title"] == "Kaffee richtig mahlen" and result["lang"] == "de"
+    assert {line["text"] for line in result["lines"]} >= {"Eine Waage", "Espresso"}
+    assert isinstance(declutter.clean(ARTICLE), str)
+    assert Cleaner(output="markdown").clean(ARTICLE) is not None
+
+
+def test_explicit_language_overrides_the_markup():
+    assert Cleaner(language="en").read(ARTICLE).lang == "en"
+
+
+# -- encodings --------------------------------------------------------------------------------------------
+
+def test_declared_charset_decodes_legacy_bytes():
+    html = '<html><head><meta charset="windows-1251"></head><body><p>Привет, мир</p></body></html>'
+    assert "Привет, мир" in read_text(html.encode("cp1251"))
+    http_equiv = html.replace('charset="windows-1251"', 'http-equiv="Content-Type" content="text/html; charset=koi8-r"')
+    assert "Привет, мир" in read_text(http_equiv.encode("koi8-r"))
+
+
+def test_wrong_declared_charset_does_not_garble_utf8():
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>Café crème, naïve</p></body></html>'
+    assert "Café crème, naïve" in decode_html_bytes(html.encode("utf-8"))
+    assert "Café crème, naïve" in decode_html_bytes(html.encode("latin-1"))
+
+
+def test_undeclared_non_utf8_falls_back_to_cp1252_and_bom_wins():
+    html = "<html><body><p>Smart “quotes” – dash</p></body></html>"
+    assert "Smart “quotes” – dash" in decode_html_bytes(html.encode("cp1252"))
+    assert "Smart" in decode_html_bytes(b"\xff\xfe" + html.encode("utf-16-le"))
+    unknown = html.replace("<body>", '<head><meta charset="no-such-codec"></head><body>')
+    assert "“quotes”" in decode_html_bytes(unknown.encode("utf-8"))
+
+
+# -- bad input --------------------------------------------------------------------------------------------
+
+def test_not_html_goes_down_the_text_path():
+    text = "Just a line of prose that mentions <b> in passing.\n\nAnd a second paragraph."
+    assert not looks_like_html(text)
+    assert Cleaner().read(text).source == "text"
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<!-- only a comment -->", "<p></p>",
+                                  "<html><head><script>var a = 1;</script><style>p{}</style></head></html>"])
+def test_empty_or_script_only_html_gives_empty_result(html):
+    assert Cleaner(input_format="html").clean(html) == ""
+
+
+def test_forced_html_on_plain_text_keeps_the_text():
+    page = page_from_html("no markup at all, just words", Config())
+    assert page.lines == ["no markup at all, just words"]
+
+
+def test_truncated_html_is_recovered():
+    page = _page(ARTICLE[: ARTICLE.index("Zu fein") + 10])
+    assert page.lines[-1].endswith("Zu fein ge") or "Zu fein ge" in page.lines[-1]
+
+
+def test_ten_thousand_deep_nesting_neither_recurses_nor_loses_the_text():
+    html = "<html><body>" + "<div>" * 10_000 + "<p>deep text</p>" + "</div>" * 10_000 + "<p>after</p></body></html>"
+    page = _page(html)
+    assert "after" in page.lines
+
+
+def test_frameset_gives_an_empty_result():
+    # The content of a frameset lives in the frame documents; <noframes> is a notice for old browsers that
+    # libxml2 hands over as raw markup, so it is skipped like a script.
+    html = ('<html><frameset cols="50%,50%"><frame src="a.html"><frame src="b.html">'
+            "<noframes><p>Your browser does not support frames.</p></noframes></frameset></html>")
+    assert Cleaner(input_format="html").clean(html) == ""
+
+
+def test_huge_page_is_cut_at_the_documented_limit_with_a_warning():
+    html = "<html><body>" + "<p>word</p>" * (MAX_LINES + 10) + "</body></html>"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = _page(html)
+    assert len(page.lines) == MAX_LINES
+    assert any(issubclass(w.category, HtmlLimitWarning) for w in caught)
+
+
+def test_parser_failure_is_a_value_error_not_an_lxml_traceback(monkeypatch):
+    from lxml import etree
+
+    def broken(*args, **kwargs):
+        raise etree.ParserError("Document is empty")
+
+    monkeypatch.setattr(etree, "fromstring", broken)
+    with pytest.raises(HtmlError, match="cannot parse HTML"):
+        _page("<p>x</p>")
+    assert issubclass(HtmlError, ValueError)
+
+
+def test_binary_garbage_declared_as_html_gives_a_result():
+    data = bytes(range(256)) * 50
+    assert isinstance(Cleaner(input_format="html").clean(data), str)
+
+
+# -- DOM rules as data --------------------------------------------------------------------------------------
+
+def test_user_dom_rules_extend_the_shipped_ones(tmp_path):
+    rules = tmp_path / "site.toml"
+    rules.write_text('[dom]\nboiler_tags = ["section"]\n[dom.class_words]\nkaffeeklatsch = -2.0\nnav = 0\n')
+    page = page_from_html('<section><div class="kaffeeklatsch nav"><p>x</p></div></section>',
+                          Config(extra_rules=(str(rules),)))
+    assert page.dom[0].in_boiler_tag and page.dom[0].class_score == -2.0
+    cleaner = Cleaner(extra_rules=(str(rules),))  # the text rule loader accepts the same file
+    assert cleaner.dom_rules.prefix_words["kaffeeklatsch"] == -2.0
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"dom": {"boiler_tag": ["nav"]}}, "unknown"),
+    ({"dom": {"class_words": {"Nav": 1}}}, "lowercase"),
+    ({"dom": {"class_words": {"nav": "high"}}}, "number"),
+    ({"dom": {"main_tags": "article"}}, "list"),
+])
+def test_bad_dom_rules_name_the_problem(table, message):
+    with pytest.raises(RuleError, match=message):
+        load_dom_rules([table])
+
+
+def test_class_words_match_token_starts_and_exact_words():
+    rules = load_dom_rules()
+    assert rules.class_weights("site-navigation")[0] < 0 and rules.class_weights("navBar")[0] < 0
+    assert rules.class_weights("address") == (0.0, 0.0)  # "ad" is an exact word, not a prefix
+    assert rules.class_weights("entry-content")[1] > 0
+
+
+# -- the real pages, end to end -----------------------------------------------------------------------------
+
+def _fixture_pages(fixtures):
+    folder = fixtures / "html"
+    return [(p.read_text(encoding="utf-8"), p.with_name(p.name[:-5] + ".gold.txt").read_text(encoding="utf-8"))
+            for p in sorted(folder.glob("*.html"))]
+
+
+def test_fixture_pages_lose_no_gold_text_in_parsing(fixtures):
+    for html, gold in _fixture_pages(fixtures):
+        lines = page_from_html(html, Config()).lines
+        assert word_prf("\n".join(lines), gold).recall > 0.97
+
+
+def test_model_trained_on_html_fixtures_recovers_their_main_content(fixtures):
+    from declutter.model import LineModel
+    from declutter.train import fit, load_examples
+
+    examples = load_examples([fixtures / "html"], tracks=("html",))
+    assert len(examples) == len(_fixture_pages(fixtures)) and all(e.track == "html" for e in examples)
+    model = fit(examples, LineModel(hidden=16, epochs=60))
+    cleaner = Cleaner(input_format="html", model=model)
+    scores = [word_prf(cleaner.clean(html), gold).f1 for html, gold in _fixture_pages(fixtures)]
+    assert np.mean(scores) > 0.8
+
+
+def test_structure_evidence_finds_the_element_holding_the_prose():
+    prose = "<p>" + " ".join(["The committee met on Tuesday to discuss the budget for next year."] * 2) + "</p>"
+    html = ("<html><head><title>Budget talks resume</title></head><body>"
+            "<div class='menu'><a href=/>Home</a> <a href=/n>News</a></div>"
+            f"<div id='story'><h1>Budget talks resume</h1>{prose * 3}</div>"
+            "<ul><li><a href=/1>Other story one</a></li><li><a href=/2>Other story two</a></li></ul></body></html>")
+    page = _page(html)
+    extra = {line: ev.extra for line, ev in zip(page.lines, page.dom)}
+    assert extra["Budget talks resume"]["in_content_root"] == 1.0
+    assert extra["Budget talks resume"]["title_overlap"] == 1.0
+    assert extra["Home News"]["before_content_root"] == 1.0 and extra["Home News"]["in_content_root"] == 0.0
+    assert extra["Other story two"]["after_content_root"] == 1.0
+    assert extra["Other story two"]["container_link_density"] == 1.0
+    assert extra["Other story one"]["log_signature_repeats"] > 0  # two items of the same template
