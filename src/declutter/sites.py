@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -187,6 +187,14 @@ class SiteTemplates(Mapping):
             if site_host(url) is not None:
                 learner.add(url, read(content).lines)
         return learner.templates(min_pages=min_pages, min_share=min_share, body_words=body_words)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form (keys as sorted integers), so a job can save what it learned and resume."""
+        return {"body_words": self.body_words, "hosts": {h: sorted(k) for h, k in sorted(self._keys.items())}}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "SiteTemplates":
+        return cls(data["hosts"], body_words=int(data["body_words"]))
 
     def __getitem__(self, host: str) -> frozenset[int]:
         return self._keys[host]
