@@ -17,17 +17,17 @@ class DaskEngine:
 
     ``scheduler`` is an address (``tcp://host:8786``) or a ready ``Client`` (then the caller closes it).
     ``slots`` shards are kept in flight; the default, twice the cluster's threads, keeps every worker busy
-    while bounding the client's memory.
+    while bounding the client's memory. ``timeout`` bounds the wait for the scheduler to answer.
     """
 
-    def __init__(self, scheduler: Any, slots: Optional[int] = None):
+    def __init__(self, scheduler: Any, slots: Optional[int] = None, timeout: str = "30s"):
         try:
             from distributed import Client
         except ImportError:
             raise BatchError("--engine dask needs Dask: pip install 'declutter[dask]'") from None
         self._owned = not isinstance(scheduler, Client)
         try:
-            self._client = Client(scheduler, timeout="30s") if self._owned else scheduler
+            self._client = Client(scheduler, timeout=timeout) if self._owned else scheduler
         except (OSError, TimeoutError) as exc:
             raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         threads = sum(self._client.nthreads().values())
