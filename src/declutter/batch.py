@@ -36,7 +36,7 @@ Done = Callable[[Any, Optional[BaseException]], None]
 class BatchOptions:
     """How a job is cut and what it writes. Changing any of these needs a fresh ``OUT_DIR``."""
 
-    shard_size: int = 1000
+    shard_size: int = 500
     explain: bool = False
     site_templates: bool = False
     template_min_pages: int = 3

@@ -23,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id-field", default="id", help="JSONL field holding the record id (default: id)")
     p.add_argument("--url-field", default="url", help="JSONL field holding the page URL (default: url)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: this process)")
-    p.add_argument("--shard-size", type=int, default=1000, help="records per output shard (default 1000)")
+    p.add_argument("--shard-size", type=int, default=500, help="records per output shard (default 500)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
     p.add_argument("--site-templates", action="store_true",
                    help="two passes: learn lines repeated across a site's pages, then drop them")
