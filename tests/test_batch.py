@@ -148,6 +148,16 @@ def test_folder_of_pages(tmp_path):
     assert {r["id"] for r in outputs(out)} >= {"page0.txt", "sub/page1.txt"}
 
 
+def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):
+    path = tmp_path / "surrogate.jsonl"
+    text = good_rows()[1]["text"].replace("Putin praised", "Putin \ud800 praised")
+    path.write_text(json.dumps({"id": "s", "text": text}) + "\n")
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.errors == 1 and "not valid Unicode" in errors(out)[0]["reason"]
+
+
 def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkeypatch):
     original = Cleaner.clean
 

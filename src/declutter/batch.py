@@ -60,6 +60,8 @@ class ShardResult:
 
 @dataclass
 class Summary:
+    """The job's counts; ``records == cleaned + errors``. ``skipped`` counts inputs that are not pages."""
+
     records: int = 0
     cleaned: int = 0
     errors: int = 0
@@ -112,12 +114,17 @@ class ProcessEngine:
     def __init__(self, workers: int):
         import multiprocessing
 
-        self.slots = workers + 1  # one shard queued per worker keeps them busy while results are written
+        self.slots = workers + 1  # a spare shard lets a free worker start while this process reads the next
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
     def submit(self, fn: Callable[..., Any], args: tuple, done: Done) -> None:
-        future = self._pool.submit(fn, *args)
-        future.add_done_callback(lambda f: done(None, f.exception()) if f.exception() else done(f.result(), None))
+        def finished(f) -> None:
+            if f.cancelled():  # cancelled by close() after an interrupt: nobody waits for it
+                return
+            exc = f.exception()
+            done(None, exc) if exc is not None else done(f.result(), None)
+
+        self._pool.submit(fn, *args).add_done_callback(finished)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -149,6 +156,10 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
     return row
 
 
+def _error_row(record: Record, shard: int, reason: str) -> dict[str, Any]:
+    return {"id": record.id, "position": record.position, "shard": shard, "reason": reason}
+
+
 def clean_shard(config: Config, index: int, records: list[Record], explain: bool) -> ShardResult:
     """Clean one shard; every record ends up either as an output row or as an error row with a reason.
 
@@ -163,12 +174,15 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         for record in records:
             try:
-                row = _clean_record(cleaner, record, explain)
+                line = json.dumps(_clean_record(cleaner, record, explain), ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from a "\\ud800" escape in JSON input
+                errors.append(_error_row(record, index, f"text is not valid Unicode: {exc.reason} at {exc.start}"))
+                continue
             except Exception as exc:  # one bad record must never take the shard down
                 reason = str(exc) if isinstance(exc, RecordError) else f"cleaning failed: {type(exc).__name__}: {exc}"
-                errors.append({"id": record.id, "position": record.position, "shard": index, "reason": reason})
+                errors.append(_error_row(record, index, reason))
                 continue
-            gz.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+            gz.write(line + b"\n")
             cleaned += 1
     return ShardResult(index, buf.getvalue(), errors, len(records), cleaned)
 
