@@ -259,3 +259,29 @@ def test_cli_batch_reports_and_exits(jsonl, tmp_path, capsys):
     assert "cannot write to output directory" in capsys.readouterr().err
     assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "o2"), "--engine", "dask"]) == 2
     assert "--scheduler" in capsys.readouterr().err
+
+
+def test_sigterm_mid_job_leaves_only_complete_shards(tmp_path):
+    """A real ``kill``: the command exits 130, nothing half-written remains, a rerun resumes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps({**r, "id": f"{r['id']}-{k}"}) for k in range(40) for r in good_rows()))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "declutter.cli", "batch", str(path), "-o", str(out), "--shard-size", "1"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.done.json")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "run the same command again to resume" in err
+    assert not list(out.glob("*.tmp-*")) and not (out / "summary.json").exists()
+    done = len(list(out.glob("*.done.json")))
+    assert 0 < done < 200
+    summary = run_batch([str(path)], out, options=BatchOptions(shard_size=1))
+    check_accounting(out, summary)
+    assert summary.shards_resumed == done and summary.cleaned == 200
