@@ -34,7 +34,15 @@ def test_site_host_ignores_www_case_and_scheme():
 def test_line_key_ignores_case_spacing_and_digits_and_is_stable():
     assert line_key("© 2013  All rights reserved") == line_key("© 2014 all rights RESERVED")
     assert line_key("Home") != line_key("About")
-    assert line_key("Home") == line_key("Home")  # blake2b, not the per-process salted hash()
+    # Templates learned in one process are applied in others: the key must not depend on hash() salting.
+    import os
+    import subprocess
+    import sys
+
+    code = "from declutter.sites import line_key; print(line_key('Home'))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": "12345"}).stdout
+    assert int(other) == line_key("Home")
 
 
 def test_learned_lines_are_those_on_enough_pages(fixtures):
