@@ -13,9 +13,11 @@ from .cleaner import Cleaner
 from .config import Config
 from .page import Analysis, LineDecision
 from .rules import RuleError
+from .sites import SiteTemplates
 
 __version__ = "0.1.0"
-__all__ = ["clean", "analyze", "Cleaner", "Config", "Analysis", "LineDecision", "RuleError", "default_cleaner"]
+__all__ = ["clean", "analyze", "Cleaner", "Config", "Analysis", "LineDecision", "RuleError", "SiteTemplates",
+           "default_cleaner"]
 
 _default: Optional[Cleaner] = None
 _default_lock = threading.Lock()
@@ -31,15 +33,16 @@ def default_cleaner() -> Cleaner:
     return _default
 
 
-def clean(text: object) -> str:
+def clean(text: object, *, url: Optional[str] = None) -> str:
     """Main content of ``text`` (plain text or HTML, str or bytes), paragraphs separated by a blank line.
 
     Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, then UTF-8, invalid bytes become
     U+FFFD); any other type raises ``TypeError``.
+    ``url`` is the page's address; it matters only to cleaners built with site templates.
     """
-    return default_cleaner().clean(text)
+    return default_cleaner().clean(text, url=url)
 
 
-def analyze(text: object) -> Analysis:
+def analyze(text: object, *, url: Optional[str] = None) -> Analysis:
     """Every line of ``text`` with its keep/drop decision, probability and reason."""
-    return default_cleaner().analyze(text)
+    return default_cleaner().analyze(text, url=url)

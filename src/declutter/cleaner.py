@@ -19,6 +19,7 @@ from .model import LineModel, StackedModel, load_model
 from .page import Analysis, LineDecision, Page
 from .rules import RuleSet
 from .sequence import smooth
+from .sites import as_templates
 
 
 class Cleaner:
@@ -34,6 +35,7 @@ class Cleaner:
         self.config = config if config is not None else Config(**options)
         self.rules = RuleSet.load(self.config.extra_rules)
         self.dom_rules = load_dom_rules(self.config.extra_rules)
+        self.site_templates = as_templates(self.config.site_templates)
         self.model = model if model is not None else load_model(self.config.model_path)
         meta = getattr(self.model, "meta_", {})
         self._stay = float(meta.get("stay", 0.9))
@@ -43,8 +45,8 @@ class Cleaner:
             raise ValueError("the model was trained with other features than this version computes; retrain it")
 
     # -- stages -------------------------------------------------------------------------------------------
-    def read(self, data: object) -> Page:
-        """Input (str/bytes, text or HTML) to a :class:`Page` of lines."""
+    def read(self, data: object, *, url: Optional[str] = None) -> Page:
+        """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template."""
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
@@ -58,11 +60,15 @@ class Cleaner:
             page.lang = self.config.language
         elif page.lang is None:
             page.lang = language.detect(page.lines)
+        if url is not None:
+            page.url = url
         return page
 
     def prepare(self, page: Page) -> Page:
         """Rule hits and the feature matrix: everything the model reads (training uses this too)."""
         page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang)
+        if self.site_templates is not None:
+            self.site_templates.mark(page)
         page.features = features.feature_matrix(page)
         return page
 
@@ -80,9 +86,9 @@ class Cleaner:
         return page
 
     # -- public API ---------------------------------------------------------------------------------------
-    def analyze(self, data: object) -> Analysis:
+    def analyze(self, data: object, *, url: Optional[str] = None) -> Analysis:
         """Every line with its decision, probability and the reason for it."""
-        page = self.annotate(self.read(data))
+        page = self.annotate(self.read(data, url=url))
         reasons = strongest_evidence(page, self.model)
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         rows = tuple(
@@ -92,11 +98,15 @@ class Cleaner:
         )
         return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title)
 
-    def clean(self, data: object) -> str:
-        """The main content: kept lines in order, paragraphs separated by a blank line."""
+    def clean(self, data: object, *, url: Optional[str] = None) -> str:
+        """The main content: kept lines in order, paragraphs separated by a blank line.
+
+        ``url`` (the page's address) lets site templates (``Config.site_templates``) drop the lines the
+        page shares with the rest of its site; without templates it changes nothing.
+        """
         if self.config.output == "json":
-            return json.dumps(self.analyze(data).to_dict(), ensure_ascii=False)
-        page = self.annotate(self.read(data))
+            return json.dumps(self.analyze(data, url=url).to_dict(), ensure_ascii=False)
+        page = self.annotate(self.read(data, url=url))
         if self.config.output == "markdown":
             return output.to_markdown(page)
         return output.to_text(page)

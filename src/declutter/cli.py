@@ -74,6 +74,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train_main(args)
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch_cli import main as batch_main
+
+    return batch_main(args)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=float, default=0.5, help="keep lines with P(body) >= this (default 0.5)")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
@@ -101,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="rebuild the line model from labelled pages (JSONL or fixture folders)")
     add_train_arguments(p)
     p.set_defaults(func=cmd_train)
+    from .batch_cli import add_arguments as add_batch_arguments
+
+    p = sub.add_parser("batch", help="clean a corpus: folders, JSONL, WARC/WET; sharded, resumable, parallel")
+    add_batch_arguments(p)
+    _common(p)
+    p.set_defaults(func=cmd_batch)
     return parser
 
 

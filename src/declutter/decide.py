@@ -14,6 +14,12 @@ from .page import DROP, KEEP, TERMINATOR, Page
 
 # After a terminator, only lines this sure of being body survive.
 STRONG_BODY = 0.9
+# A page where no line reaches the threshold still gets its most body-like lines (those within this share
+# of the best probability) when the best is at least FALLBACK_FLOOR: short product, service and listing
+# pages often have a main content that looks weak next to the article pages the model mostly saw, and
+# an empty output is the worst possible answer for them.
+FALLBACK_SHARE = 0.6
+FALLBACK_FLOOR = 0.05
 
 
 def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Optional[int]:
@@ -69,5 +75,20 @@ def decide(page: Page, threshold: float) -> None:
                 reasons[i] = f"after section terminator line {cut + 1} ({names[cut]})"
         else:
             reasons[i] = f"model p={probs[i]:.2f}"
+    if not keep.any():
+        _fallback(probs, actions, keep, reasons)
     page.keep = keep
     page.reasons = reasons
+
+
+def _fallback(probs: np.ndarray, actions: np.ndarray, keep: np.ndarray, reasons: list[str]) -> None:
+    """Keep the best lines of a page where nothing passed the threshold (see ``FALLBACK_SHARE``)."""
+    open_lines = actions != DROP
+    if not open_lines.any():
+        return
+    best = float(probs[open_lines].max())
+    if best < FALLBACK_FLOOR:
+        return
+    for i in np.flatnonzero(open_lines & (probs >= FALLBACK_SHARE * best)):
+        keep[i] = True
+        reasons[i] = f"model p={probs[i]:.2f} (among the page's best lines; none reached the threshold)"

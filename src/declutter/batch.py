@@ -1,0 +1,374 @@
+"""Batch cleaning: a record stream cut into shards, cleaned on an engine, written atomically, resumable.
+
+Data flows one way. The reader (:mod:`declutter.sources`) yields records in a fixed order; the runner cuts
+them into shards of ``shard_size`` records; an engine (this process, a local process pool, or a Dask
+cluster, see :mod:`declutter.cluster`) runs :func:`clean_shard` on each, a pure function from records to
+the shard's output bytes and error rows; only the runner touches ``OUT_DIR``.
+
+``OUT_DIR`` holds, per shard, ``shard-NNNNN.jsonl.gz`` (one object per cleaned record), its error rows
+and a ``.done.json`` marker written last, each file first under a temporary name and then renamed, so a
+shard without its marker was interrupted and is redone. At the end ``errors.jsonl`` gathers every error
+row and ``summary.json`` the counts, for which ``records == cleaned + errors`` always holds.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import io
+import json
+import queue
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+
+from .config import Config
+from .outdir import BatchError, OutDir
+from .sites import SiteTemplates, TemplateLearner
+from .sources import Record, SourceOptions, check_inputs, read_inputs
+
+Done = Callable[[Any, Optional[BaseException]], None]
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a job is cut and what it writes. Changing any of these needs a fresh ``OUT_DIR``."""
+
+    shard_size: int = 500
+    explain: bool = False
+    site_templates: bool = False
+    template_min_pages: int = 3
+    template_min_share: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.shard_size < 1:
+            raise ValueError(f"shard_size must be >= 1, got {self.shard_size}")
+
+
+@dataclass
+class ShardResult:
+    """What a worker hands back for one shard: compressed output, error rows and counts."""
+
+    index: int
+    data: bytes
+    errors: list[dict[str, Any]]
+    records: int
+    cleaned: int
+
+
+@dataclass
+class Summary:
+    """The job's counts; ``records == cleaned + errors``. ``skipped`` counts inputs that are not pages."""
+
+    records: int = 0
+    cleaned: int = 0
+    errors: int = 0
+    shards: int = 0
+    shards_resumed: int = 0
+    records_resumed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def pages_per_s(self) -> float:
+        """Records handled by this run (resumed shards excluded) per second."""
+        done = self.records - self.records_resumed
+        return done / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self), "pages_per_s": round(self.pages_per_s, 2)}
+
+
+class Engine(Protocol):
+    """Runs ``fn(*args)`` somewhere and calls ``done(result, exception)`` when it finishes."""
+
+    slots: int  # how many tasks to keep in flight
+
+    def submit(self, fn: Callable[..., Any], args: tuple, done: Done) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SerialEngine:
+    """Runs each task at once in this process: one worker, no start-up cost, nothing to pickle."""
+
+    slots = 1
+
+    def submit(self, fn: Callable[..., Any], args: tuple, done: Done) -> None:
+        try:
+            result = fn(*args)
+        except Exception as exc:  # reported like a remote failure
+            done(None, exc)
+            return
+        done(result, None)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessEngine:
+    """``workers`` local processes (spawned, so the same code path works on every platform)."""
+
+    def __init__(self, workers: int):
+        import multiprocessing
+
+        self.slots = workers + 1  # a spare shard lets a free worker start while this process reads the next
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, fn: Callable[..., Any], args: tuple, done: Done) -> None:
+        def finished(f) -> None:
+            if f.cancelled():  # cancelled by close() after an interrupt: nobody waits for it
+                return
+            exc = f.exception()
+            done(None, exc) if exc is not None else done(f.result(), None)
+
+        self._pool.submit(fn, *args).add_done_callback(finished)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def local_engine(workers: int) -> Engine:
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    return SerialEngine() if workers == 1 else ProcessEngine(workers)
+
+
+# -- the work of one shard (runs on a worker) -------------------------------------------------------------
+class RecordError(ValueError):
+    """A record that cannot be cleaned for a reason found before cleaning (unreadable, no body)."""
+
+
+def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
+    if record.error is not None:
+        raise RecordError(record.error)
+    content = record.content
+    if content is None or not content.strip():
+        raise RecordError("record has no body")
+    if isinstance(content, str):
+        content.encode("utf-8")  # a lone surrogate fails here, whether or not its line would be kept
+    row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
+    if explain:
+        analysis = cleaner.analyze(content, url=record.url)
+        row.update(text=analysis.text, lang=analysis.lang, lines=analysis.to_dict()["lines"])
+    else:
+        row["text"] = cleaner.clean(content, url=record.url)
+    return row
+
+
+def _error_row(record: Record, shard: int, reason: str) -> dict[str, Any]:
+    return {"id": record.id, "position": record.position, "shard": shard, "reason": reason}
+
+
+def clean_shard(config: Config, index: int, records: list[Record], explain: bool) -> ShardResult:
+    """Clean one shard; every record ends up either as an output row or as an error row with a reason.
+
+    Output bytes are gzip with a fixed timestamp, so the same shard gives the same bytes on any engine.
+    """
+    from .cleaner import Cleaner
+
+    cleaner = Cleaner(config)
+    buf = io.BytesIO()
+    errors: list[dict[str, Any]] = []
+    cleaned = 0
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
+        for record in records:
+            try:
+                line = json.dumps(_clean_record(cleaner, record, explain), ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from a "\\ud800" escape in JSON input
+                errors.append(_error_row(record, index, f"text is not valid Unicode: {exc.reason} at {exc.start}"))
+                continue
+            except Exception as exc:  # one bad record must never take the shard down
+                reason = str(exc) if isinstance(exc, RecordError) else f"cleaning failed: {type(exc).__name__}: {exc}"
+                errors.append(_error_row(record, index, reason))
+                continue
+            gz.write(line + b"\n")
+            cleaned += 1
+    return ShardResult(index, buf.getvalue(), errors, len(records), cleaned)
+
+
+def learn_shard(config: Config, records: list[Record]) -> TemplateLearner:
+    """Pass one of ``--site-templates`` on one shard: count each host's lines."""
+    from .cleaner import Cleaner
+
+    cleaner = Cleaner(dataclasses.replace(config, site_templates=None))
+    learner = TemplateLearner()
+    for record in records:
+        if record.error is None and record.url and record.content:
+            try:
+                learner.add(record.url, cleaner.read(record.content).lines)
+            except Exception:  # counted as an error by the cleaning pass, which reads it again
+                continue
+    return learner
+
+
+# -- the runner -------------------------------------------------------------------------------------------
+def shards(records: Iterable[Record], size: int) -> Iterator[tuple[int, list[Record]]]:
+    """Consecutive runs of ``size`` records, numbered from 0: the unit of work, output and resume."""
+    it = iter(records)
+    index = 0
+    while chunk := list(islice(it, size)):
+        yield index, chunk
+        index += 1
+
+
+def run_tasks(engine: Engine, tasks: Iterable[tuple[Callable[..., Any], tuple]], handle: Callable[[Any], None]) -> None:
+    """Keep ``engine.slots`` tasks in flight and hand each result to ``handle`` in this thread.
+
+    Bounded in-flight work is what keeps memory constant: the reader is only asked for the next shard
+    when one finishes. Results are written here, never in engine callbacks (those run on other threads).
+    """
+    results: queue.Queue = queue.Queue()
+    pending = 0
+
+    def take_one() -> None:
+        while True:
+            try:
+                result, exc = results.get(timeout=0.2)  # a timeout keeps Ctrl-C responsive
+                break
+            except queue.Empty:
+                continue
+        if exc is not None:
+            raise BatchError(f"a worker failed ({type(exc).__name__}: {exc}); finished shards are kept, "
+                             "run the same command again to resume") from exc
+        handle(result)
+
+    for fn, args in tasks:
+        while pending >= engine.slots:
+            take_one()
+            pending -= 1
+        engine.submit(fn, args, lambda r, e: results.put((r, e)))
+        pending += 1
+    while pending:
+        take_one()
+        pending -= 1
+
+
+class _Bar:
+    """A tqdm progress bar in pages/s when asked for and installed; otherwise nothing."""
+
+    def __init__(self, enabled: bool, desc: str):
+        self._bar = None
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                return
+            self._bar = tqdm(desc=desc, unit="page", smoothing=0.1, dynamic_ncols=True)
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def job_description(paths: list[Path], config: Config, options: BatchOptions, source: SourceOptions) -> dict[str, Any]:
+    """Everything that decides a job's output; a resumed job must match it exactly."""
+    settings = {f.name: repr(getattr(config, f.name)) for f in dataclasses.fields(config) if f.name != "site_templates"}
+    return {"inputs": [str(p.resolve()) for p in paths], "config": settings,
+            "options": dataclasses.asdict(options), "source": dataclasses.asdict(source)}
+
+
+def _learn_templates(paths: list[Path], config: Config, options: BatchOptions, source: SourceOptions,
+                     engine: Engine, out: OutDir, progress: bool) -> SiteTemplates:
+    """Pass one: per-shard learners merged in shard order (so every engine learns the same templates)."""
+    saved = out.path / "site-templates.json"
+    if saved.exists():
+        return SiteTemplates.from_dict(json.loads(saved.read_text(encoding="utf-8")))
+    merged, waiting, next_index = TemplateLearner(), {}, 0
+    bar = _Bar(progress, "learning sites")
+
+    def tasks() -> Iterator[tuple[Callable[..., Any], tuple]]:
+        for index, records in shards(read_inputs(paths, source, lambda reason: None), options.shard_size):
+            yield _indexed, (learn_shard, index, config, records)
+
+    def handle(result: tuple[int, int, TemplateLearner]) -> None:
+        nonlocal next_index
+        index, n, learner = result
+        waiting[index] = learner
+        bar.update(n)
+        while next_index in waiting:
+            merged.merge(waiting.pop(next_index))
+            next_index += 1
+
+    try:
+        run_tasks(engine, tasks(), handle)
+    finally:
+        bar.close()
+    templates = merged.templates(min_pages=options.template_min_pages, min_share=options.template_min_share)
+    out.write(saved, json.dumps(templates.to_dict()).encode("utf-8"))
+    return templates
+
+
+def _indexed(fn: Callable[..., Any], index: int, config: Config, records: list[Record]) -> tuple[int, int, Any]:
+    return index, len(records), fn(config, records)
+
+
+def run_batch(inputs: list[str], out_dir: str | Path, *, config: Optional[Config] = None,
+              options: BatchOptions = BatchOptions(), source: SourceOptions = SourceOptions(),
+              engine: Optional[Engine] = None, workers: int = 1, progress: bool = False) -> Summary:
+    """Clean every record of ``inputs`` into ``out_dir``; resumes a previous run of the same job.
+
+    Raises :class:`~declutter.sources.SourceError` or :class:`BatchError` with a message for a person;
+    ``KeyboardInterrupt`` leaves only complete shards behind.
+    """
+    paths = check_inputs(list(inputs))
+    config = dataclasses.replace(config or Config(), output="text")
+    out = OutDir(Path(out_dir))
+    out.claim(job_description(paths, config, options, source))
+    engine = engine if engine is not None else local_engine(workers)
+    summary = Summary()
+    start = time.perf_counter()
+    try:
+        if options.site_templates:
+            config = dataclasses.replace(config, site_templates=_learn_templates(paths, config, options, source, engine, out, progress))
+        _clean_all(paths, config, options, source, engine, out, summary, progress)
+    except KeyboardInterrupt:
+        out.remove_temporaries()
+        raise
+    finally:
+        engine.close()
+    summary.seconds = time.perf_counter() - start
+    if summary.records != summary.cleaned + summary.errors:  # would be a bug in this module, never bad input
+        raise BatchError(f"accounting mismatch: {summary.records} records, {summary.cleaned} cleaned, {summary.errors} errors")
+    out.finish(summary.shards, summary)
+    return summary
+
+
+def _clean_all(paths: list[Path], config: Config, options: BatchOptions, source: SourceOptions, engine: Engine,
+               out: OutDir, summary: Summary, progress: bool) -> None:
+    bar = _Bar(progress, "cleaning")
+
+    def count(records: int, cleaned: int, errors: int) -> None:
+        summary.records += records
+        summary.cleaned += cleaned
+        summary.errors += errors
+        bar.update(records)
+
+    def skip(reason: str) -> None:
+        summary.skipped[reason] = summary.skipped.get(reason, 0) + 1
+
+    def tasks() -> Iterator[tuple[Callable[..., Any], tuple]]:
+        for index, records in shards(read_inputs(paths, source, skip), options.shard_size):
+            summary.shards += 1
+            done = out.done(index)
+            if done is not None and done.get("records") == len(records):
+                summary.shards_resumed += 1
+                summary.records_resumed += done["records"]
+                count(done["records"], done["cleaned"], done["errors"])
+                continue
+            yield clean_shard, (config, index, records, options.explain)
+
+    def handle(result: ShardResult) -> None:
+        out.store(result)
+        count(result.records, result.cleaned, len(result.errors))
+
+    try:
+        run_tasks(engine, tasks(), handle)
+    finally:
+        bar.close()

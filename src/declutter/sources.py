@@ -1,0 +1,310 @@
+"""Input readers for batch cleaning: folders of pages, JSONL dumps, WARC and WET files, as one record stream.
+
+Every reader yields :class:`Record` objects in a fixed order (so a resumed job sees the same records in the
+same shards). A record that cannot be read is still yielded, with ``error`` set, so it reaches
+``errors.jsonl`` and the count of records in; an input that breaks off (truncated gzip or WARC) yields one
+error record for the unreadable rest. Nothing is skipped silently: WARC records that are not pages
+(requests, metadata, non-HTML responses) are counted by the caller through ``skipped``.
+
+Compression is recognised by its magic bytes (gzip, zstd), not by the file name.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator, Optional, Union
+
+Content = Union[str, bytes]
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+WARC_SUFFIXES = (".warc", ".wet", ".arc")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class SourceError(ValueError):
+    """An input that cannot be used at all (missing, unknown type); the job refuses to start."""
+
+
+@dataclass
+class Record:
+    """One page to clean, or the reason it could not be read."""
+
+    position: str                      # where it came from: "file:line", "file@offset", "dir/file"
+    id: Optional[str] = None
+    url: Optional[str] = None
+    content: Optional[Content] = None
+    error: Optional[str] = None
+
+    @property
+    def key(self) -> str:
+        """The record's id where the input gives one, else its position."""
+        return self.id if self.id is not None else self.position
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Which JSONL fields hold the page, its id and its URL."""
+
+    field: str = "text"
+    id_field: str = "id"
+    url_field: str = "url"
+
+
+Skip = Callable[[str], None]  # told why a non-page WARC record was passed over
+
+
+def input_kind(path: Path) -> str:
+    """'dir', 'page', 'jsonl' or 'warc', from the path; compression suffixes are looked through."""
+    if path.is_dir():
+        return "dir"
+    name = path.name.lower()
+    for suffix in (".gz", ".zst", ".zstd"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(PAGE_SUFFIXES):
+        return "page"
+    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .html or .txt)")
+
+
+def check_inputs(paths: list[str]) -> list[Path]:
+    """The inputs as paths, refusing missing ones and unknown types before any work starts."""
+    if not paths:
+        raise SourceError("no input given")
+    out = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            raise SourceError(f"{path}: no such file or directory")
+        input_kind(path)
+        out.append(path)
+    return out
+
+
+class _TolerantReader(io.RawIOBase):
+    """A decompressed stream that ends (instead of raising) where the input breaks off, remembering why.
+
+    WARC parsers read ahead; if the truncation error surfaced inside them, the good records before it
+    would be lost too. Ending cleanly lets them hand over every complete record; the caller then reports
+    the break as an error record.
+    """
+
+    def __init__(self, inner: BinaryIO, raw: BinaryIO):
+        super().__init__()
+        self.inner, self.raw = inner, raw
+        self.failure: Optional[str] = None
+        self.pos = 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Forward seeks only (read and discard): enough for WARC parsers that skip record bodies."""
+        target = offset if whence == io.SEEK_SET else self.pos + offset if whence == io.SEEK_CUR else -1
+        if target < self.pos:
+            raise io.UnsupportedOperation("a decompressed stream can only seek forward")
+        while self.pos < target and self.read(min(target - self.pos, 1 << 16)):
+            pass
+        return self.pos
+
+    def close(self) -> None:
+        if not self.closed:
+            self.inner.close()
+            self.raw.close()
+        super().close()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.failure is not None:
+            return 0
+        try:
+            data = self.inner.read(len(buffer))
+        except (EOFError, OSError, zlib.error) as exc:
+            self.failure = f"input truncated or corrupt: {exc}"
+            return 0
+        except Exception as exc:  # zstandard.ZstdError and other decompressor errors
+            self.failure = f"input truncated or corrupt: {type(exc).__name__}: {exc}"
+            return 0
+        buffer[: len(data)] = data
+        self.pos += len(data)
+        return len(data)
+
+
+def open_stream(path: Path) -> _TolerantReader:
+    """The file's bytes, gunzipped or un-zstd-ed by magic number, ending cleanly at a break."""
+    raw = open(path, "rb")
+    magic = raw.read(4)
+    raw.seek(0)
+    if magic[:2] == b"\x1f\x8b":
+        inner: BinaryIO = gzip.GzipFile(fileobj=raw)
+    elif magic == b"\x28\xb5\x2f\xfd":
+        try:
+            import zstandard
+        except ImportError:
+            raw.close()
+            raise SourceError(f"{path}: reading zstd needs the 'zstandard' package (pip install 'declutter[batch]')") from None
+        inner = zstandard.ZstdDecompressor().stream_reader(raw)
+    else:
+        inner = raw
+    return _TolerantReader(inner, raw)
+
+
+def read_folder(path: Path) -> Iterator[Record]:
+    """Every page file under ``path`` (recursively, sorted), as raw bytes; the cleaner decodes them."""
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
+    for file in files:
+        yield read_page_file(file, file.relative_to(path).as_posix())
+
+
+def read_page_file(file: Path, position: Optional[str] = None) -> Record:
+    position = position or str(file)
+    try:
+        return Record(position=position, content=file.read_bytes())
+    except OSError as exc:
+        return Record(position=position, error=f"cannot read file: {exc.strerror or exc}")
+
+
+def _jsonl_record(line: bytes, position: str, opts: SourceOptions) -> Record:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Record(position=position, error=f"invalid UTF-8 at byte {exc.start} of the line")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Record(position=position, error=f"invalid JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(obj, dict):
+        return Record(position=position, error=f"expected a JSON object, got {type(obj).__name__}")
+    rid = obj.get(opts.id_field)
+    url = obj.get(opts.url_field)
+    record = Record(position=position, id=None if rid is None else str(rid), url=url if isinstance(url, str) else None)
+    content = obj.get(opts.field)
+    if content is None:
+        record.error = f"missing field {opts.field!r}"
+    elif not isinstance(content, str):
+        record.error = f"field {opts.field!r} is {type(content).__name__}, not a string"
+    else:
+        record.content = content
+    return record
+
+
+def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
+    """One record per non-blank line; blank lines are not records."""
+    stream = open_stream(path)
+    lineno = 0
+    with io.BufferedReader(stream) as fh:
+        for lineno, line in enumerate(fh, 1):
+            if stream.failure and not line.endswith(b"\n"):
+                lineno -= 1  # the line the break cut short: reported once, as the break
+                break
+            if line.strip():
+                yield _jsonl_record(line, f"{path}:{lineno}", opts)
+    if stream.failure:
+        yield Record(position=f"{path}:{lineno + 1}", error=f"{stream.failure} (after line {lineno})")
+
+
+def _http_split(block: bytes) -> tuple[Optional[str], Optional[str], bytes]:
+    """(content type, charset, body) of an HTTP response block."""
+    head, sep, body = block.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = block.partition(b"\n\n")
+    ctype = charset = None
+    for raw in head.split(b"\n")[1:]:
+        name, _, value = raw.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-type":
+            parts = [p.strip() for p in value.split(";")]
+            ctype = parts[0].lower() or None
+            for p in parts[1:]:
+                if p.lower().startswith("charset="):
+                    charset = p[8:].strip("\"' ") or None
+    return ctype, charset, body
+
+
+def _decode_body(body: bytes, charset: Optional[str]) -> Content:
+    """Decode with the declared charset when Python knows it; else hand bytes to the cleaner's decoder."""
+    if charset:
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    return body
+
+
+def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
+    """The page in a WARC response (HTML) or WET conversion (text) record; None for other records."""
+    kind = str(rec.record_type)
+    if kind not in ("response", "conversion", "resource"):
+        skip(f"warc {kind} record")
+        return None
+    record = Record(position=position, id=rec.headers.get("WARC-Record-ID"), url=rec.headers.get("WARC-Target-URI"))
+    block = rec.reader.read()
+    declared = rec.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and len(block) < int(declared):
+        record.error = f"record truncated: {len(block)} of {declared} bytes"
+        return record
+    if kind == "conversion":
+        record.content = block
+    elif kind == "resource" or not rec.headers.get("Content-Type", "").startswith("application/http"):
+        ctype = (rec.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype not in HTML_TYPES + ("text/plain",):
+            skip(f"warc {kind} record of type {ctype or 'unknown'}")
+            return None
+        record.content = block
+    else:
+        ctype, charset, body = _http_split(block)
+        if ctype not in HTML_TYPES:
+            skip(f"warc response of type {ctype or 'unknown'}")
+            return None
+        record.content = _decode_body(body, charset)
+    return record
+
+
+def read_warc(path: Path, skip: Skip) -> Iterator[Record]:
+    """Pages of a WARC (HTML responses) or WET (text conversions) file, read with FastWARC."""
+    try:
+        from fastwarc.warc import ArchiveIterator
+    except ImportError:
+        raise SourceError(f"{path}: reading WARC/WET needs the 'fastwarc' package (pip install 'declutter[batch]')") from None
+    stream = open_stream(path)
+    count = 0
+    try:
+        for rec in ArchiveIterator(io.BufferedReader(stream), parse_http=False, stream_detect=False):
+            count += 1
+            page = _warc_page(rec, f"{path}@{rec.stream_pos}", skip)
+            if page is not None:
+                yield page
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # not WARC, a broken header; FastWARC's Rust panics are BaseExceptions
+        yield Record(position=f"{path}#{count + 1}", error=f"unreadable WARC after {count} records: {exc}")
+        return
+    finally:
+        stream.close()
+    if stream.failure:
+        yield Record(position=f"{path}#{count + 1}", error=f"{stream.failure} (after {count} WARC records)")
+
+
+def read_inputs(paths: list[Path], opts: SourceOptions, skip: Skip) -> Iterator[Record]:
+    """All records of all inputs, in the order given (folders sorted)."""
+    for path in paths:
+        kind = input_kind(path)
+        if kind == "dir":
+            yield from read_folder(path)
+        elif kind == "page":
+            yield read_page_file(path)
+        elif kind == "jsonl":
+            yield from read_jsonl(path, opts)
+        else:
+            yield from read_warc(path, skip)

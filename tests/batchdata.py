@@ -1,0 +1,71 @@
+"""Small batch inputs built from the seed pages: JSONL (with bad lines), WARC and WET bytes, folders."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+HEADER = "Subscribe to our weekly newsletter for the best of our reporting delivered to you"
+FOOTER = "Our journalism is supported by readers like you, thank you for reading today"
+
+
+def seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("[0-9][0-9][0-9].txt"))]  # not .gold/.labels
+
+
+def good_rows() -> list[dict]:
+    """The seed articles as pages of one site, each wrapped in the same header and footer."""
+    return [{"id": f"seed-{i}", "url": f"https://www.example-news.org/story/{i}", "text": f"{HEADER}\n\n{t}\n\n{FOOTER}"}
+            for i, t in enumerate(seed_texts())]
+
+
+def jsonl_bytes(with_bad_lines: bool = True) -> bytes:
+    """Good rows with broken ones in between: every kind of bad JSONL record the reader must report."""
+    lines = [json.dumps(r).encode() for r in good_rows()]
+    if with_bad_lines:
+        lines[1:1] = [b'{"id": "broken", "text": "no closing quote}',      # invalid JSON
+                      b'{"id": "no-field", "body": "text under another name"}',  # missing field
+                      b'{"id": "latin1", "text": "caf\xe9"}',                # invalid UTF-8
+                      b'{"id": "empty", "text": "   "}',                      # no body
+                      b'["not", "an", "object"]',                               # not an object
+                      b'',                                                      # blank line: not a record
+                      b'{"id": 7, "text": 12}']                                 # field of the wrong type
+    return b"\n".join(lines) + b"\n"
+
+
+BAD_JSONL_IDS = {"broken": None, "no-field": "missing field 'text'", "latin1": None, "empty": "record has no body",
+                 "7": "field 'text' is int, not a string"}
+
+
+def warc_record(kind: str, uri: str, block: bytes, content_type: str, n: int) -> bytes:
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{n:012d}>\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+    return head + block + b"\r\n\r\n"
+
+
+def http_response(body: bytes, content_type: str) -> bytes:
+    return f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n".encode() + body
+
+
+def warc_bytes() -> list[bytes]:
+    """One gzip member per record, as Common Crawl writes them: pages, a request, an image, an empty page."""
+    recs = [warc_record("warcinfo", "", b"software: test", "application/warc-fields", 0)]
+    for i, text in enumerate(seed_texts()[:3]):
+        html = "<html><head><title>t</title></head><body>" + "".join(f"<p>{p}</p>" for p in text.split("\n\n")) + "</body></html>"
+        uri = f"https://example.org/{i}"
+        recs.append(warc_record("request", uri, b"GET / HTTP/1.1\r\n\r\n", "application/http; msgtype=request", 10 + i))
+        recs.append(warc_record("response", uri, http_response(html.encode("utf-8"), "text/html; charset=utf-8"),
+                                "application/http; msgtype=response", 20 + i))
+    recs.append(warc_record("response", "https://example.org/logo.png", http_response(b"\x89PNG....", "image/png"),
+                            "application/http; msgtype=response", 30))
+    recs.append(warc_record("response", "https://example.org/empty", http_response(b"", "text/html"),
+                            "application/http; msgtype=response", 31))
+    return [gzip.compress(r, mtime=0) for r in recs]
+
+
+def wet_bytes() -> bytes:
+    recs = [warc_record("conversion", f"https://example.org/{i}", t.encode("utf-8"), "text/plain", 40 + i)
+            for i, t in enumerate(seed_texts())]
+    return gzip.compress(b"".join(recs), mtime=0)

@@ -1,0 +1,287 @@
+"""Batch cleaning: every record is cleaned or listed as an error, shards are atomic, jobs resume."""
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from batchdata import BAD_JSONL_IDS, FOOTER, HEADER, good_rows, jsonl_bytes, warc_bytes, wet_bytes
+
+from declutter import Cleaner
+from declutter.batch import BatchOptions, SerialEngine, run_batch
+from declutter.cli import main as cli_main
+from declutter.outdir import BatchError
+from declutter.sources import SourceError, SourceOptions
+
+
+def outputs(out: Path) -> list[dict]:
+    rows = []
+    for shard in sorted(out.glob("shard-*.jsonl.gz")):
+        with gzip.open(shard, "rt", encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh)
+    return rows
+
+
+def errors(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def check_accounting(out: Path, summary) -> None:
+    """The promise of the summary: records in = cleaned + errors, and the files agree with it."""
+    assert summary.records == summary.cleaned + summary.errors
+    assert len(outputs(out)) == summary.cleaned and len(errors(out)) == summary.errors
+    assert json.loads((out / "summary.json").read_text())["records"] == summary.records
+    assert not list(out.glob("*.tmp-*"))
+
+
+@pytest.fixture
+def jsonl(tmp_path) -> Path:
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes(jsonl_bytes())
+    return path
+
+
+def test_jsonl_good_and_bad_records_are_all_accounted_for(jsonl, tmp_path):
+    out = tmp_path / "out"
+    summary = run_batch([str(jsonl)], out, options=BatchOptions(shard_size=3))
+    check_accounting(out, summary)
+    assert summary.records == len(good_rows()) + 6 and summary.cleaned == len(good_rows())
+    by_reason = {e["id"] or e["position"]: e["reason"] for e in errors(out)}
+    for rid, reason in BAD_JSONL_IDS.items():
+        if reason is not None:
+            assert by_reason[rid] == reason
+    assert any("invalid JSON" in r for r in by_reason.values())
+    assert any("invalid UTF-8" in r for r in by_reason.values())
+    assert any("expected a JSON object" in r for r in by_reason.values())
+    first = outputs(out)[0]
+    assert first["id"] == "seed-0" and first["url"].startswith("https://") and first["position"].endswith(":1")
+    assert first["text"] == Cleaner().clean(good_rows()[0]["text"])
+
+
+def test_compressed_inputs_read_like_plain(jsonl, tmp_path):
+    plain = run_batch([str(jsonl)], tmp_path / "plain")
+    gz = tmp_path / "pages.jsonl.gz"
+    gz.write_bytes(gzip.compress(jsonl.read_bytes()))
+    assert run_batch([str(gz)], tmp_path / "gz").to_dict()["cleaned"] == plain.cleaned
+    zstandard = pytest.importorskip("zstandard", reason="zstd input needs the zstandard package")
+    zst = tmp_path / "pages.jsonl.zst"
+    zst.write_bytes(zstandard.ZstdCompressor().compress(jsonl.read_bytes()))
+    assert run_batch([str(zst)], tmp_path / "zst").cleaned == plain.cleaned
+    unplaced = lambda rows: [{k: v for k, v in r.items() if k != "position"} for r in rows]  # noqa: E731
+    assert unplaced(outputs(tmp_path / "zst")) == unplaced(outputs(tmp_path / "plain"))
+
+
+def test_truncated_gzip_keeps_the_good_part_and_reports_the_break(tmp_path):
+    data = gzip.compress(jsonl_bytes(with_bad_lines=False))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: int(len(data) * 0.6)])
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert 0 < summary.cleaned < len(good_rows())
+    assert summary.errors == 1 and "truncated" in errors(out)[0]["reason"]
+
+
+def test_field_option_selects_the_page(tmp_path):
+    path = tmp_path / "other.jsonl"
+    path.write_text("\n".join(json.dumps({"doc": r["id"], "body": r["text"], "link": r["url"]}) for r in good_rows()))
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out, source=SourceOptions(field="body", id_field="doc", url_field="link"))
+    assert summary.cleaned == len(good_rows()) and outputs(out)[0]["id"] == "seed-0"
+
+
+def test_warc_pages_and_skipped_records(tmp_path):
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(b"".join(warc_bytes()))
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    # three HTML pages and one empty response are records; the request, image and warcinfo are not pages
+    assert summary.records == 4
+    assert summary.skipped == {"warc request record": 3, "warc response of type image/png": 1, "warc warcinfo record": 1}
+    reasons = [e["reason"] for e in errors(out)]
+    assert "record has no body" in reasons
+    ids = {e["id"] for e in errors(out)} | {r["id"] for r in outputs(out)}
+    assert all(i.startswith("<urn:uuid:") for i in ids)
+
+
+def test_truncated_warc_reports_the_break(tmp_path):
+    members = warc_bytes()
+    path = tmp_path / "cut.warc.gz"
+    path.write_bytes(b"".join(members[:4]) + members[4][: len(members[4]) // 2])
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert any("truncated" in e["reason"] for e in errors(out))
+
+
+def test_not_a_warc_is_an_error_record_not_a_crash(tmp_path):
+    path = tmp_path / "fake.warc"
+    path.write_bytes(b"this is not a WARC file\n")
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.errors == 1 and "unreadable WARC" in errors(out)[0]["reason"]
+
+
+def test_wet_conversions_are_cleaned_as_text(tmp_path):
+    path = tmp_path / "crawl.warc.wet.gz"
+    path.write_bytes(wet_bytes())
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    rows = outputs(out)
+    assert summary.cleaned == len(good_rows()) and rows[0]["url"] == "https://example.org/0"
+    assert rows[0]["text"] == Cleaner().clean(good_rows()[0]["text"].split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
+
+
+def test_folder_of_pages(tmp_path):
+    folder = tmp_path / "site"
+    (folder / "sub").mkdir(parents=True)
+    for i, row in enumerate(good_rows()):
+        (folder / ("sub" if i % 2 else "") / f"page{i}.txt").write_text(row["text"], encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"caf\xe9 " * 40)  # not UTF-8: decoded with U+FFFD, documented
+    (folder / "notes.md").write_text("not a page type")
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out)
+    check_accounting(out, summary)
+    assert summary.records == len(good_rows()) + 1
+    assert {r["id"] for r in outputs(out)} >= {"page0.txt", "sub/page1.txt"}
+
+
+def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):
+    path = tmp_path / "surrogate.jsonl"
+    text = good_rows()[1]["text"].replace("Putin praised", "Putin \ud800 praised")
+    path.write_text(json.dumps({"id": "s", "text": text}) + "\n")
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.errors == 1 and "not valid Unicode" in errors(out)[0]["reason"]
+
+
+def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkeypatch):
+    original = Cleaner.clean
+
+    def flaky(self, data, *, url=None):
+        if "Putin" in data:
+            raise RuntimeError("boom")
+        return original(self, data, url=url)
+
+    monkeypatch.setattr(Cleaner, "clean", flaky)
+    out = tmp_path / "out"
+    summary = run_batch([str(jsonl)], out)
+    check_accounting(out, summary)
+    assert any(e["reason"] == "cleaning failed: RuntimeError: boom" for e in errors(out))
+
+
+def test_explain_adds_line_decisions(jsonl, tmp_path):
+    out = tmp_path / "out"
+    run_batch([str(jsonl)], out, options=BatchOptions(explain=True))
+    row = outputs(out)[0]
+    assert row["lines"] and {"text", "keep", "prob", "reason"} <= set(row["lines"][0])
+    assert row["text"] == "\n\n".join(line["text"] for line in row["lines"] if line["keep"])
+
+
+def test_site_templates_mode_drops_the_shared_header(tmp_path):
+    path = tmp_path / "site.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in good_rows()))
+    plain, templated = tmp_path / "plain", tmp_path / "templated"
+    run_batch([str(path)], plain, options=BatchOptions(shard_size=2))
+    run_batch([str(path)], templated, options=BatchOptions(shard_size=2, site_templates=True))
+    assert (templated / "site-templates.json").exists()
+    for row in outputs(templated):
+        assert HEADER not in row["text"] and FOOTER not in row["text"]
+    assert [r["id"] for r in outputs(plain)] == [r["id"] for r in outputs(templated)]
+
+
+class InterruptAfter(SerialEngine):
+    """Runs shards in this process and simulates Ctrl-C when the n-th shard is submitted."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def submit(self, fn, args, done):
+        self.n -= 1
+        if self.n == 0:
+            raise KeyboardInterrupt
+        super().submit(fn, args, done)
+
+
+def test_interrupted_job_resumes_to_the_same_output(jsonl, tmp_path):
+    options = BatchOptions(shard_size=2)
+    reference = tmp_path / "reference"
+    run_batch([str(jsonl)], reference, options=options)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(jsonl)], out, options=options, engine=InterruptAfter(3))
+    assert len(list(out.glob("*.done.json"))) == 2 and not list(out.glob("*.tmp-*"))
+    assert not (out / "summary.json").exists()
+    # A shard killed mid-write: data present, no marker. It must be redone, not trusted.
+    (out / "shard-00002.jsonl.gz").write_bytes(b"half written")
+    summary = run_batch([str(jsonl)], out, options=options)
+    check_accounting(out, summary)
+    assert summary.shards_resumed == 2 and summary.records_resumed == 4
+    for name in ("errors.jsonl", *(p.name for p in reference.glob("shard-*"))):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
+
+
+def test_two_workers_match_one(jsonl, tmp_path):
+    one = run_batch([str(jsonl)], tmp_path / "one", options=BatchOptions(shard_size=2))
+    two = run_batch([str(jsonl)], tmp_path / "two", options=BatchOptions(shard_size=2), workers=2)
+    assert (one.records, one.cleaned, one.errors) == (two.records, two.cleaned, two.errors)
+    for shard in sorted((tmp_path / "one").glob("shard-*")):
+        assert shard.read_bytes() == (tmp_path / "two" / shard.name).read_bytes()
+
+
+def test_unusable_output_and_inputs_are_clear_errors(jsonl, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(BatchError, match="cannot write to output directory"):
+        run_batch([str(jsonl)], blocker / "out")
+    with pytest.raises(SourceError, match="no such file"):
+        run_batch([str(tmp_path / "missing.jsonl")], tmp_path / "out")
+    with pytest.raises(SourceError, match="unknown input type"):
+        run_batch([str(blocker)], tmp_path / "out")
+
+
+def test_a_different_job_in_the_same_folder_is_refused(jsonl, tmp_path):
+    run_batch([str(jsonl)], tmp_path / "out")
+    with pytest.raises(BatchError, match="different job"):
+        run_batch([str(jsonl)], tmp_path / "out", options=BatchOptions(explain=True))
+
+
+def test_cli_batch_reports_and_exits(jsonl, tmp_path, capsys):
+    assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "out"), "--shard-size", "4"]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(good_rows()) + 6} records in = {len(good_rows())} cleaned + 6 errors" in err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert cli_main(["batch", str(jsonl), "-o", str(blocker / "out")]) == 2
+    assert "cannot write to output directory" in capsys.readouterr().err
+    assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "o2"), "--engine", "dask"]) == 2
+    assert "--scheduler" in capsys.readouterr().err
+
+
+def test_sigterm_mid_job_leaves_only_complete_shards(tmp_path):
+    """A real ``kill``: the command exits 130, nothing half-written remains, a rerun resumes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(json.dumps({**r, "id": f"{r['id']}-{k}"}) for k in range(40) for r in good_rows()))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "declutter.cli", "batch", str(path), "-o", str(out), "--shard-size", "1"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.done.json")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "run the same command again to resume" in err
+    assert not list(out.glob("*.tmp-*")) and not (out / "summary.json").exists()
+    done = len(list(out.glob("*.done.json")))
+    assert 0 < done < 200
+    summary = run_batch([str(path)], out, options=BatchOptions(shard_size=1))
+    check_accounting(out, summary)
+    assert summary.shards_resumed == done and summary.cleaned == 200
