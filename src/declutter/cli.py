@@ -74,6 +74,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train_main(args)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(args)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=float, default=0.5, help="keep lines with P(body) >= this (default 0.5)")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
@@ -101,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="rebuild the line model from labelled pages (JSONL or fixture folders)")
     add_train_arguments(p)
     p.set_defaults(func=cmd_train)
+    from .bench import add_arguments as add_bench_arguments
+
+    p = sub.add_parser("bench", help="score declutter, baselines and peer extractors on labelled pages")
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
