@@ -161,6 +161,10 @@ def score_pages(pages: Sequence[LabelledPage], outputs: Sequence[str], config: C
 
 def make_row(dataset: str, adapter: Adapter, pages: Sequence[LabelledPage], run: SystemRun,
              config: Config) -> Row:
+    if run.skipped:  # never ran: no scores, rather than zeros that look like a measurement
+        empty = {k: None for k in Scores().summary()}
+        return Row(dataset=dataset, system=adapter.name, track=adapter.track, **{**empty, "pages": len(pages)},
+                   pages_per_s=None, peak_mb=None, version=version_of(adapter), skipped=run.skipped)
     scores = score_pages(pages, run.outputs, config)
     by_type: dict[str, list[int]] = {}
     for i, page in enumerate(pages):
@@ -281,6 +285,21 @@ def add_arguments(p) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
+def command_line(args) -> str:
+    """The bench command as a user would type it again, rebuilt from the parsed arguments."""
+    import shlex
+
+    parts = ["declutter", "bench", *args.data]
+    parts += [f"--track={t}" for t in args.track or ()]
+    for flag, value in (("--peers", args.peers), ("--limit", args.limit), ("--model", args.model),
+                        ("--html", args.html), ("--write-docs", args.write_docs)):
+        if value is not None:
+            parts.append(f"{flag}={value}")
+    if args.page_timeout != 120.0:
+        parts.append(f"--page-timeout={args.page_timeout:g}")
+    return shlex.join(parts)
+
+
 def _check_model(config: Config) -> None:
     """Load the model once up front, so a bad file fails here with its name, not in every forked child."""
     from .cleaner import Cleaner
@@ -310,7 +329,7 @@ def main(args) -> int:
     except (DatasetError, ValueError, OSError) as exc:
         raise SystemExit(f"declutter bench: {exc}") from None
     rows = result.rows
-    meta = report.run_info(result.adapters, sys.argv)
+    meta = report.run_info(result.adapters, command_line(args))
     if args.json:
         import json
 

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import platform
-import shlex
 import time
 from importlib import resources
 from pathlib import Path
@@ -75,16 +74,14 @@ def _type_pages(rows: Sequence, page_type: str) -> int:
 
 
 # -- run information ---------------------------------------------------------------------------------------
-def run_info(adapters: Sequence, argv: Sequence[str]) -> dict:
+def run_info(adapters: Sequence, command: str) -> dict:
     """Versions, machine and command line, so every published number says where it came from."""
     from .peers import version_of
 
     versions = {a.package or "declutter": version_of(a) for a in adapters}
-    versions.setdefault("declutter", version_of(adapters[0]) if adapters else "unknown")
-    args = list(argv[1:]) if argv and Path(argv[0]).name in ("declutter", "__main__.py", "cli.py") else list(argv)
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "command": "declutter " + shlex.join(args) if args and args[0] == "bench" else shlex.join(argv),
+        "command": command,
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "versions": dict(sorted(versions.items())),
     }
