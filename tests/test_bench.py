@@ -188,3 +188,9 @@ def test_wcxb_gives_snippet_scores_and_page_types():
     row = _row(result, "keepall")
     assert row.pages == 5 and row.snip_f1 is not None and row.by_page_type
     assert sum(t["pages"] for t in row.by_page_type.values()) == 5
+
+
+def test_limit_spreads_pages_over_the_whole_file():
+    from declutter.bench import spread
+
+    assert spread(10, 3) == {0, 3, 6} and spread(4, 10) == {0, 1, 2, 3} and spread(5, None) == set(range(5))

@@ -124,18 +124,39 @@ def line_counts(lines: Sequence[str], labels: Sequence[int], output: str) -> Cou
     return c
 
 
+def spread(count: int, limit: Optional[int]) -> set[int]:
+    """``limit`` record indices spread evenly over ``count`` records (all of them without a limit).
+
+    Dataset files are often sorted (wcxb-dev lists most of its articles first), so the first N pages would
+    be a biased sample; every (count/N)-th page keeps the mix of the whole file.
+    """
+    if not limit or limit >= count:
+        return set(range(count))
+    return {i * count // limit for i in range(limit)}
+
+
+def _check_labels(path: str | Path, page: LabelledPage, config: Config) -> None:
+    if page.labels is None:
+        return
+    n = len(page_lines(page, config))
+    if len(page.labels) != n or any(v not in (0, 1) for v in page.labels):
+        raise DatasetError(f"{path}: page {page.id}: line labels must be {n} values of 0 or 1 "
+                           f"(one per non-empty line of its text), got {len(page.labels)}")
+
+
 def read_dataset(path: str | Path, limit: Optional[int], config: Config) -> tuple[str, list[LabelledPage]]:
-    """The first ``limit`` pages of one file or folder; raises :class:`DatasetError` on any bad record."""
+    """``limit`` pages spread over one file or folder; raises :class:`DatasetError` on any bad record.
+
+    With a limit the file is read twice (count, then keep the chosen records), so memory holds only the
+    pages that will run, and a malformed record anywhere in the file is still reported.
+    """
+    count = sum(1 for _ in read_pages(path)) if limit else None
+    chosen = spread(count, limit) if count is not None else None
     pages: list[LabelledPage] = []
-    for page in read_pages(path):
-        if page.labels is not None:
-            n = len(page_lines(page, config))
-            if len(page.labels) != n or any(v not in (0, 1) for v in page.labels):
-                raise DatasetError(f"{path}: page {page.id}: line labels must be {n} values of 0 or 1 "
-                                   f"(one per non-empty line of its text), got {len(page.labels)}")
-        pages.append(page)
-        if limit and len(pages) >= limit:
-            break
+    for i, page in enumerate(read_pages(path)):
+        if chosen is None or i in chosen:
+            _check_labels(path, page, config)
+            pages.append(page)
     if not pages:
         raise DatasetError(f"{path}: no labelled pages (empty file, or a folder without NAME.gold.txt files)")
     return (dataset_name(Path(path)) if not Path(path).is_dir() else Path(path).name), pages
@@ -276,7 +297,7 @@ def add_arguments(p) -> None:
                    help="input the systems read: the page's text lines or its HTML; repeatable (default: text)")
     p.add_argument("--peers", default=None,
                    help="comma-separated peers to run besides declutter and the baselines (default: all; '' for none)")
-    p.add_argument("--limit", type=int, default=None, help="at most this many pages per dataset")
+    p.add_argument("--limit", type=int, default=None, help="at most this many pages per dataset, spread evenly over the file")
     p.add_argument("--model", default=None, help="bench this model file instead of the shipped one")
     p.add_argument("--page-timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     p.add_argument("--json", action="store_true", help="print one JSON object per (dataset, system, track)")
