@@ -33,6 +33,9 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
+    def add(self, other: "Counts") -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
     def prf(self) -> PRF:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
@@ -163,8 +166,8 @@ def read_dataset(path: str | Path, limit: Optional[int], config: Config) -> tupl
 
 
 def track_input(page: LabelledPage, track: str) -> Optional[str]:
-    """What a system on ``track`` reads from ``page``; None when the page lacks that field."""
-    return page.text if track == "text" else page.html
+    """What a system on ``track`` reads from ``page``; None when the page lacks that field (or it is empty)."""
+    return (page.text if track == "text" else page.html) or None
 
 
 def score_pages(pages: Sequence[LabelledPage], outputs: Sequence[str], config: Config) -> Scores:
@@ -173,9 +176,7 @@ def score_pages(pages: Sequence[LabelledPage], outputs: Sequence[str], config: C
         scores.words.append(word_prf(out, page.gold))
         scores.snippets.add(out, page.with_, page.without)
         if page.labels is not None:
-            c = line_counts(page_lines(page, config), page.labels, out)
-            scores.lines.tp, scores.lines.fp, scores.lines.fn = (
-                scores.lines.tp + c.tp, scores.lines.fp + c.fp, scores.lines.fn + c.fn)
+            scores.lines.add(line_counts(page_lines(page, config), page.labels, out))
             scores.labelled_pages += 1
     return scores
 
