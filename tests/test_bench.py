@@ -162,13 +162,13 @@ def test_json_output_has_one_object_per_dataset_system_track(seeds, capsys):
 
 def test_write_docs_replaces_only_the_generated_section(tmp_path, seeds):
     doc = tmp_path / "benchmarks.md"
-    doc.write_text(f"# Benchmarks\n\nHand-written intro.\n\n{report.START}\nold table\n{report.END}\n\n## Notes\nKeep me.\n",
-                   encoding="utf-8")
+    intro = f"# Benchmarks\n\nHand-written intro quoting `{report.START}` and `{report.END}`.\n\n"
+    doc.write_text(f"{intro}{report.START}\nold table\n{report.END}\n\n## Notes\nKeep me.\n", encoding="utf-8")
     assert main(["bench", str(seeds), "--peers", "", "--quiet", "--write-docs", str(doc)]) == 0
     text = doc.read_text(encoding="utf-8")
-    assert text.startswith("# Benchmarks\n\nHand-written intro.\n\n") and text.endswith("## Notes\nKeep me.\n")
+    assert text.startswith(intro + report.START) and text.endswith("## Notes\nKeep me.\n")
     assert "old table" not in text and "| seeds | text | keepall | 2 |" in text and "training-set numbers" in text
-    assert text.count(report.START) == 1 and "declutter bench" in text
+    assert text.count(report.START) == 2 and "declutter bench" in text
 
 
 def test_html_report_is_self_contained(seeds, tmp_path):
@@ -194,3 +194,16 @@ def test_limit_spreads_pages_over_the_whole_file():
     from declutter.bench import spread
 
     assert spread(10, 3) == {0, 3, 6} and spread(4, 10) == {0, 1, 2, 3} and spread(5, None) == set(range(5))
+
+
+def test_model_option_benches_the_given_model_file(seeds, tmp_path, capsys):
+    import declutter
+
+    shipped = Path(declutter.__file__).parent / "data" / "model.npz"
+    assert main(["bench", str(seeds), "--peers", "", "--json", "--quiet", "--model", str(shipped)]) == 0
+    with_file = json.loads(capsys.readouterr().out)[0]
+    default = _row(run_bench([seeds], ("text",), peers=()), "declutter")
+    assert with_file["system"] == "declutter" and with_file["word_f1"] == pytest.approx(default.word_f1)
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(b"not a model")
+    assert f"cannot use model {bad}" in _bench_error(capsys, str(seeds), "--model", str(bad))

@@ -10,6 +10,7 @@ import html
 import json
 import os
 import platform
+import re
 import time
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,11 @@ def _cell(row, field: str, fmt: str) -> str:
 def _failed(row) -> str:
     if row.skipped:
         return f"skipped: {row.skipped}"
-    return f"{len(row.failed)} failed" if row.failed else ""
+    if not row.failed:
+        return ""
+    errors = {f["error"] for f in row.failed}
+    same = f" ({next(iter(errors))[:80]})" if len(errors) == 1 else ""
+    return f"{len(row.failed)} failed{same}"
 
 
 def _grid(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
@@ -113,14 +118,14 @@ def markdown_section(rows: Sequence, meta: dict) -> str:
 def write_docs(path: Path, section: str) -> None:
     """Replace the text between the bench markers of ``path``; everything outside them is left as it is.
 
-    A missing file is created with a title; a file without markers gets the section appended.
+    Markers count only on lines of their own, so prose that quotes them stays prose. A missing file is
+    created with a title; a file without markers gets the section appended.
     """
     block = f"{START}\n{section}\n{END}"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text and text.index(START) < text.index(END):
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + block + tail
+    match = re.search(rf"^{re.escape(START)}[ \t]*$.*?^{re.escape(END)}[ \t]*$", text, re.MULTILINE | re.DOTALL)
+    if match:
+        text = text[: match.start()] + block + text[match.end():]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
