@@ -207,3 +207,11 @@ def test_model_option_benches_the_given_model_file(seeds, tmp_path, capsys):
     bad = tmp_path / "model.npz"
     bad.write_bytes(b"not a model")
     assert f"cannot use model {bad}" in _bench_error(capsys, str(seeds), "--model", str(bad))
+
+
+def test_without_fork_systems_run_in_process_with_the_same_accounting(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    run = run_isolated(lambda: _flaky, [("a", None), ("raise", None), ("b", None)])
+    assert run.outputs == ["A", "", "B"] and run.failures[0][0] == 1 and run.peak_mb is None

@@ -265,24 +265,35 @@ def with_model(config: Config, model_path: Optional[str]) -> Config:
 
 
 # -- worst pages: our line decisions beside the gold, for the report ---------------------------------------
-def explain_page(result: PageResult, config: Config) -> dict:
-    """Every line of one page with whether declutter kept it and whether it belongs to the gold.
+def explain_worst(result: BenchResult, config: Config, n: int = 20) -> list[dict]:
+    """declutter's ``n`` worst pages per track, each line marked kept/dropped and gold/not gold."""
+    from .cleaner import Cleaner
+
+    cleaners: dict[str, Cleaner] = {}
+    out = []
+    for r in worst_pages(result, "declutter", n):
+        if r.track not in cleaners:
+            cleaners[r.track] = Cleaner(replace(config, input_format=r.track, output="text"))
+        out.append(explain_page(r, cleaners[r.track], config))
+    return out
+
+
+def explain_page(result: PageResult, cleaner, config: Config) -> dict:
+    """Every line of one page with whether ``cleaner`` keeps it and whether it belongs to the gold.
 
     Lines and decisions come from ``analyze`` (outside any timing); where that fails (e.g. an input path
     still missing) the page's text lines are shown, marked kept when they occur in the recorded output.
     """
     from .align import label_lines
-    from .cleaner import Cleaner
 
-    data = track_input(result.page, result.track) or ""
     try:
-        analysis = Cleaner(replace(config, input_format=result.track, output="text")).analyze(data)
+        analysis = cleaner.analyze(track_input(result.page, result.track) or "")
         lines = [d.text for d in analysis.lines]
         kept = [d.keep for d in analysis.lines]
-    except Exception:
+    except Exception:  # the same failure the run recorded for this page; show what we have
         lines = page_lines(result.page, config)
         out = normalize(result.output)
-        kept = [bool(normalize(l)) and normalize(l) in out for l in lines]
+        kept = [bool(normalize(line)) and normalize(line) in out for line in lines]
     gold = label_lines(lines, result.page.gold) if lines else []
     return {
         "id": result.page.id, "dataset": result.page.dataset, "track": result.track, "system": result.system,
@@ -359,7 +370,7 @@ def main(args) -> int:
     else:
         print(report.terminal_tables(rows))
     if args.html:
-        worst = [explain_page(r, config) for r in worst_pages(result)]
+        worst = explain_worst(result, config)
         Path(args.html).write_text(report.html_report(rows, worst, meta), encoding="utf-8")
         if log:
             log(f"wrote {args.html}")

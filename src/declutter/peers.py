@@ -40,6 +40,7 @@ class Adapter:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
+_SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
     "main nav ol p pre section table td th tr ul".split()
@@ -63,6 +64,11 @@ def html_to_text(markup: str) -> str:
             el.text = "\n" + (el.text or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def normalize(text: str) -> str:
+    """Whitespace-collapsed, lowercased text, for line containment tests."""
+    return _SPACES.sub(" ", text).strip().lower()
 
 
 def lines_as_html(text: str) -> str:
@@ -216,10 +222,3 @@ def select(tracks: tuple[str, ...], peers: Optional[tuple[str, ...]] = None) -> 
     names = set(ALWAYS) | set(wanted)
     return [a for a in SYSTEMS if a.track in tracks and a.name in names]
 
-
-_SPACES = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """Whitespace-collapsed, lowercased text, for line containment tests."""
-    return _SPACES.sub(" ", text).strip().lower()

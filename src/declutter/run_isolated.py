@@ -12,6 +12,8 @@ Without ``fork`` (Windows) the system runs in this process and peak memory is re
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import multiprocessing
 import os
 import sys
@@ -75,7 +77,8 @@ def run_in_process(make: Callable[[], Extract], inputs: Sequence[tuple[str, Opti
         run.skipped = f"{type(exc).__name__}: {exc}"
         return run
     for i, (data, lang) in enumerate(inputs):
-        out, seconds, error = _call(extract, data, lang)
+        with contextlib.redirect_stdout(io.StringIO()):  # peers' warnings must not corrupt --json output
+            out, seconds, error = _call(extract, data, lang)
         run.outputs[i], run.seconds = out, run.seconds + seconds
         if error:
             run.failures.append((i, error))
