@@ -80,6 +80,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return batch_main(args)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(args)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=float, default=0.5, help="keep lines with P(body) >= this (default 0.5)")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
@@ -113,6 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_arguments(p)
     _common(p)
     p.set_defaults(func=cmd_batch)
+    from .bench import add_arguments as add_bench_arguments
+
+    p = sub.add_parser("bench", help="score declutter, baselines and peer extractors on labelled pages")
+    add_bench_arguments(p)
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
