@@ -253,6 +253,22 @@ DOM_FEATURES: dict[str, Callable[[DomEvidence], float]] = {
     "list_item": lambda d: float(d.is_list_item),
     "preformatted": lambda d: float(d.is_pre),
     "log_depth": lambda d: math.log1p(d.depth),
+    # Class/id words split by sign: a "content" wrapper inside a "sidebar" is not a neutral element.
+    "class_negative": lambda d: d.extra.get("class_neg", 0.0),
+    "class_positive": lambda d: d.extra.get("class_pos", 0.0),
+    "tag_paragraph": lambda d: float(d.tag == "p"),
+    "tag_cell": lambda d: float(d.tag in ("td", "th")),
+    "tag_div": lambda d: float(d.tag in ("div", "section", "span")),
+    # Page structure (domstats.add_structure): where the element holding most prose lies, and how
+    # link-heavy and templated the line's container is.
+    "in_content_root": lambda d: d.extra.get("in_content_root", 0.0),
+    "before_content_root": lambda d: d.extra.get("before_content_root", 0.0),
+    "after_content_root": lambda d: d.extra.get("after_content_root", 0.0),
+    "title_overlap": lambda d: d.extra.get("title_overlap", 0.0),
+    "container_link_density": lambda d: d.extra.get("container_link_density", 0.0),
+    "container_prose_share": lambda d: d.extra.get("container_prose_share", 0.0),
+    "log_container_lines": lambda d: d.extra.get("log_container_lines", 0.0),
+    "log_signature_repeats": lambda d: d.extra.get("log_signature_repeats", 0.0),
 }
 
 

@@ -147,16 +147,19 @@ class StackedModel:
         import hashlib
 
         fold = np.array([int(hashlib.md5(g.encode()).hexdigest(), 16) % self.folds for g in groups])
+        self.first_ = self._stage().fit(np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws), feature_names)
         oof: list[Optional[np.ndarray]] = [None] * len(Xs)
-        for k in range(self.folds):
-            train = [i for i in range(len(Xs)) if fold[i] != k]
-            m = self._stage().fit(np.concatenate([Xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
-                                  np.concatenate([ws[i] for i in train]))
+        for k in np.unique(fold):
+            train = np.flatnonzero(fold != k)
+            # With a single site (tiny label sets) there is nothing held out: fall back to in-sample
+            # stage-one probabilities, which makes stage two trust stage one more than it should.
+            m = self.first_ if len(train) == 0 else self._stage().fit(
+                np.concatenate([Xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
+                np.concatenate([ws[i] for i in train]))
             for i in np.flatnonzero(fold == k):
                 oof[i] = m.predict_proba(Xs[i])
             if verbose:
                 print(f"stage one, fold {k + 1}/{self.folds}", flush=True)
-        self.first_ = self._stage().fit(np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws), feature_names)
         self.log_words_index_ = list(feature_names).index("log_words")
         R = [np.concatenate([X, revision_matrix(p, X[:, self.log_words_index_])], axis=1) for X, p in zip(Xs, oof)]
         names = list(feature_names) + revision_names()
