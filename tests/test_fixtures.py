@@ -24,7 +24,6 @@ PAGES = FIXTURES / "pages"
 KNOWN_MISSES = {
     ("000", 1): "dateline 'Monday, May 20, 2024' is kept: the model reads its commas as prose",
     ("000", 2): "another story's title with '| World News' attached is kept (long, capitalised line)",
-    ("001", 2): "the article's headline is dropped because the document title repeats it just above",
     ("001", 3): "photo caption ending in 'Photograph: Anadolu/Getty Images' is kept as a sentence",
     ("002", 4): "teaser fragment ending in '...' above the article is kept",
     ("002", 2): "slider fragment repeated on line 6 is kept there (the text then appears in the output)",

@@ -21,7 +21,7 @@ class Config:
     language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page.
     extra_rules: rule files (TOML) or dicts in the rule schema (docs/rules.md), applied after the shipped
         rules; a rule with the same name as a shipped one replaces it.
-    smoothing: run the sequence step (Viterbi over keep/drop states) so decisions are coherent along the
+    smoothing: run the sequence step (forward-backward over keep/drop states) so decisions are coherent along the
         page; off gives the per-line model decision.
     max_line_chars: lines longer than this are cut into chunks before analysis, so one huge line cannot
         make feature extraction quadratic; the text itself is never dropped for being long.
