@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import language
+from . import language, linecounts
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -74,25 +74,49 @@ def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
 def _runs(gap_before: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Length and mean word count of each line's run of lines with no blank line between them."""
     n = len(gap_before)
-    run_len = np.ones(n, dtype=np.float32)
-    run_words = words.astype(np.float32).copy()
-    starts = np.flatnonzero(gap_before) if n else np.array([], dtype=int)
-    if n and (len(starts) == 0 or starts[0] != 0):
-        starts = np.concatenate([[0], starts])
-    bounds = list(starts) + [n]
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        if b > a:
-            run_len[a:b] = b - a
-            run_words[a:b] = words[a:b].mean()
-    return run_len, run_words
+    if n == 0:
+        return np.ones(0, dtype=np.float32), words.astype(np.float32)
+    first = gap_before.astype(bool)
+    first[0] = True
+    starts = np.flatnonzero(first)
+    length = np.diff(np.append(starts, n))
+    # Word counts are whole numbers, so the float64 sum equals the float32 one that words[a:b].mean() takes.
+    mean = np.add.reduceat(words.astype(np.float64), starts) / length
+    run = np.cumsum(first) - 1
+    return length[run].astype(np.float32), mean[run].astype(np.float32)
 
 
 def line_stats(page: Page) -> LineStats:
-    """One pass over the page's lines collecting every raw count the features use."""
+    """Every raw count the features use, for all lines of the page.
+
+    Whole-page numpy counts (:mod:`declutter.linecounts`) where they apply; the per-line loop, which
+    defines the counts, for CJK pages (each CJK character is a word) and malformed line lists.
+    """
     lines = page.lines
     n = len(lines)
     stops = language.stopwords(page.lang)
     cjk = page.lang in language.CJK_LANGS
+    fast = None if cjk else linecounts.columns(lines, stops, _SEPARATORS, _URLISH)
+    if fast is not None:
+        cols, tokens = fast
+        topic_share, topic_strength, title_overlap = linecounts.topic(tokens, n)
+        duplicated = linecounts.duplicated(lines).astype(np.float32)
+    else:
+        cols, (topic_share, topic_strength, title_overlap), duplicated = _line_loop(lines, stops, cjk)
+    gaps = page.gaps if page.gaps is not None else [True] * n
+    gap_before = np.asarray(gaps, dtype=np.float32)
+    gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
+    run_len, run_words = _runs(gap_before, cols["words"])
+    rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
+    return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
+                     title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
+                     run_words=run_words, rule=rule, cjk=cjk)
+
+
+def _line_loop(lines: list[str], stops: frozenset[str], cjk: bool
+               ) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """The raw counts one line at a time: the definition :mod:`declutter.linecounts` reproduces."""
+    n = len(lines)
     cols = {k: np.zeros(n, dtype=np.float32) for k in (
         "chars", "words", "stops", "caps", "digits", "commas", "marks", "ends_sentence", "ends_ellipsis",
         "starts_symbol", "separators", "urlish", "word_len")}
@@ -118,17 +142,9 @@ def line_stats(page: Page) -> LineStats:
         cw = {t for t in set(toks).difference(stops) if len(t) > 2}
         content.append(cw)
         df.update(cw)
-    topic_share, topic_strength, title_overlap = _topic(content, df)
     counts = Counter(lines)
     duplicated = np.array([counts[l] > 1 for l in lines], dtype=np.float32)
-    gaps = page.gaps if page.gaps is not None else [True] * n
-    gap_before = np.asarray(gaps, dtype=np.float32)
-    gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
-    run_len, run_words = _runs(gap_before, cols["words"])
-    rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
-    return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
-                     title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
-                     run_words=run_words, rule=rule, cjk=cjk)
+    return cols, _topic(content, df), duplicated
 
 
 def _topic(content: list[set[str]], df: Counter[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

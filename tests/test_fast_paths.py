@@ -1,0 +1,57 @@
+"""The whole-page fast paths give exactly what the line-by-line definitions give.
+
+The shipped model is trained on the line-by-line definitions, so a fast path that moved one feature value
+or one line boundary would silently change every decision after it. ``benchmarks/check_identical.py``
+checks the same on all labelled pages; these tests keep the property in the everyday test run.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from declutter import features, language, linecounts, reading
+
+EDGE_TEXTS = [
+    "", " ", "\n\n\n", "\x00\x01\x02", "a", "Home\nAbout\nContact",
+    "\t\r\n\x0b\x0c\u2028tab\tand\rreturns\x85  spaced \xa0 out\u3000", "İstanbul ΣΟΦΟΣ ſ x",
+    "Share | Tweet » Next › Email • Print\nvisit www.example.com or mail a@b.c\nhttp://x.org/a.html",
+    "Wait...\nSo… [...]\nReally [...] now.\n(quote) \"yes\" she said!\n12, 34; 56.\n_under score",
+    "word " * 5_000, ("x" * 30_000 + "\n") * 3, "\ud800 lone surrogate \udfff",
+]
+
+
+def _texts(fixtures) -> list[str]:
+    pages = sorted((fixtures / "pages").glob("*.txt")) + sorted((fixtures / "seeds").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in pages if ".gold." not in p.name and ".labels." not in p.name] + EDGE_TEXTS
+
+
+@pytest.mark.parametrize("max_chars", [20_000, 100])
+def test_split_lines_equals_the_line_loop(fixtures, max_chars):
+    for text in _texts(fixtures):
+        for t in (text, reading.normalize_text(text)):
+            assert reading.split_lines(t, max_chars) == reading._split_lines_loop(t, max_chars)
+
+
+def test_line_counts_equal_the_line_loop(fixtures):
+    for text in _texts(fixtures):
+        lines, _ = reading.split_lines(reading.normalize_text(text))
+        lang = language.detect(lines)
+        if not lines or lang in language.CJK_LANGS:
+            continue
+        stops = language.stopwords(lang)
+        cols, tokens = linecounts.columns(lines, stops, features._SEPARATORS, features._URLISH)
+        ref_cols, ref_topic, ref_dup = features._line_loop(lines, stops, False)
+        for name, col in ref_cols.items():
+            assert np.array_equal(cols[name], col), name
+        for fast, ref in zip(linecounts.topic(tokens, len(lines)), ref_topic):
+            assert np.array_equal(fast, ref)
+        assert np.array_equal(linecounts.duplicated(lines).astype(np.float32), ref_dup)
+
+
+def test_runs_match_slice_means():
+    gaps = np.array([1, 0, 0, 1, 1, 0, 0, 0, 1], dtype=np.float32)
+    words = np.array([3, 0, 7, 1, 2, 5, 5, 9, 4], dtype=np.float32)
+    run_len, run_words = features._runs(gaps, words)
+    expected = np.concatenate([np.full(3, words[0:3].mean()), [1.0], np.full(4, words[4:8].mean()), [4.0]])
+    assert np.array_equal(run_words, expected.astype(np.float32))
+    assert run_len.tolist() == [3, 3, 3, 1, 4, 4, 4, 4, 1]
