@@ -6,6 +6,8 @@ checks the same on all labelled pages; these tests keep the property in the ever
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,34 @@ def test_runs_match_slice_means():
     expected = np.concatenate([np.full(3, words[0:3].mean()), [1.0], np.full(4, words[4:8].mean()), [4.0]])
     assert np.array_equal(run_words, expected.astype(np.float32))
     assert run_len.tolist() == [3, 3, 3, 1, 4, 4, 4, 4, 1]
+
+
+def _rule_probe_lines(fixtures) -> list[str]:
+    """Real lines plus every rule pattern's own words, in several cases and with symbols around them."""
+    from declutter.rules import shipped_rules
+
+    lines: list[str] = []
+    for text in _texts(fixtures):
+        lines += reading.split_lines(reading.normalize_text(text))[0]
+    samples = [lines[i] for i in range(0, len(lines), 7)]
+    for rule in shipped_rules():
+        for p in rule.patterns:
+            words = " ".join(re.findall(r"[^\W\d_]+", p))
+            samples += [words, words.upper(), words.title(), f"» {words} «", f"_{words}_", f"{words}...", f"— {words}:"]
+        samples += [f"Something about {c} in a sentence" for c in rule.contains]
+    samples += ["©2024 ACME", "(c) 2020 Foo", "Home > News > World", "12 Comments", "— ADVERTISEMENT —", "İNDİRİM",
+                "ſhare", "* * *", "2023", "foo@bar.com", "www.example.org", "___", "Read more…", "Photo: Getty Images"]
+    return samples
+
+
+def test_rule_gates_change_no_match(fixtures):
+    from declutter.rules import RuleSet, _first_match
+
+    rules = RuleSet.load()
+    lines = _rule_probe_lines(fixtures)
+    for lang in rules.languages():
+        actions, names = rules.match(lines, lang)
+        comp = rules._compiled[lang]
+        expected = [_first_match(l, comp) if len(l) <= 12 * comp.max_words else None for l in lines]
+        assert names == [r.name if r else None for r in expected], lang
+        assert actions.tolist() == [r.code if r else 0 for r in expected], lang

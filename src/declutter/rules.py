@@ -27,7 +27,9 @@ from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
 
+from . import chars
 from .page import DROP, KEEP, NO_RULE, SOFT_DROP, SOFT_KEEP, TERMINATOR
+from .rulegate import FullGate, LiteralGate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -203,6 +205,8 @@ class _Compiled:
     any_full: Optional[re.Pattern[str]]  # None: no pre-filter, try every full rule
     ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
+    full_gate: Optional[FullGate] = None        # None: no page-level gates, every line goes through _first_match
+    literal_gate: Optional[LiteralGate] = None
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
@@ -213,16 +217,23 @@ def _compile(rules: list[Rule]) -> _Compiled:
     joinable = full and not any(_GROUP_REFS.search(p) for p in full)
     any_full = re.compile(r"^[\W_]*(?:" + "|".join(f"(?:{p})" for p in full) + r")[\W_]*$", re.IGNORECASE) if joinable else None
     compiled = tuple((r, _rule_regex(r)) for r in ordered)
-    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0))
+    search = [r for r in ordered if r.match == "search"]
+    # The gates need the combined regex's guarantee and a literal gate on every search rule.
+    gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
+    full_gate = FullGate([(p, r.max_words) for r in ordered if r.match == "full" for p in r.patterns]) if gated else None
+    literal_gate = LiteralGate([c for r in search for c in r.contains]) if gated else None
+    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate)
 
 
-def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
+def _first_match(line: str, comp: _Compiled, full_hit: Optional[bool] = None) -> Optional[Rule]:
     """The highest-precedence rule that matches ``line`` and allows its word count.
 
     Full rules are only tried when the combined full regex matched (most lines are not boilerplate
-    labels); search rules are few and each is tried on the lines short enough for it.
+    labels); search rules are few and each is tried on the lines short enough for it. A caller that
+    already knows whether any full rule can match passes ``full_hit``.
     """
-    full_hit = comp.any_full is None or comp.any_full.match(line) is not None
+    if full_hit is None:
+        full_hit = comp.any_full is None or comp.any_full.match(line) is not None
     n_words = line.count(" ") + 1
     lower = line.lower()
     for rule, rx in comp.ordered:
@@ -273,14 +284,48 @@ class RuleSet:
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        for i, line in enumerate(lines):
-            if len(line) > 12 * comp.max_words:  # cheap pre-filter: rules only look at short lines
-                continue
-            rule = _first_match(line, comp)
+        for i, full_hit in _lines_to_try(lines, comp):
+            rule = _first_match(lines[i], comp, full_hit)
             if rule is not None:
                 actions[i] = rule.code
                 names[i] = rule.name
         return actions, names
+
+
+def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional[bool]]]:
+    """(index, full_hit) of every line some rule could match, in order; full_hit None: not known yet.
+
+    Rules only look at lines of at most 12 characters per allowed word. Within those, the gates of
+    :mod:`declutter.rulegate` pass the lines a full rule could match (full_hit True) and the lines holding
+    a search rule's literal; every other line is certain to match nothing.
+    """
+    limit = 12 * comp.max_words
+    text = "\n".join(lines)
+    if comp.full_gate is None or comp.literal_gate is None or not all(lines) or text.count("\n") != len(lines) - 1:
+        return [(i, None) for i, line in enumerate(lines) if len(line) <= limit]
+    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    starts = np.cumsum(lens + 1) - 1 - lens
+    cp = chars.codepoints(text)
+    n_words = np.add.reduceat(cp == 32, starts, dtype=np.int64) + 1
+    first = cp[starts]
+    first_is_word = (chars.flags_of(first) & chars.WORD).astype(bool) & (first != 95)
+    gate = comp.full_gate
+    short = np.flatnonzero((lens <= limit) & (n_words <= gate.max_words))
+    full = {i for i, nw, fw in zip(short.tolist(), n_words[short].tolist(), first_is_word[short].tolist())
+            if gate.hit(lines[i], nw, fw)}
+    searched = set(_literal_lines(lines, text, lens, comp.literal_gate).tolist())
+    return [(i, i in full) for i in sorted(full | searched) if lens[i] <= limit]
+
+
+def _literal_lines(lines: list[str], text: str, lens: np.ndarray, gate: LiteralGate) -> np.ndarray:
+    """Indices of the lines whose lowercase form holds a literal of the gate (with repeats)."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lowercase is longer (İ): find line bounds again
+        lows = list(map(str.lower, lines))
+        low = "\n".join(lows)
+        lens = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
+    ends = np.cumsum(lens + 1) - 1
+    return np.searchsorted(ends, gate.positions(low, chars.codepoints(low)))
 
 
 def describe(rule: Rule) -> str:
