@@ -307,19 +307,39 @@ def _window_mean(col: np.ndarray, half: int) -> np.ndarray:
 
 
 def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
-    """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``."""
+    """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``.
+
+    Filled in place, block by block: the per-line features, then each context offset as one shifted copy
+    of the context columns, then the window means and the DOM columns (zero for plain text).
+    """
     s = stats if stats is not None else line_stats(page)
-    base = {name: np.asarray(fn(s), dtype=np.float32) for name, fn in LINE_FEATURES.items()}
-    cols = list(base.values())
-    for o in CONTEXT_OFFSETS:
-        cols += [_shift(base[f], o) for f in CONTEXT_FEATURES]
-    cols.append(_window_mean(base["log_words"], WINDOW))
-    cols.append(_window_mean(base["stopword_density"], WINDOW))
-    cols.append(_window_mean((s.words >= 15).astype(np.float32), WINDOW))
-    cols += dom_columns(page)
+    n_line, n_ctx = len(LINE_FEATURES), len(CONTEXT_FEATURES)
+    X = np.zeros((s.n, len(feature_names())), dtype=np.float32)
     if s.n == 0:
-        return np.zeros((0, len(cols)), dtype=np.float32)
-    return np.stack(cols, axis=1)
+        return X
+    base = X[:, :n_line]
+    for j, fn in enumerate(LINE_FEATURES.values()):
+        base[:, j] = fn(s)
+    context = base[:, _CONTEXT_INDEX]
+    at = n_line
+    for o in CONTEXT_OFFSETS:
+        block = X[:, at:at + n_ctx]
+        if o > 0:
+            block[:-o] = context[o:]
+        else:
+            block[-o:] = context[:o]
+        at += n_ctx
+    X[:, at] = _window_mean(base[:, _LOG_WORDS], WINDOW)
+    X[:, at + 1] = _window_mean(base[:, _STOPWORD_DENSITY], WINDOW)
+    X[:, at + 2] = _window_mean((s.words >= 15).astype(np.float32), WINDOW)
+    if page.dom is not None:
+        X[:, at + 3:] = np.stack(dom_columns(page), axis=1)
+    return X
+
+
+_NAMES = list(LINE_FEATURES)
+_CONTEXT_INDEX = [_NAMES.index(f) for f in CONTEXT_FEATURES]
+_LOG_WORDS, _STOPWORD_DENSITY = _NAMES.index("log_words"), _NAMES.index("stopword_density")
 
 
 # -- the revision stage: a line judged again in the light of the first-stage judgements around it ----------
