@@ -17,9 +17,12 @@ Both gates only ever let more lines through than can match; the rules themselves
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 import numpy as np
+
+from . import chars
 
 try:  # Python 3.11+
     from re import _constants as C, _parser as sre_parse
@@ -90,6 +93,43 @@ def first_chars(items) -> tuple[Optional[list[str]], bool]:
     return pieces, True
 
 
+def alphabet(items) -> Optional[list[str]]:
+    """Class pieces for every character a parsed pattern can consume; None when that is not known."""
+    pieces: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            pieces.append(re.escape(chr(av)))
+        elif op is C.IN:
+            piece = _class_piece(av)
+            if piece is None:
+                return None
+            pieces.append(piece)
+        elif op is C.SUBPATTERN or op in _REPEATS or op is C.BRANCH:
+            subs = [av[-1]] if op is not C.BRANCH else av[1]
+            for sub in subs:
+                inner = alphabet(sub)
+                if inner is None:
+                    return None
+                pieces += inner
+        elif op is not C.AT:
+            return None
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def _all_letters() -> str:
+    """Every character declutter counts as a letter ([^\W\d_]), as one string."""
+    return "".join(map(chr, np.flatnonzero(chars.table() & chars.LETTER).tolist()))
+
+
+def _letterless(pattern: str) -> bool:
+    """Can the pattern only ever consume non-letters (so it cannot match a line that holds a letter)?"""
+    pieces = alphabet(sre_parse.parse(pattern, re.IGNORECASE))
+    if pieces is None:
+        return False
+    return not pieces or re.search("[" + "".join(pieces) + "]", _all_letters(), re.IGNORECASE) is None
+
+
 def _variants(c: str) -> set[str]:
     """``c`` and the characters of its case forms: the first-character test errs on the side of a match."""
     return {c, *c.lower(), *c.upper(), *c.casefold(), *c.swapcase(), *c.title()}
@@ -98,25 +138,27 @@ def _variants(c: str) -> set[str]:
 class FullGate:
     """Which full-line patterns could match a line, and a regex of just those.
 
-    ``patterns`` are (pattern, max_words) pairs of the full rules; the answer for a line is whether the
-    combined regex of the patterns whose rule allows the line's word count matches it. That is False
-    exactly when no full rule can match the line, which is all ``_first_match`` needs to know.
+    ``patterns`` are (pattern, max_words, owner) triples of the full rules, ``owner`` a number standing for
+    the rule. For a line the gate answers with the owners of the patterns that could match it (those that
+    can start on its leading characters and whose rule allows its word count), or None when their
+    combined regex does not match: then no full rule can match the line.
     """
 
-    def __init__(self, patterns: Sequence[tuple[str, int]]):
+    def __init__(self, patterns: Sequence[tuple[str, int, int]]):
         self.patterns = list(patterns)
-        self.always: list[int] = []                      # nullable or unknown start: tried on every line
+        self.always: list[int] = []       # nullable or unknown start: tried on every line ...
+        self.letterless: list[int] = []   # ... or, when they can only consume non-letters, on lines without letters
         self.starts: list[tuple[int, re.Pattern[str]]] = []
-        for i, (p, _) in enumerate(self.patterns):
+        for i, (p, _, _) in enumerate(self.patterns):
             pieces, nullable = first_chars(sre_parse.parse(p, re.IGNORECASE))
             if pieces is None or nullable or not pieces:
-                self.always.append(i)
+                (self.letterless if _letterless(p) else self.always).append(i)
             else:
                 self.starts.append((i, re.compile("[" + "".join(pieces) + "]", re.IGNORECASE)))
-        self.max_words = max((w for _, w in self.patterns), default=0)
+        self.max_words = max((w for _, w, _ in self.patterns), default=0)
         self._by_char: dict[str, frozenset[int]] = {}
         self._regex: dict[tuple[int, ...], re.Pattern[str]] = {}
-        self._for_lead: dict[tuple[str, int], Optional[re.Pattern[str]]] = {}
+        self._for_lead: dict[tuple[str, int, bool], Optional[tuple[re.Pattern[str], frozenset[int]]]] = {}
 
     def _starting_with(self, c: str) -> frozenset[int]:
         hit = self._by_char.get(c)
@@ -134,61 +176,69 @@ class FullGate:
             self._regex[alts] = rx
         return rx
 
-    def regex_for(self, lead: str, n_words: int) -> Optional[re.Pattern[str]]:
-        """The combined regex of the patterns that can start on ``lead`` and allow ``n_words`` words."""
-        key = (lead, n_words)
+    def regex_for(self, lead: str, n_words: int, has_letter: bool = True
+                  ) -> Optional[tuple[re.Pattern[str], frozenset[int]]]:
+        """The combined regex of the patterns that can start on ``lead`` and allow ``n_words`` words, and
+        their owners; None when there are none."""
+        key = (lead, n_words, has_letter)
         if key in self._for_lead:
             return self._for_lead[key]
-        alts = set(self.always)
+        alts = set(self.always) if has_letter else set(self.always + self.letterless)
         for c in set(lead):
             alts |= self._starting_with(c)
         usable = tuple(sorted(i for i in alts if self.patterns[i][1] >= n_words))
-        rx = self._combined(usable) if usable else None
+        rx = (self._combined(usable), frozenset(self.patterns[i][2] for i in usable)) if usable else None
         if len(self._for_lead) < 100_000:  # bounded: leads of symbols are as varied as the input
             self._for_lead[key] = rx
         return rx
 
-    def hit(self, line: str, n_words: int, first_is_word: bool) -> bool:
-        """Could a full rule allowing ``n_words`` words match ``line``?
-
-        ``first_is_word``: the line starts with a letter or digit, so its lead is that character alone.
-        """
-        if n_words > self.max_words:
-            return False
-        rx = self.regex_for(line[0] if first_is_word else _LEAD.match(line).group(), n_words)
-        return rx is not None and rx.match(line) is not None
+    def hits(self, lines: list[str], index: np.ndarray, n_words: np.ndarray, first_is_word: np.ndarray,
+             has_letter: np.ndarray) -> dict[int, frozenset[int]]:
+        """The lines (of ``index``) that a full rule allowing their word count could match: line -> owners."""
+        out: dict[int, frozenset[int]] = {}
+        known = self._for_lead
+        for i, nw, fw, hl in zip(index.tolist(), n_words[index].tolist(), first_is_word[index].tolist(),
+                                 has_letter[index].tolist()):
+            line = lines[i]
+            key = (line[0] if fw else _LEAD.match(line).group(), nw, hl)
+            found = known[key] if key in known else self.regex_for(*key)
+            if found is not None and found[0].match(line) is not None:
+                out[i] = found[1]
+        return out
 
 
 class LiteralGate:
-    """Lines whose lowercased text holds one of the search rules' ``contains`` literals."""
+    """Lines whose lowercased text holds one of the search rules' ``contains`` literals.
 
-    BITS = 16
+    Literals of three or more characters are found by their first three characters, each cut to its low six
+    bits (an 18-bit index into a table, three integer operations over the page); every table hit is confirmed
+    with ``str.startswith``. Shorter literals are few and found with ``str.find``.
+    """
 
     def __init__(self, literals: Sequence[str]):
         literals = sorted(set(literals))
         self.short = [lit for lit in literals if len(lit) < 3]
-        by_hash: dict[int, list[str]] = {}
+        by_key: dict[int, list[str]] = {}
         for lit in literals:
             if len(lit) >= 3:
-                h = int(self._hash(*(np.array([ord(ch)], dtype=np.uint64) for ch in lit[:3]))[0])
-                by_hash.setdefault(h, []).append(lit)
-        self.by_hash = {h: tuple(lits) for h, lits in by_hash.items()}
-        self.table = np.zeros(1 << self.BITS, dtype=bool)
-        self.table[list(self.by_hash)] = True
+                by_key.setdefault(self._key(*(ord(ch) for ch in lit[:3])), []).append(lit)
+        self.by_key = {k: tuple(lits) for k, lits in by_key.items()}
+        self.table = np.zeros(1 << 18, dtype=bool)
+        self.table[list(self.by_key)] = True
 
-    def _hash(self, c0: np.ndarray, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
-        mixed = (c0 * np.uint64(0x9E3779B1)) ^ (c1 * np.uint64(0x85EBCA77)) ^ (c2 * np.uint64(0xC2B2AE3D))
-        return ((mixed >> np.uint64(7)) & np.uint64((1 << self.BITS) - 1)).astype(np.intp)
+    @staticmethod
+    def _key(c0, c1, c2):
+        return ((c0 & 63) << 12) | ((c1 & 63) << 6) | (c2 & 63)
 
     def positions(self, low: str, cp: np.ndarray) -> list[int]:
         """Start positions in ``low`` (whose codepoints are ``cp``) where some literal occurs."""
-        if len(cp) == 0:
-            return []
-        c = cp.astype(np.uint64)
-        pad = np.zeros(2, dtype=np.uint64)
-        c1, c2 = np.concatenate([c[1:], pad[:1]]), np.concatenate([c[2:], pad])[: len(c)]
-        hashes = self._hash(c, c1, c2)
-        found = [p for p in np.flatnonzero(self.table[hashes]).tolist() if low.startswith(self.by_hash[hashes[p]], p)]
+        found: list[int] = []
+        if len(cp) >= 3:
+            c = (cp & 63).astype(np.int32)
+            keys = self._key(c[:-2], c[1:-1], c[2:])
+            hits = np.flatnonzero(np.take(self.table, keys))
+            by_key = self.by_key
+            found = [p for p, k in zip(hits.tolist(), keys[hits].tolist()) if low.startswith(by_key[k], p)]
         for lit in self.short:
             start = low.find(lit)
             while start != -1:

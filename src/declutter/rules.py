@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -207,6 +207,16 @@ class _Compiled:
     max_words: int
     full_gate: Optional[FullGate] = None        # None: no page-level gates, every line goes through _first_match
     literal_gate: Optional[LiteralGate] = None
+    search_only: tuple[tuple[Rule, re.Pattern[str]], ...] = ()  # the search rules of ``ordered``, in order
+    _with_full: dict = field(default_factory=dict)  # full rules' positions -> those rules and the search rules
+
+    def candidates(self, owners: frozenset[int]) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+        """The search rules and the full rules at ``owners`` (positions in ``ordered``), in order."""
+        found = self._with_full.get(owners)
+        if found is None:
+            found = tuple((r, rx) for k, (r, rx) in enumerate(self.ordered) if r.match == "search" or k in owners)
+            self._with_full[owners] = found
+        return found
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
@@ -220,25 +230,27 @@ def _compile(rules: list[Rule]) -> _Compiled:
     search = [r for r in ordered if r.match == "search"]
     # The gates need the combined regex's guarantee and a literal gate on every search rule.
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
-    full_gate = FullGate([(p, r.max_words) for r in ordered if r.match == "full" for p in r.patterns]) if gated else None
+    full = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
+    full_gate = FullGate(full) if gated else None
     literal_gate = LiteralGate([c for r in search for c in r.contains]) if gated else None
-    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate)
+    search_only = tuple((r, rx) for r, rx in compiled if r.match == "search")
+    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate,
+                     search_only)
 
 
-def _first_match(line: str, comp: _Compiled, full_hit: Optional[bool] = None) -> Optional[Rule]:
+def _first_match(line: str, comp: _Compiled, candidates: Optional[tuple] = None) -> Optional[Rule]:
     """The highest-precedence rule that matches ``line`` and allows its word count.
 
     Full rules are only tried when the combined full regex matched (most lines are not boilerplate
-    labels); search rules are few and each is tried on the lines short enough for it. A caller that
-    already knows whether any full rule can match passes ``full_hit``.
+    labels); search rules are few and each is tried on the lines short enough for it. A caller that knows
+    which rules could match (:func:`_lines_to_try`) passes them, in precedence order, as ``candidates``.
     """
-    if full_hit is None:
+    if candidates is None:
         full_hit = comp.any_full is None or comp.any_full.match(line) is not None
+        candidates = comp.ordered if full_hit else comp.search_only
     n_words = line.count(" ") + 1
     lower = line.lower()
-    for rule, rx in comp.ordered:
-        if rule.match == "full" and not full_hit:
-            continue
+    for rule, rx in candidates:
         if rule.contains and not any(c in lower for c in rule.contains):
             continue  # a substring test is far cheaper than a regex search over the line
         if n_words <= rule.max_words and rx.search(line) is not None:
@@ -284,20 +296,20 @@ class RuleSet:
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        for i, full_hit in _lines_to_try(lines, comp):
-            rule = _first_match(lines[i], comp, full_hit)
+        for i, candidates in _lines_to_try(lines, comp):
+            rule = _first_match(lines[i], comp, candidates)
             if rule is not None:
                 actions[i] = rule.code
                 names[i] = rule.name
         return actions, names
 
 
-def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional[bool]]]:
-    """(index, full_hit) of every line some rule could match, in order; full_hit None: not known yet.
+def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional[tuple]]]:
+    """(index, candidate rules) of every line some rule could match, in order; None: every rule.
 
     Rules only look at lines of at most 12 characters per allowed word. Within those, the gates of
-    :mod:`declutter.rulegate` pass the lines a full rule could match (full_hit True) and the lines holding
-    a search rule's literal; every other line is certain to match nothing.
+    :mod:`declutter.rulegate` pass the lines a full rule could match (with those full rules) and the lines
+    holding a search rule's literal (with the search rules); every other line is certain to match nothing.
     """
     limit = 12 * comp.max_words
     text = "\n".join(lines)
@@ -306,15 +318,16 @@ def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional
     lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     starts = np.cumsum(lens + 1) - 1 - lens
     cp = chars.codepoints(text)
+    flags = chars.flags_of(cp)
     n_words = np.add.reduceat(cp == 32, starts, dtype=np.int64) + 1
-    first = cp[starts]
-    first_is_word = (chars.flags_of(first) & chars.WORD).astype(bool) & (first != 95)
+    has_letter = np.add.reduceat((flags & chars.LETTER).astype(bool), starts, dtype=np.int64) > 0
+    first_is_word = (flags[starts] & chars.WORD).astype(bool) & (cp[starts] != 95)
     gate = comp.full_gate
     short = np.flatnonzero((lens <= limit) & (n_words <= gate.max_words))
-    full = {i for i, nw, fw in zip(short.tolist(), n_words[short].tolist(), first_is_word[short].tolist())
-            if gate.hit(lines[i], nw, fw)}
+    full = gate.hits(lines, short, n_words, first_is_word, has_letter)
     searched = set(_literal_lines(lines, text, lens, comp.literal_gate).tolist())
-    return [(i, i in full) for i in sorted(full | searched) if lens[i] <= limit]
+    return [(i, comp.candidates(full[i]) if i in full else comp.search_only)
+            for i in sorted(full.keys() | searched) if lens[i] <= limit]
 
 
 def _literal_lines(lines: list[str], text: str, lens: np.ndarray, gate: LiteralGate) -> np.ndarray:
