@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import features, language, output, reading
+from . import features, language, linecounts, output, reading
 from .config import Config
 from .decide import decide
 from .domrules import load_dom_rules
@@ -66,10 +66,11 @@ class Cleaner:
 
     def prepare(self, page: Page) -> Page:
         """Rule hits and the feature matrix: everything the model reads (training uses this too)."""
-        page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang)
+        view = linecounts.PageText.of(page.lines)  # the joined page both stages read, built once
+        page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang, view)
         if self.site_templates is not None:
             self.site_templates.mark(page)
-        page.features = features.feature_matrix(page)
+        page.features = features.feature_matrix(page, features.line_stats(page, view))
         return page
 
     def annotate(self, page: Page) -> Page:

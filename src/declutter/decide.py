@@ -56,7 +56,7 @@ def decide(page: Page, threshold: float) -> None:
     names = page.rule_name or [None] * n
     keep = probs >= threshold
     # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.
-    reasons = list(map("model p={:.2f}".format, probs.tolist()))
+    reasons = _model_reasons(probs)
     cut = _terminated_from(page, probs, threshold)
     by_rule = (actions == DROP) | (actions == KEEP)
     keep[by_rule] = actions[by_rule] == KEEP
@@ -68,6 +68,24 @@ def decide(page: Page, threshold: float) -> None:
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
     page.reasons = reasons
+
+
+_MODEL_REASONS = tuple(f"model p={k // 100}.{k % 100:02d}" for k in range(101))
+
+
+def _model_reasons(probs: np.ndarray) -> list[str]:
+    """``f"model p={p:.2f}"`` for every line, picked from the 101 possible strings.
+
+    The pick is p*100 rounded. Where p*100 lies within 1e-6 of a rounding boundary, or p is not a number
+    in [0, 1] (or is -0.0), Python formats that value itself, so every string is what formatting gives.
+    """
+    x = probs.astype(np.float64) * 100
+    unsure = ~((x >= 0) & (x <= 100)) | np.signbit(x) | (np.abs(x - np.floor(x) - 0.5) < 1e-6)
+    k = np.floor(np.where(unsure, 0.0, x) + 0.5).astype(np.int64)
+    reasons = list(map(_MODEL_REASONS.__getitem__, k.tolist()))
+    for i in np.flatnonzero(unsure).tolist():
+        reasons[i] = f"model p={probs[i]:.2f}"
+    return reasons
 
 
 def _after_terminator(cut: int, probs: np.ndarray, by_rule: np.ndarray, names: list, keep: np.ndarray,

@@ -86,17 +86,18 @@ def _runs(gap_before: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.nda
     return length[run].astype(np.float32), mean[run].astype(np.float32)
 
 
-def line_stats(page: Page) -> LineStats:
+def line_stats(page: Page, view: Optional[linecounts.PageText] = None) -> LineStats:
     """Every raw count the features use, for all lines of the page.
 
     Whole-page numpy counts (:mod:`declutter.linecounts`) where they apply; the per-line loop, which
-    defines the counts, for CJK pages (each CJK character is a word) and malformed line lists.
+    defines the counts, for CJK pages (each CJK character is a word) and malformed line lists. ``view``:
+    the page's :class:`~declutter.linecounts.PageText`, when the caller has built it already.
     """
     lines = page.lines
     n = len(lines)
     stops = language.stopwords(page.lang)
     cjk = page.lang in language.CJK_LANGS
-    fast = None if cjk else linecounts.columns(lines, stops, _SEPARATORS, _URLISH)
+    fast = None if cjk else linecounts.columns(lines, stops, _SEPARATORS, _URLISH, view)
     if fast is not None:
         cols, tokens = fast
         topic_share, topic_strength, title_overlap = linecounts.topic(tokens, n)

@@ -26,16 +26,43 @@ _DOT, _ELLIPSIS, _OPEN, _CLOSE, _AT, _COLON, _SLASH = (ord(c) for c in ".…[]@:
 
 
 class PageText:
-    """A page's lines joined by newlines, with the codepoints, table flags and line bounds of that text."""
+    """A page's lines joined by newlines, with the codepoints, table flags and line bounds of that text.
 
-    def __init__(self, text: str, lens: np.ndarray):
+    The rule gates and the feature counts both read it, so :class:`~declutter.Cleaner` builds it once per
+    page (:meth:`of`) and hands it to both.
+    """
+
+    def __init__(self, text: str, lens: np.ndarray, lines: Optional[list[str]] = None):
         self.n = len(lens)
         self.text = text
+        self.lines = lines
         self.cp = chars.codepoints(text)
         self.flags = chars.flags_of(self.cp)
         self.lens = lens
         self.ends = np.cumsum(self.lens + 1) - 1  # the newline after each line (the text's end for the last)
         self.starts = self.ends - self.lens
+        self._lowered: Optional[PageText] = None
+
+    @classmethod
+    def of(cls, lines: list[str]) -> Optional["PageText"]:
+        """The view of ``lines``; None where it does not apply: no lines, an empty line or one with a newline."""
+        text = "\n".join(lines)
+        if not lines or not all(lines) or text.count("\n") != len(lines) - 1:
+            return None
+        return cls(text, np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)), lines)
+
+    def lowered(self) -> "PageText":
+        """The same view of the lowercased lines (built once)."""
+        if self._lowered is None:
+            low = self.text.lower()
+            # str.lower never shrinks a character, so equal totals mean equal lengths line by line; the
+            # newline between lines is neither cased nor case-ignorable, so it also stops the final-sigma rule.
+            if len(low) == len(self.text):
+                self._lowered = PageText(low, self.lens)
+            else:
+                lows = list(map(str.lower, self.lines if self.lines is not None else self.text.split("\n")))
+                self._lowered = PageText("\n".join(lows), np.fromiter(map(len, lows), dtype=np.int64, count=len(lows)))
+        return self._lowered
 
     def per_line(self, mask: np.ndarray) -> np.ndarray:
         """How many characters of each line ``mask`` holds for (the newlines must be False)."""
@@ -60,15 +87,8 @@ class PageText:
 class Tokens:
     """The words (letter runs) of the lowercased page, with the line each one is on."""
 
-    def __init__(self, lines: list[str], page: PageText, stops: frozenset[str]):
-        low = page.text.lower()
-        # str.lower never shrinks a character, so equal totals mean equal lengths line by line; the newline
-        # between lines is neither cased nor case-ignorable, so it also stops the final-sigma rule.
-        if len(low) == len(page.text):
-            lp = PageText(low, page.lens)
-        else:
-            lows = list(map(str.lower, lines))
-            lp = PageText("\n".join(lows), np.fromiter(map(len, lows), dtype=np.int64, count=len(lows)))
+    def __init__(self, page: PageText, stops: frozenset[str]):
+        lp = page.lowered()
         letter = (lp.flags & chars.LETTER).astype(bool)
         first = np.flatnonzero(letter & ~lp.preceded_by(letter))
         last = np.flatnonzero(letter & ~lp.followed_by(letter))
@@ -119,17 +139,16 @@ def _urlish(page: PageText, lines: list[str], pattern: re.Pattern[str]) -> np.nd
     return out
 
 
-def columns(lines: list[str], stops: frozenset[str], separators: re.Pattern[str], urlish: re.Pattern[str]
-            ) -> Optional[tuple[dict[str, np.ndarray], Tokens]]:
+def columns(lines: list[str], stops: frozenset[str], separators: re.Pattern[str], urlish: re.Pattern[str],
+            view: Optional[PageText] = None) -> Optional[tuple[dict[str, np.ndarray], Tokens]]:
     """The per-line count columns of ``features.LineStats`` (float32) and the page's tokens.
 
-    None when the whole-page view does not apply: no lines, an empty line or one holding a newline.
+    None when the whole-page view does not apply (:meth:`PageText.of`). ``view``: that view, if built.
     """
-    text = "\n".join(lines)
-    if not lines or not all(lines) or text.count("\n") != len(lines) - 1:
+    page = view if view is not None else PageText.of(lines)
+    if page is None:
         return None
-    page = PageText(text, np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)))
-    tok = Tokens(lines, page, stops)
+    tok = Tokens(page, stops)
     n, cp, fl = page.n, page.cp, page.flags
     words = np.bincount(tok.line, minlength=n)
     word = (fl & chars.WORD).astype(bool)

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Mapping, Optional
 import numpy as np
 
 from . import chars
+from .linecounts import PageText
 from .page import DROP, KEEP, NO_RULE, SOFT_DROP, SOFT_KEEP, TERMINATOR
 from .rulegate import FullGate, LiteralGate
 
@@ -291,12 +292,16 @@ class RuleSet:
     def languages(self) -> list[str]:
         return sorted(self._compiled)
 
-    def match(self, lines: list[str], lang: Optional[str]) -> tuple[np.ndarray, list[Optional[str]]]:
-        """Per line: the action code of the first matching rule and its name (``NO_RULE``/None if none)."""
+    def match(self, lines: list[str], lang: Optional[str], view: Optional[PageText] = None
+              ) -> tuple[np.ndarray, list[Optional[str]]]:
+        """Per line: the action code of the first matching rule and its name (``NO_RULE``/None if none).
+
+        ``view``: the lines' :class:`~declutter.linecounts.PageText`, when the caller has built it already.
+        """
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        for i, candidates in _lines_to_try(lines, comp):
+        for i, candidates in _lines_to_try(lines, comp, view):
             rule = _first_match(lines[i], comp, candidates)
             if rule is not None:
                 actions[i] = rule.code
@@ -304,7 +309,8 @@ class RuleSet:
         return actions, names
 
 
-def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional[tuple]]]:
+def _lines_to_try(lines: list[str], comp: _Compiled, view: Optional[PageText] = None
+                  ) -> list[tuple[int, Optional[tuple]]]:
     """(index, candidate rules) of every line some rule could match, in order; None: every rule.
 
     Rules only look at lines of at most 12 characters per allowed word. Within those, the gates of
@@ -312,39 +318,18 @@ def _lines_to_try(lines: list[str], comp: _Compiled) -> list[tuple[int, Optional
     holding a search rule's literal (with the search rules); every other line is certain to match nothing.
     """
     limit = 12 * comp.max_words
-    text = "\n".join(lines)
-    if comp.full_gate is None or comp.literal_gate is None or not all(lines) or text.count("\n") != len(lines) - 1:
+    if comp.full_gate is not None and comp.literal_gate is not None:
+        view = view if view is not None else PageText.of(lines)
+    if comp.full_gate is None or comp.literal_gate is None or view is None:
         return [(i, None) for i, line in enumerate(lines) if len(line) <= limit]
-    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    starts = np.cumsum(lens + 1) - 1 - lens
-    cp = chars.codepoints(text)
-    flags = chars.flags_of(cp)
+    lens, cp, flags, starts = view.lens, view.cp, view.flags, view.starts
     n_words = np.add.reduceat(cp == 32, starts, dtype=np.int64) + 1
-    has_letter = np.add.reduceat((flags & chars.LETTER).astype(bool), starts, dtype=np.int64) > 0
+    has_letter = view.per_line((flags & chars.LETTER).astype(bool)) > 0
     first_is_word = (flags[starts] & chars.WORD).astype(bool) & (cp[starts] != 95)
     gate = comp.full_gate
     short = np.flatnonzero((lens <= limit) & (n_words <= gate.max_words))
     full = gate.hits(lines, short, n_words, first_is_word, has_letter)
-    searched = set(_literal_lines(lines, text, lens, comp.literal_gate).tolist())
+    low = view.lowered()
+    searched = set(low.line_of(comp.literal_gate.positions(low.text, low.cp)).tolist())
     return [(i, comp.candidates(full[i]) if i in full else comp.search_only)
             for i in sorted(full.keys() | searched) if lens[i] <= limit]
-
-
-def _literal_lines(lines: list[str], text: str, lens: np.ndarray, gate: LiteralGate) -> np.ndarray:
-    """Indices of the lines whose lowercase form holds a literal of the gate (with repeats)."""
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lowercase is longer (İ): find line bounds again
-        lows = list(map(str.lower, lines))
-        low = "\n".join(lows)
-        lens = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
-    ends = np.cumsum(lens + 1) - 1
-    return np.searchsorted(ends, gate.positions(low, chars.codepoints(low)))
-
-
-def describe(rule: Rule) -> str:
-    """A one-line human description, used by ``declutter explain``."""
-    how = "certain" if rule.certain else "evidence"
-    return f"{rule.name} ({rule.action}, {how}, {rule.language})"
-
-
-__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "precedence", "replace"]
