@@ -88,3 +88,9 @@ def test_rule_gates_change_no_match(fixtures):
         expected = [_first_match(l, comp) if len(l) <= 12 * comp.max_words else None for l in lines]
         assert names == [r.name if r else None for r in expected], lang
         assert actions.tolist() == [r.code if r else 0 for r in expected], lang
+
+
+def test_page_lines_equals_normalize_then_split(fixtures):
+    for text in _texts(fixtures):
+        for max_chars in (20_000, 100):
+            assert reading.page_lines(text, max_chars) == reading._split_lines_loop(reading.normalize_text(text), max_chars)

@@ -64,8 +64,15 @@ def flags_of(cp: np.ndarray) -> np.ndarray:
     return np.take(table(), cp)
 
 
-def letter_runs(text: str, cp: np.ndarray | None = None) -> list[str]:
-    """``re.findall(r"[^\\W\\d_]+", text)``, without a regex scan: non-letters become spaces, then split."""
+def letter_runs(text: str, cp: np.ndarray | None = None, limit: int | None = None) -> list[str]:
+    """``re.findall(r"[^\W\d_]+", text)[:limit]``, without a regex scan: non-letters become spaces, then split.
+
+    With a ``limit``, only the text up to the start of run number ``limit + 1`` is split.
+    """
     cp = codepoints(text) if cp is None else cp
     letters = (flags_of(cp) & LETTER).astype(bool)
+    if limit is not None:
+        starts = np.flatnonzero(letters & ~np.concatenate([[False], letters[:-1]]))
+        if len(starts) > limit:
+            cp, letters = cp[: starts[limit]], letters[: starts[limit]]
     return from_codepoints(np.where(letters, cp, 32)).split()

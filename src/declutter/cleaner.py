@@ -54,7 +54,7 @@ class Cleaner:
 
             page = page_from_html(text, self.config, self.dom_rules)
         else:
-            lines, gaps = reading.split_lines(reading.normalize_text(text), self.config.max_line_chars)
+            lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
         if self.config.language != "auto":
             page.lang = self.config.language

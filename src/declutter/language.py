@@ -69,7 +69,8 @@ def known_languages() -> list[str]:
 def _cjk_count(text: str) -> int:
     """Characters of ``text`` in the kana, CJK and Hangul ranges, counted on codepoints, not by a regex scan."""
     cp = chars.codepoints(text)
-    return int(sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES))
+    cp = cp[cp >= _CJK_RANGES[0][0]]  # usually empty: nothing to count
+    return int(sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES)) if len(cp) else 0
 
 
 def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
@@ -90,7 +91,7 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
         if _HANGUL_RE.search(head):
             return "ko"
         return "zh"
-    words = chars.letter_runs(text.lower())[:max_words]  # _WORD_RE.findall, at numpy speed
+    words = chars.letter_runs(text.lower(), limit=max_words)  # _WORD_RE.findall(...)[:max_words], at numpy speed
     if not words:
         return None
     english = _stoplists()["en"]

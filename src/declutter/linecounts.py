@@ -198,7 +198,9 @@ def topic(tok: Tokens, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     heads = np.flatnonzero(k[:5] >= 2)
     if len(heads):
         h = int(heads[0])
-        title = mean(np.isin(word, word[line == h]).astype(np.float64))
+        in_head = np.zeros(m, dtype=bool)
+        in_head[word[line == h]] = True
+        title = mean(in_head[word].astype(np.float64))
         title[h] = 0.0
     return share.astype(np.float32), strength.astype(np.float32), title.astype(np.float32)
 

@@ -122,10 +122,28 @@ def split_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], lis
     so a 5 MB single-line input becomes a few hundred ordinary lines instead of one feature-extraction
     hot spot. Whitespace inside a line is collapsed to single spaces.
     """
+    cp = chars.codepoints(text)
+    return _split_page(text, cp, chars.flags_of(cp), max_line_chars)
+
+
+def page_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], list[bool]]:
+    """``split_lines(normalize_text(text), max_line_chars)``, reading the codepoints once.
+
+    Without control characters or odd newlines, normalizing would only turn tabs into spaces, which
+    splitting does anyway (a tab is whitespace).
+    """
+    cp = chars.codepoints(text)
+    flags = chars.flags_of(cp)
+    if (flags & chars.SPECIAL).any():
+        return split_lines(normalize_text(text), max_line_chars)
+    return _split_page(text, cp, flags, max_line_chars)
+
+
+def _split_page(text: str, cp, flags, max_line_chars: int) -> tuple[list[str], list[bool]]:
+    """:func:`split_lines` given the text's codepoints and their table flags."""
     # Whole-page version of " ".join(raw.split()) for every raw line: every whitespace character but \n
     # becomes a space (a table lookup), runs of spaces shrink to one, and spaces next to a newline go.
-    cp = chars.codepoints(text)
-    space = (chars.flags_of(cp) & chars.SPACE).astype(bool) & (cp != 10)
+    space = (flags & chars.SPACE).astype(bool) & (cp != 10)
     if space.any():
         text = chars.from_codepoints(np.where(space, 32, cp))
     while "  " in text:
