@@ -315,7 +315,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
     """
     s = stats if stats is not None else line_stats(page)
     n_line, n_ctx = len(LINE_FEATURES), len(CONTEXT_FEATURES)
-    X = np.zeros((s.n, len(feature_names())), dtype=np.float32)
+    X = np.zeros((s.n, _N_FEATURES), dtype=np.float32)
     if s.n == 0:
         return X
     base = X[:, :n_line]
@@ -339,6 +339,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
 
 
 _NAMES = list(LINE_FEATURES)
+_N_FEATURES = len(feature_names())
 _CONTEXT_INDEX = [_NAMES.index(f) for f in CONTEXT_FEATURES]
 _LOG_WORDS, _STOPWORD_DENSITY = _NAMES.index("log_words"), _NAMES.index("stopword_density")
 

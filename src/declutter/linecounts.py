@@ -114,9 +114,14 @@ def _lines_where(page: PageText, mask: np.ndarray) -> np.ndarray:
 
 
 def _separators(page: PageText, lines: list[str], pattern: re.Pattern[str]) -> np.ndarray:
-    """``len(pattern.findall(line))``, run only on lines holding a separator character."""
+    """``len(pattern.findall(line))`` for features._SEPARATORS, run only on lines where it can match.
+
+    Every alternative of the pattern is a separator character with whitespace on at least one side.
+    """
     out = np.zeros(page.n, dtype=np.int64)
-    for i in _lines_where(page, page.flags & chars.SEPARATOR).tolist():
+    space = (page.flags & chars.SPACE).astype(bool)
+    beside_space = page.preceded_by(space) | page.followed_by(space)
+    for i in _lines_where(page, (page.flags & chars.SEPARATOR).astype(bool) & beside_space).tolist():
         out[i] = len(pattern.findall(lines[i]))
     return out
 
