@@ -94,3 +94,16 @@ def test_page_lines_equals_normalize_then_split(fixtures):
     for text in _texts(fixtures):
         for max_chars in (20_000, 100):
             assert reading.page_lines(text, max_chars) == reading._split_lines_loop(reading.normalize_text(text), max_chars)
+
+
+def test_character_table_follows_the_regex_classes():
+    from declutter import chars
+
+    table = chars.table()
+    for i in [*range(0x3000), *range(0x3000, 0x110000, 97)]:
+        c = chr(i)
+        assert bool(table[i] & chars.WORD) == bool(re.match(r"\w", c))
+        assert bool(table[i] & chars.LETTER) == bool(re.match(r"[^\W\d_]", c))
+        assert bool(table[i] & chars.DIGIT) == bool(re.match(r"\d", c))
+        assert bool(table[i] & chars.SPACE) == c.isspace()
+        assert bool(table[i] & chars.CAP) == bool(re.match(features._CAP.pattern[7:], c))
