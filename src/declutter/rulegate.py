@@ -34,6 +34,7 @@ _CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_
                C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
 _REPEATS = tuple(getattr(C, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(C, name))
 _LEAD = re.compile(r"[\W_]*[^\W_]?")  # the leading symbols and the first letter or digit
+_UNKNOWN = object()
 
 
 def _class_piece(items) -> Optional[str]:
@@ -196,12 +197,14 @@ class FullGate:
              has_letter: np.ndarray) -> dict[int, frozenset[int]]:
         """The lines (of ``index``) that a full rule allowing their word count could match: line -> owners."""
         out: dict[int, frozenset[int]] = {}
-        known = self._for_lead
+        known = self._for_lead.get
         for i, nw, fw, hl in zip(index.tolist(), n_words[index].tolist(), first_is_word[index].tolist(),
                                  has_letter[index].tolist()):
             line = lines[i]
             key = (line[0] if fw else _LEAD.match(line).group(), nw, hl)
-            found = known[key] if key in known else self.regex_for(*key)
+            found = known(key, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = self.regex_for(*key)
             if found is not None and found[0].match(line) is not None:
                 out[i] = found[1]
         return out
