@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import features, language, output, reading
+from . import features, language, linecounts, output, reading
 from .config import Config
 from .decide import decide
 from .domrules import load_dom_rules
@@ -54,7 +54,7 @@ class Cleaner:
 
             page = page_from_html(text, self.config, self.dom_rules)
         else:
-            lines, gaps = reading.split_lines(reading.normalize_text(text), self.config.max_line_chars)
+            lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
         if self.config.language != "auto":
             page.lang = self.config.language
@@ -66,10 +66,11 @@ class Cleaner:
 
     def prepare(self, page: Page) -> Page:
         """Rule hits and the feature matrix: everything the model reads (training uses this too)."""
-        page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang)
+        view = linecounts.PageText.of(page.lines)  # the joined page both stages read, built once
+        page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang, view)
         if self.site_templates is not None:
             self.site_templates.mark(page)
-        page.features = features.feature_matrix(page)
+        page.features = features.feature_matrix(page, features.line_stats(page, view))
         return page
 
     def annotate(self, page: Page) -> Page:

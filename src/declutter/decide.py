@@ -6,6 +6,7 @@ else follows the (smoothed) model probability against the user's threshold.
 """
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Optional
 
 import numpy as np
@@ -34,7 +35,7 @@ def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Opt
     terms = np.flatnonzero(actions == TERMINATOR)
     if len(terms) == 0:
         return None
-    words = np.fromiter((l.count(" ") + 1 for l in page.lines), dtype=np.float64, count=len(page.lines))
+    words = np.fromiter(map(str.count, page.lines, repeat(" ")), dtype=np.float64, count=len(page.lines)) + 1
     kept_words = np.where(keep_prob >= threshold, words, 0.0)
     total = kept_words.sum()
     if total == 0:
@@ -54,31 +55,53 @@ def decide(page: Page, threshold: float) -> None:
     actions = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
     names = page.rule_name or [None] * n
     keep = probs >= threshold
-    reasons = [""] * n
+    # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.
+    reasons = _model_reasons(probs)
     cut = _terminated_from(page, probs, threshold)
-    for i in range(n):
-        if actions[i] == DROP:
-            keep[i] = False
-            reasons[i] = f"rule {names[i]}"
-        elif actions[i] == KEEP:
-            keep[i] = True
-            reasons[i] = f"rule {names[i]}"
-        elif cut is not None and i >= cut:
-            if i == cut:
-                keep[i] = False
-                reasons[i] = f"rule {names[i]} (section terminator)"
-            elif probs[i] >= STRONG_BODY:
-                keep[i] = True
-                reasons[i] = f"model p={probs[i]:.2f} (strong body after terminator line {cut + 1})"
-            else:
-                keep[i] = False
-                reasons[i] = f"after section terminator line {cut + 1} ({names[cut]})"
-        else:
-            reasons[i] = f"model p={probs[i]:.2f}"
+    by_rule = (actions == DROP) | (actions == KEEP)
+    keep[by_rule] = actions[by_rule] == KEEP
+    for i in np.flatnonzero(by_rule).tolist():
+        reasons[i] = f"rule {names[i]}"
+    if cut is not None:
+        _after_terminator(cut, probs, by_rule, names, keep, reasons)
     if not keep.any():
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
     page.reasons = reasons
+
+
+_MODEL_REASONS = tuple(f"model p={k // 100}.{k % 100:02d}" for k in range(101))
+
+
+def _model_reasons(probs: np.ndarray) -> list[str]:
+    """``f"model p={p:.2f}"`` for every line, picked from the 101 possible strings.
+
+    The pick is p*100 rounded. Where p*100 lies within 1e-6 of a rounding boundary, or p is not a number
+    in [0, 1] (or is -0.0), Python formats that value itself, so every string is what formatting gives.
+    """
+    x = probs.astype(np.float64) * 100
+    unsure = ~((x >= 0) & (x <= 100)) | np.signbit(x) | (np.abs(x - np.floor(x) - 0.5) < 1e-6)
+    k = np.floor(np.where(unsure, 0.0, x) + 0.5).astype(np.int64)
+    reasons = list(map(_MODEL_REASONS.__getitem__, k.tolist()))
+    for i in np.flatnonzero(unsure).tolist():
+        reasons[i] = f"model p={probs[i]:.2f}"
+    return reasons
+
+
+def _after_terminator(cut: int, probs: np.ndarray, by_rule: np.ndarray, names: list, keep: np.ndarray,
+                      reasons: list[str]) -> None:
+    """From the cutting terminator on, lines go unless a certain rule or a very sure model keeps them."""
+    for i in np.flatnonzero(~by_rule[cut:]).tolist():
+        i += cut
+        if i == cut:
+            keep[i] = False
+            reasons[i] = f"rule {names[i]} (section terminator)"
+        elif probs[i] >= STRONG_BODY:
+            keep[i] = True
+            reasons[i] = f"model p={probs[i]:.2f} (strong body after terminator line {cut + 1})"
+        else:
+            keep[i] = False
+            reasons[i] = f"after section terminator line {cut + 1} ({names[cut]})"
 
 
 def _fallback(probs: np.ndarray, actions: np.ndarray, keep: np.ndarray, reasons: list[str]) -> None:

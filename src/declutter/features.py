@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import language
+from . import language, linecounts
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -74,25 +74,50 @@ def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
 def _runs(gap_before: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Length and mean word count of each line's run of lines with no blank line between them."""
     n = len(gap_before)
-    run_len = np.ones(n, dtype=np.float32)
-    run_words = words.astype(np.float32).copy()
-    starts = np.flatnonzero(gap_before) if n else np.array([], dtype=int)
-    if n and (len(starts) == 0 or starts[0] != 0):
-        starts = np.concatenate([[0], starts])
-    bounds = list(starts) + [n]
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        if b > a:
-            run_len[a:b] = b - a
-            run_words[a:b] = words[a:b].mean()
-    return run_len, run_words
+    if n == 0:
+        return np.ones(0, dtype=np.float32), words.astype(np.float32)
+    first = gap_before.astype(bool)
+    first[0] = True
+    starts = np.flatnonzero(first)
+    length = np.diff(np.append(starts, n))
+    # Word counts are whole numbers, so the float64 sum equals the float32 one that words[a:b].mean() takes.
+    mean = np.add.reduceat(words.astype(np.float64), starts) / length
+    run = np.cumsum(first) - 1
+    return length[run].astype(np.float32), mean[run].astype(np.float32)
 
 
-def line_stats(page: Page) -> LineStats:
-    """One pass over the page's lines collecting every raw count the features use."""
+def line_stats(page: Page, view: Optional[linecounts.PageText] = None) -> LineStats:
+    """Every raw count the features use, for all lines of the page.
+
+    Whole-page numpy counts (:mod:`declutter.linecounts`) where they apply; the per-line loop, which
+    defines the counts, for CJK pages (each CJK character is a word) and malformed line lists. ``view``:
+    the page's :class:`~declutter.linecounts.PageText`, when the caller has built it already.
+    """
     lines = page.lines
     n = len(lines)
     stops = language.stopwords(page.lang)
     cjk = page.lang in language.CJK_LANGS
+    fast = None if cjk else linecounts.columns(lines, stops, _SEPARATORS, _URLISH, view)
+    if fast is not None:
+        cols, tokens = fast
+        topic_share, topic_strength, title_overlap = linecounts.topic(tokens, n)
+        duplicated = linecounts.duplicated(lines).astype(np.float32)
+    else:
+        cols, (topic_share, topic_strength, title_overlap), duplicated = _line_loop(lines, stops, cjk)
+    gaps = page.gaps if page.gaps is not None else [True] * n
+    gap_before = np.asarray(gaps, dtype=np.float32)
+    gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
+    run_len, run_words = _runs(gap_before, cols["words"])
+    rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
+    return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
+                     title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
+                     run_words=run_words, rule=rule, cjk=cjk)
+
+
+def _line_loop(lines: list[str], stops: frozenset[str], cjk: bool
+               ) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """The raw counts one line at a time: the definition :mod:`declutter.linecounts` reproduces."""
+    n = len(lines)
     cols = {k: np.zeros(n, dtype=np.float32) for k in (
         "chars", "words", "stops", "caps", "digits", "commas", "marks", "ends_sentence", "ends_ellipsis",
         "starts_symbol", "separators", "urlish", "word_len")}
@@ -118,17 +143,9 @@ def line_stats(page: Page) -> LineStats:
         cw = {t for t in set(toks).difference(stops) if len(t) > 2}
         content.append(cw)
         df.update(cw)
-    topic_share, topic_strength, title_overlap = _topic(content, df)
     counts = Counter(lines)
     duplicated = np.array([counts[l] > 1 for l in lines], dtype=np.float32)
-    gaps = page.gaps if page.gaps is not None else [True] * n
-    gap_before = np.asarray(gaps, dtype=np.float32)
-    gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
-    run_len, run_words = _runs(gap_before, cols["words"])
-    rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
-    return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
-                     title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
-                     run_words=run_words, rule=rule, cjk=cjk)
+    return cols, _topic(content, df), duplicated
 
 
 def _topic(content: list[set[str]], df: Counter[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -307,19 +324,40 @@ def _window_mean(col: np.ndarray, half: int) -> np.ndarray:
 
 
 def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
-    """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``."""
+    """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``.
+
+    Filled in place, block by block: the per-line features, then each context offset as one shifted copy
+    of the context columns, then the window means and the DOM columns (zero for plain text).
+    """
     s = stats if stats is not None else line_stats(page)
-    base = {name: np.asarray(fn(s), dtype=np.float32) for name, fn in LINE_FEATURES.items()}
-    cols = list(base.values())
-    for o in CONTEXT_OFFSETS:
-        cols += [_shift(base[f], o) for f in CONTEXT_FEATURES]
-    cols.append(_window_mean(base["log_words"], WINDOW))
-    cols.append(_window_mean(base["stopword_density"], WINDOW))
-    cols.append(_window_mean((s.words >= 15).astype(np.float32), WINDOW))
-    cols += dom_columns(page)
+    n_line, n_ctx = len(LINE_FEATURES), len(CONTEXT_FEATURES)
+    X = np.zeros((s.n, _N_FEATURES), dtype=np.float32)
     if s.n == 0:
-        return np.zeros((0, len(cols)), dtype=np.float32)
-    return np.stack(cols, axis=1)
+        return X
+    base = X[:, :n_line]
+    for j, fn in enumerate(LINE_FEATURES.values()):
+        base[:, j] = fn(s)
+    context = base[:, _CONTEXT_INDEX]
+    at = n_line
+    for o in CONTEXT_OFFSETS:
+        block = X[:, at:at + n_ctx]
+        if o > 0:
+            block[:-o] = context[o:]
+        else:
+            block[-o:] = context[:o]
+        at += n_ctx
+    X[:, at] = _window_mean(base[:, _LOG_WORDS], WINDOW)
+    X[:, at + 1] = _window_mean(base[:, _STOPWORD_DENSITY], WINDOW)
+    X[:, at + 2] = _window_mean((s.words >= 15).astype(np.float32), WINDOW)
+    if page.dom is not None:
+        X[:, at + 3:] = np.stack(dom_columns(page), axis=1)
+    return X
+
+
+_NAMES = list(LINE_FEATURES)
+_N_FEATURES = len(feature_names())
+_CONTEXT_INDEX = [_NAMES.index(f) for f in CONTEXT_FEATURES]
+_LOG_WORDS, _STOPWORD_DENSITY = _NAMES.index("log_words"), _NAMES.index("stopword_density")
 
 
 # -- the revision stage: a line judged again in the light of the first-stage judgements around it ----------

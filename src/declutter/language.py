@@ -13,6 +13,8 @@ from typing import Iterable, Optional
 
 import justext
 
+from . import chars
+
 # jusText names its stoplists in English; we speak ISO 639-1 where one exists.
 ISO_BY_NAME = {
     "Afrikaans": "af", "Albanian": "sq", "Arabic": "ar", "Armenian": "hy", "Azerbaijani": "az", "Basque": "eu",
@@ -28,10 +30,9 @@ ISO_BY_NAME = {
     "Telugu": "te", "Thai": "th", "Turkish": "tr", "Ukrainian": "uk", "Urdu": "ur", "Vietnamese": "vi",
     "Welsh": "cy",
 }
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF))
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
-_WORD_RE = re.compile(r"[^\W\d_]+")
 CJK_LANGS = ("zh", "ja", "ko")
 
 
@@ -65,6 +66,13 @@ def known_languages() -> list[str]:
     return sorted(_stoplists())
 
 
+def _cjk_count(text: str) -> int:
+    """Characters of ``text`` in the kana, CJK and Hangul ranges, counted on codepoints, not by a regex scan."""
+    cp = chars.codepoints(text)
+    cp = cp[cp >= _CJK_RANGES[0][0]]  # usually empty: nothing to count
+    return int(sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES)) if len(cp) else 0
+
+
 def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     """Guess the page language from its stopwords (or script for CJK); None when there is too little text.
 
@@ -77,14 +85,13 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     if not text:
         return None
     head = text[:5000]
-    cjk = len(_CJK_RE.findall(head))
-    if cjk > 0.2 * len(head):
+    if _cjk_count(head) > 0.2 * len(head):
         if _KANA_RE.search(head):
             return "ja"
         if _HANGUL_RE.search(head):
             return "ko"
         return "zh"
-    words = _WORD_RE.findall(text.lower())[:max_words]
+    words = chars.letter_runs(text.lower(), limit=max_words)  # _WORD_RE.findall(...)[:max_words], at numpy speed
     if not words:
         return None
     english = _stoplists()["en"]

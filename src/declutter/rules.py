@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 import numpy as np
 
+from . import chars
+from .linecounts import PageText
 from .page import DROP, KEEP, NO_RULE, SOFT_DROP, SOFT_KEEP, TERMINATOR
+from .rulegate import FullGate, LiteralGate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -203,6 +206,18 @@ class _Compiled:
     any_full: Optional[re.Pattern[str]]  # None: no pre-filter, try every full rule
     ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
     max_words: int
+    full_gate: Optional[FullGate] = None        # None: no page-level gates, every line goes through _first_match
+    literal_gate: Optional[LiteralGate] = None
+    search_only: tuple[tuple[Rule, re.Pattern[str]], ...] = ()  # the search rules of ``ordered``, in order
+    _with_full: dict = field(default_factory=dict)  # full rules' positions -> those rules and the search rules
+
+    def candidates(self, owners: frozenset[int]) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+        """The search rules and the full rules at ``owners`` (positions in ``ordered``), in order."""
+        found = self._with_full.get(owners)
+        if found is None:
+            found = tuple((r, rx) for k, (r, rx) in enumerate(self.ordered) if r.match == "search" or k in owners)
+            self._with_full[owners] = found
+        return found
 
 
 def _compile(rules: list[Rule]) -> _Compiled:
@@ -213,21 +228,30 @@ def _compile(rules: list[Rule]) -> _Compiled:
     joinable = full and not any(_GROUP_REFS.search(p) for p in full)
     any_full = re.compile(r"^[\W_]*(?:" + "|".join(f"(?:{p})" for p in full) + r")[\W_]*$", re.IGNORECASE) if joinable else None
     compiled = tuple((r, _rule_regex(r)) for r in ordered)
-    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0))
+    search = [r for r in ordered if r.match == "search"]
+    # The gates need the combined regex's guarantee and a literal gate on every search rule.
+    gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
+    full = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
+    full_gate = FullGate(full) if gated else None
+    literal_gate = LiteralGate([c for r in search for c in r.contains]) if gated else None
+    search_only = tuple((r, rx) for r, rx in compiled if r.match == "search")
+    return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate,
+                     search_only)
 
 
-def _first_match(line: str, comp: _Compiled) -> Optional[Rule]:
+def _first_match(line: str, comp: _Compiled, candidates: Optional[tuple] = None) -> Optional[Rule]:
     """The highest-precedence rule that matches ``line`` and allows its word count.
 
     Full rules are only tried when the combined full regex matched (most lines are not boilerplate
-    labels); search rules are few and each is tried on the lines short enough for it.
+    labels); search rules are few and each is tried on the lines short enough for it. A caller that knows
+    which rules could match (:func:`_lines_to_try`) passes them, in precedence order, as ``candidates``.
     """
-    full_hit = comp.any_full is None or comp.any_full.match(line) is not None
+    if candidates is None:
+        full_hit = comp.any_full is None or comp.any_full.match(line) is not None
+        candidates = comp.ordered if full_hit else comp.search_only
     n_words = line.count(" ") + 1
     lower = line.lower()
-    for rule, rx in comp.ordered:
-        if rule.match == "full" and not full_hit:
-            continue
+    for rule, rx in candidates:
         if rule.contains and not any(c in lower for c in rule.contains):
             continue  # a substring test is far cheaper than a regex search over the line
         if n_words <= rule.max_words and rx.search(line) is not None:
@@ -268,25 +292,44 @@ class RuleSet:
     def languages(self) -> list[str]:
         return sorted(self._compiled)
 
-    def match(self, lines: list[str], lang: Optional[str]) -> tuple[np.ndarray, list[Optional[str]]]:
-        """Per line: the action code of the first matching rule and its name (``NO_RULE``/None if none)."""
+    def match(self, lines: list[str], lang: Optional[str], view: Optional[PageText] = None
+              ) -> tuple[np.ndarray, list[Optional[str]]]:
+        """Per line: the action code of the first matching rule and its name (``NO_RULE``/None if none).
+
+        ``view``: the lines' :class:`~declutter.linecounts.PageText`, when the caller has built it already.
+        """
         comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
-        for i, line in enumerate(lines):
-            if len(line) > 12 * comp.max_words:  # cheap pre-filter: rules only look at short lines
-                continue
-            rule = _first_match(line, comp)
+        for i, candidates in _lines_to_try(lines, comp, view):
+            rule = _first_match(lines[i], comp, candidates)
             if rule is not None:
                 actions[i] = rule.code
                 names[i] = rule.name
         return actions, names
 
 
-def describe(rule: Rule) -> str:
-    """A one-line human description, used by ``declutter explain``."""
-    how = "certain" if rule.certain else "evidence"
-    return f"{rule.name} ({rule.action}, {how}, {rule.language})"
+def _lines_to_try(lines: list[str], comp: _Compiled, view: Optional[PageText] = None
+                  ) -> list[tuple[int, Optional[tuple]]]:
+    """(index, candidate rules) of every line some rule could match, in order; None: every rule.
 
-
-__all__ = ["Rule", "RuleSet", "RuleError", "load_rule_file", "rules_from_mapping", "shipped_rules", "merge_rules", "describe", "precedence", "replace"]
+    Rules only look at lines of at most 12 characters per allowed word. Within those, the gates of
+    :mod:`declutter.rulegate` pass the lines a full rule could match (with those full rules) and the lines
+    holding a search rule's literal (with the search rules); every other line is certain to match nothing.
+    """
+    limit = 12 * comp.max_words
+    if comp.full_gate is not None and comp.literal_gate is not None:
+        view = view if view is not None else PageText.of(lines)
+    if comp.full_gate is None or comp.literal_gate is None or view is None:
+        return [(i, None) for i, line in enumerate(lines) if len(line) <= limit]
+    lens, cp, flags, starts = view.lens, view.cp, view.flags, view.starts
+    n_words = np.add.reduceat(cp == 32, starts, dtype=np.int64) + 1
+    has_letter = view.per_line((flags & chars.LETTER).astype(bool)) > 0
+    first_is_word = (flags[starts] & chars.WORD).astype(bool) & (cp[starts] != 95)
+    gate = comp.full_gate
+    short = np.flatnonzero((lens <= limit) & (n_words <= gate.max_words))
+    full = gate.hits(lines, short, n_words, first_is_word, has_letter)
+    low = view.lowered()
+    searched = set(low.line_of(comp.literal_gate.positions(low.text, low.cp)).tolist())
+    return [(i, comp.candidates(full[i]) if i in full else comp.search_only)
+            for i in sorted(full.keys() | searched) if lens[i] <= limit]

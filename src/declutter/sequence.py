@@ -24,24 +24,28 @@ def smooth(probs: np.ndarray, stay: float = 0.9, prior: float = 0.5) -> np.ndarr
     # Likelihood ratio of body vs boilerplate for each line, prior removed.
     ratio = (p / (1 - p)) * ((1 - prior) / prior)
     move = 1.0 - stay
-    fwd = np.empty(n)
+    # Plain Python floats in the loops (numpy scalars cost several times more per step); every product
+    # that does not depend on the previous step is taken for the whole page first, with the same rounding.
+    fwd = []
+    append = fwd.append
     f = 0.5
-    for i, r in enumerate(ratio.tolist()):
+    for r in ratio.tolist():
         # predicted P(body) from the previous line, then the emission update
         pred = f * stay + (1 - f) * move
-        f = pred * r / (pred * r + (1 - pred))
-        fwd[i] = f
-    post = np.empty(n)
+        pr = pred * r
+        f = pr / (pr + (1 - pred))
+        append(f)
+    fwd_arr = np.array(fwd)
+    post = []
+    keep = post.append
     b_body, b_boiler = 1.0, 1.0  # backward messages, renormalized at each step
-    rl = ratio.tolist()
-    fl = fwd.tolist()
-    for i in range(n - 1, -1, -1):
-        fi = fl[i]
+    for fi, gi, sr, mr in zip(reversed(fwd), reversed((1 - fwd_arr).tolist()), reversed((stay * ratio).tolist()),
+                              reversed((move * ratio).tolist())):
         num = fi * b_body
-        post[i] = num / (num + (1 - fi) * b_boiler)
-        r = rl[i]
-        nb_body = stay * r * b_body + move * b_boiler
-        nb_boiler = move * r * b_body + stay * b_boiler
+        keep(num / (num + gi * b_boiler))
+        nb_body = sr * b_body + move * b_boiler
+        nb_boiler = mr * b_body + stay * b_boiler
         tot = nb_body + nb_boiler
         b_body, b_boiler = nb_body / tot, nb_boiler / tot
-    return post.astype(np.float32)
+    post.reverse()
+    return np.array(post, dtype=np.float64).astype(np.float32)
