@@ -8,8 +8,8 @@ This is the HTML path's hot loop (about a thousand elements a page), so it is wr
   shared :class:`_Context` tuple; most elements (plain ``div``, ``span``, ``a``) change none of it and
   reuse their parent's object.
 - What an element's own tag, class, id and role say is computed once per distinct combination per page.
-- The rarely present attributes (hidden, aria-hidden, style, role) are found by one XPath query in C,
-  so ordinary elements cost two attribute lookups (class, id).
+- Skipped elements (scripts, styles) are recognised by tag before any attribute is read; the full
+  hidden/role check runs only for elements that carry one of those attributes.
 - Each open element's tag, id, signature and context sit in parallel lists; a line's ancestor chain and
   signature are slices of those lists, built only when a block actually holds text.
 
@@ -48,8 +48,6 @@ _SEP = "\x1f"  # a possible word boundary; becomes a space between two word char
 _SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
 _BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Elements carrying an attribute that can hide them or give them a role; all others need only class and id.
-_SPECIAL = etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @style or @role]")
 
 
 class _Context(NamedTuple):
@@ -206,7 +204,6 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     """
     open_ = _Open()
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
-    special = set(_SPECIAL(root))
     skip_tags, drop_hidden = rules.skip_tags, rules.drop_hidden
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
@@ -221,12 +218,14 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
             if tag.__class__ is str:
                 tag = tag.lower()
                 hidden, role = False, ""
-                if el in special:
+                if tag in skip_tags:
+                    tag = ""
+                elif el.get("style") or el.get("role") or el.get("hidden") is not None or el.get("aria-hidden"):
                     attrib = el.attrib
                     hidden = _hidden(attrib)
                     role = (attrib.get("role") or "").strip().lower()
-                if tag in skip_tags or (hidden and drop_hidden):
-                    tag = ""
+                    if hidden and drop_hidden:
+                        tag = ""
             else:
                 tag = ""
             if not tag or tag == "br":
