@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,11 +26,13 @@ _WORD_KEYS = ("class_words", "class_exact")
 # Tokens of a class/id value: lowercase runs and camelCase parts; "-", "_", digits and spaces separate.
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 SCORE_CLIP = 3.0
+# Distinct class/id values (and tokens) remembered per DomRules; a cache is emptied when it grows past this.
+CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
 class DomRules:
-    """Compiled DOM evidence; immutable, so one instance serves every thread."""
+    """Compiled DOM evidence; immutable (but for a cache of scored values), so one instance serves every thread."""
 
     skip_tags: frozenset[str]
     boiler_tags: frozenset[str]
@@ -41,20 +43,48 @@ class DomRules:
     exact_words: Mapping[str, float]
     prefix_lengths: tuple[int, ...]
     drop_hidden: bool = True
+    # Scores already computed: class/id value -> weights, and token -> weight. Sites repeat the same
+    # values on every page ("container", "nav-link") and values share tokens, so each is scored once.
+    # Two threads may both score the same value, with the same result.
+    _values: dict[str, tuple[float, float]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _tokens: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def class_weights(self, value: str) -> tuple[float, float]:
         """Sums of the negative and of the positive weights of the words in one class/id attribute value."""
+        weights = self._values.get(value)
+        if weights is None:
+            weights = _remember(self._values, value, self._score(value))
+        return weights
+
+    def _score(self, value: str) -> tuple[float, float]:
+        tokens = self._tokens
+        found = _TOKEN.findall(value)
+        weights = list(map(tokens.get, found))
+        if None in weights:
+            weights = [_remember(tokens, tok, self.token_weight(tok.lower())) if w is None else w
+                       for tok, w in zip(found, weights)]
         neg = pos = 0.0
-        for tok in _TOKEN.findall(value):
-            tok = tok.lower()
-            hit = self.exact_words.get(tok)
-            if hit is None:
-                hit = next((self.prefix_words[tok[:k]] for k in self.prefix_lengths if tok[:k] in self.prefix_words), None)
-            if hit is not None and hit < 0:
-                neg += hit
-            elif hit is not None:
-                pos += hit
+        for w in filter(None, weights):  # tokens without weight would add 0.0, which changes nothing
+            if w < 0:
+                neg += w
+            else:
+                pos += w
         return neg, pos
+
+    def token_weight(self, tok: str) -> float:
+        """The weight of one lowercase token: an exact word, else its longest prefix word, else 0."""
+        hit = self.exact_words.get(tok)
+        if hit is None:
+            hit = next((self.prefix_words[tok[:k]] for k in self.prefix_lengths if tok[:k] in self.prefix_words), None)
+        return 0.0 if hit is None else hit
+
+
+def _remember(cache: dict, key: str, value):
+    """Store ``value`` under ``key``, emptying the cache first when it holds :data:`CACHE_SIZE` entries."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _check(table: Any, where: str) -> dict[str, Any]:

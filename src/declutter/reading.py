@@ -113,6 +113,17 @@ def normalize_text(text: str) -> str:
     return text.replace("\t", " ")
 
 
+def collapse_whitespace(text: str) -> str:
+    """``" ".join(normalize_text(text).split())``: single spaces, no newlines, no control characters.
+
+    Only the control-character removal can change the result (newline unification and tabs are moot
+    once whitespace is collapsed), so text without control characters skips :func:`normalize_text`.
+    """
+    if _CONTROLS.search(text) is None:
+        return " ".join(text.split())
+    return " ".join(normalize_text(text).split())
+
+
 def split_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], list[bool]]:
     """Split normalized text into stripped, non-empty lines, and say which follow a blank line.
 

@@ -1,0 +1,299 @@
+"""The DOM walk: one pass over lxml's tree that turns blocks into lines with their DOM evidence.
+
+This is the HTML path's hot loop (about a thousand elements a page), so it is written for speed:
+
+- lxml's ``iterwalk`` yields start and end events from C; ``skip_subtree`` jumps over scripts, styles and
+  hidden elements without visiting them, and the walk needs no Python stack, however deep the tree.
+- What an element passes down (boiler/main ancestors, class score, heading, list, pre, hidden) is one
+  shared :class:`_Context` tuple; most elements (plain ``div``, ``span``, ``a``) change none of it and
+  reuse their parent's object.
+- What an element's own tag, class, id and role say is computed once per distinct combination per page.
+- Skipped elements (scripts, styles) are recognised by tag before any attribute is read; the full
+  hidden/role check runs only for elements that carry one of those attributes.
+- Each open element's tag, id, signature and context sit in parallel lists; a line's ancestor chain and
+  signature are slices of those lists, built only when a block actually holds text.
+
+The output is exactly that of the straightforward recursive definition in ``html.py``'s docstring:
+``benchmarks/check_identical_html.py`` compares every line, evidence value and decision with a dump.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple, Optional
+
+from lxml import etree
+
+from .domrules import SCORE_CLIP, DomRules
+from .page import DomEvidence
+from .reading import collapse_whitespace, normalize_text, split_lines
+
+MAX_LINES = 50_000
+
+# Elements that end the current line; everything else is inline and joins its neighbours' text.
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li td th dd dt blockquote pre figcaption div section article main header footer nav "
+    "aside ul ol dl table tr thead tbody tfoot caption form fieldset legend address figure details summary hr "
+    "center body html menu dialog noframes frameset frame option listing xmp plaintext".split())
+# Boundaries inside lists and tables: the text path sees their items as one run with no blank line between.
+TIGHT_TAGS = frozenset("li dt dd td th tr option".split())
+PRE_TAGS = frozenset("pre listing xmp plaintext".split())
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# Inline elements that may sit inside a word ("<b>T</b>he"); every other inline element (a, button, label,
+# img, ...) is a word boundary, so "<a>Privacy</a><a>Terms</a>" reads "Privacy Terms", as a browser shows it.
+IN_WORD_TAGS = frozenset(
+    "b i em strong span sup sub u s small big mark abbr font code tt q cite dfn kbd samp var del ins wbr bdi bdo "
+    "ruby rt rp data".split())
+_SEP = "\x1f"  # a possible word boundary; becomes a space between two word characters, else nothing
+_SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
+_BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+class _Context(NamedTuple):
+    """What an open element passes down to the lines inside it."""
+
+    boiler: bool
+    main: bool
+    neg: float
+    pos: float
+    heading: int
+    in_li: bool
+    in_pre: bool
+    hidden: bool
+
+
+class _Change(NamedTuple):
+    """What one element's tag, class, id and role add to its parent's :class:`_Context`."""
+
+    boiler: bool
+    main: bool
+    neg: float
+    pos: float
+    heading: int
+    in_li: bool
+    in_pre: bool
+
+
+_ROOT = _Context(False, False, 0.0, 0.0, 0, False, False, False)
+
+
+def _hidden(attrib) -> bool:
+    """Elements a browser would not show: ``hidden``, ``aria-hidden="true"``, inline display:none."""
+    if not attrib:
+        return False
+    if "hidden" in attrib or attrib.get("aria-hidden", "").strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _local(tag: str, cls: Optional[str], ident: Optional[str], role: str, rules: DomRules):
+    """``(block, signature, change)`` for one element; ``change`` is None when it passes its context on as is."""
+    neg = pos = 0.0
+    for value in (cls, ident):
+        if value:
+            weights = rules.class_weights(value)
+            neg, pos = neg + weights[0], pos + weights[1]
+    words = (cls or "").split()
+    change = _Change(tag in rules.boiler_tags or role in rules.boiler_roles,
+                     tag in rules.main_tags or role in rules.main_roles,
+                     neg, pos, HEADINGS.get(tag, 0), tag == "li", tag in PRE_TAGS)
+    neutral = not (change.boiler or change.main or neg or pos or change.heading or change.in_li or change.in_pre)
+    return tag in BLOCK_TAGS, f"{tag}.{words[0]}" if words else tag, None if neutral else change
+
+
+def _enter(ctx: _Context, change: Optional[_Change], hidden: bool) -> _Context:
+    """The context inside an element: its parent's ``ctx`` with the element's own ``change`` applied."""
+    if change is None:
+        return ctx._replace(hidden=ctx.hidden or hidden)
+    return _Context(
+        boiler=ctx.boiler or change.boiler,
+        main=ctx.main or change.main,
+        neg=max(-SCORE_CLIP, ctx.neg + change.neg),
+        pos=min(SCORE_CLIP, ctx.pos + change.pos),
+        heading=change.heading or ctx.heading,
+        in_li=ctx.in_li or change.in_li,
+        in_pre=ctx.in_pre or change.in_pre,
+        hidden=ctx.hidden or hidden,
+    )
+
+
+@dataclass
+class _Open:
+    """The open elements, outermost first, as parallel lists; index 0 is a virtual root around the page."""
+
+    tags: list[str] = field(default_factory=lambda: ["#root"])
+    uids: list[int] = field(default_factory=lambda: [0])
+    sigs: list[str] = field(default_factory=lambda: [""])  # tag and first class word: "div.card"
+    ctxs: list[_Context] = field(default_factory=lambda: [_ROOT])
+    blocks: list[int] = field(default_factory=lambda: [0])  # indices of the open block elements
+
+
+def _pre_rows(raw: str) -> list[str]:
+    rows = [r.rstrip() for r in normalize_text(raw.replace(_BR, "\n")).split("\n")]
+    return [r.replace("\xa0", " ") for r in rows if r.strip()]
+
+
+@dataclass
+class Lines:
+    """The lines made so far, with their gap flags, evidence and the ids of their open elements."""
+
+    max_line_chars: int
+    lines: list[str] = field(default_factory=list)
+    gaps: list[bool] = field(default_factory=list)
+    dom: list[DomEvidence] = field(default_factory=list)
+    chains: list[tuple[int, ...]] = field(default_factory=list)  # uids of each line's open elements
+    full: bool = False
+
+    def _rows(self, raw: str) -> list[str]:
+        text = collapse_whitespace(raw)
+        if _BR in text or len(text) > self.max_line_chars:
+            return split_lines(text.replace(_BR, "\n"), self.max_line_chars)[0]
+        return [text] if text else []
+
+    def add_block(self, raw: str, links: int, gap: bool, open_: _Open) -> bool:
+        """Turn one finished block's text into lines (several for ``pre`` and ``<br>``); returns the new gap."""
+        if _SEP in raw:
+            raw = _SEP_BETWEEN_WORDS.sub(" ", raw).replace(_SEP, "")
+        at = open_.blocks[-1]
+        ctx = open_.ctxs[at]
+        rows = _pre_rows(raw) if ctx.in_pre else self._rows(raw)
+        if not rows:
+            return gap
+        if len(rows) == 1:
+            total = len(rows[0]) - rows[0].count(" ") or 1
+        else:
+            total = sum(len(r) - r.count(" ") for r in rows) or 1
+        tags = open_.tags
+        evidence = DomEvidence(
+            tag=tags[at], path=">".join(tags[max(len(tags) - 3, 1):]), link_density=min(links / total, 1.0),
+            in_boiler_tag=ctx.boiler, in_main_tag=ctx.main, class_score=ctx.neg + ctx.pos,
+            heading=ctx.heading, is_list_item=ctx.in_li, is_pre=ctx.in_pre, depth=at,
+            extra={"class_neg": ctx.neg, "class_pos": ctx.pos, "hidden": float(ctx.hidden),
+                   "signature": ">".join(open_.sigs[max(at - 2, 0):at + 1])})
+        chain = tuple(open_.uids[:at + 1])
+        room = MAX_LINES - len(self.lines)
+        if len(rows) > room:
+            self.full = True
+            rows = rows[:room]
+            if not rows:
+                return False
+        self.lines += rows
+        self.gaps.append(gap)
+        self.dom.append(evidence)
+        self.chains.append(chain)
+        for _ in range(1, len(rows)):
+            self.gaps.append(False)
+            # Each line owns its evidence: per-line values (title overlap) are filled in later.
+            self.dom.append(replace(evidence, extra=dict(evidence.extra)))
+            self.chains.append(chain)
+        return False
+
+
+def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
+    """Visit the tree in document order and fill ``out``; stops early once ``out`` is full.
+
+    One long loop on purpose: at about a microsecond of work per element, a helper call per event would
+    cost as much as the work itself. Only the per-line and per-distinct-element steps are functions.
+
+    Text pieces of the current block collect in ``pieces``; a block boundary (start or end of a block
+    element) turns them into lines. ``links`` counts open ``<a>`` elements, ``link_chars`` the non-space
+    characters inside them; ``gap`` says whether the next line follows a non-tight block boundary.
+    """
+    open_ = _Open()
+    tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
+    skip_tags, drop_hidden = rules.skip_tags, rules.drop_hidden
+    memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
+    entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
+    pieces: list[str] = []
+    link_chars = links = uid = 0
+    has_text = skipped = False
+    gap = True
+    events = etree.iterwalk(root, events=("start", "end"))
+    for event, el in events:
+        if event == "start":
+            tag = el.tag
+            if tag.__class__ is str:
+                tag = tag.lower()
+                hidden, role = False, ""
+                if tag in skip_tags:
+                    tag = ""
+                elif el.get("style") or el.get("role") or el.get("hidden") is not None or el.get("aria-hidden"):
+                    attrib = el.attrib
+                    hidden = _hidden(attrib)
+                    role = (attrib.get("role") or "").strip().lower()
+                    if hidden and drop_hidden:
+                        tag = ""
+            else:
+                tag = ""
+            if not tag or tag == "br":
+                events.skip_subtree()
+                skipped = True
+                if tag:
+                    pieces.append(_BR)
+                    has_text = True
+                text, in_link = el.tail, links > 0
+            else:
+                cls, ident = el.get("class"), el.get("id")
+                key = (tag, cls, ident, role)
+                local = memo.get(key)
+                if local is None:
+                    local = memo[key] = _local(tag, cls, ident, role, rules)
+                block, sig, change = local
+                ctx = ctxs[-1]
+                if change is not None or hidden:
+                    step = (ctx, change, hidden)
+                    ctx = entered.get(step) or entered.setdefault(step, _enter(*step))
+                if block:
+                    if has_text:
+                        gap = out.add_block("".join(pieces), link_chars, gap, open_)
+                        pieces, link_chars, has_text = [], 0, False
+                        if out.full:
+                            return
+                    else:
+                        pieces.clear()
+                    gap = gap or tag not in TIGHT_TAGS
+                    blocks.append(len(tags))
+                else:
+                    links += tag == "a"
+                    if tag not in IN_WORD_TAGS:
+                        pieces.append(_SEP)
+                uid += 1
+                tags.append(tag)
+                uids.append(uid)
+                sigs.append(sig)
+                ctxs.append(ctx)
+                text, in_link = el.text, links > 0
+        elif skipped:  # the end of an element whose start skipped it (and took its tail)
+            skipped = False
+            continue
+        else:
+            tag = el.tag
+            if blocks[-1] == len(tags) - 1:
+                if has_text:
+                    gap = out.add_block("".join(pieces), link_chars, gap, open_)
+                    pieces, link_chars, has_text = [], 0, False
+                    if out.full:
+                        return
+                else:
+                    pieces.clear()
+                gap = gap or tag not in TIGHT_TAGS
+                blocks.pop()
+            else:
+                links -= tag == "a"
+                if tag not in IN_WORD_TAGS:
+                    pieces.append(_SEP)
+            tags.pop()
+            uids.pop()
+            sigs.pop()
+            ctxs.pop()
+            text, in_link = el.tail, links > 0
+        if text:
+            pieces.append(text)
+            if not has_text and text != _SEP and not text.isspace():
+                has_text = True
+            if in_link:  # characters other than space, newline, tab and carriage return
+                link_chars += len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
+    if has_text:
+        out.add_block("".join(pieces), link_chars, gap, open_)
