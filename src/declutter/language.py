@@ -40,7 +40,7 @@ CJK_LANGS = ("zh", "ja", "ko")
 def _stoplists() -> dict[str, frozenset[str]]:
     """All jusText stoplists keyed by language code (jusText's name where we know no ISO code)."""
     out: dict[str, frozenset[str]] = {}
-    for name in justext.get_stoplists():
+    for name in sorted(justext.get_stoplists()):  # sorted: the same winner whatever the hash seed
         out[ISO_BY_NAME.get(name, name.lower())] = frozenset(justext.get_stoplist(name))
     return out
 
@@ -104,5 +104,7 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
             scores[lang] = scores.get(lang, 0) + c
     if not scores:
         return None
-    best = max(scores, key=lambda k: (scores[k], k == "en"))
+    # Ties go to English, then to the alphabetically first code: never to dict order, which follows
+    # justext's frozenset of stoplist names and so changes with the process's hash seed.
+    best = min(scores, key=lambda k: (-scores[k], k != "en", k))
     return best if scores[best] >= 3 else None

@@ -1,0 +1,35 @@
+"""Language detection is deterministic: the same page gets the same language in every process.
+
+jusText lists its stoplists as a frozenset, whose order follows the process's hash seed; a tie between
+two stoplists (German and Luxembourgish share "unter") once went to whichever came first, so the same
+page could get different stopword features, and different decisions, from one run to the next.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from declutter import language
+
+_PROBE = "from declutter import language; print(language.detect(['unter unter unter unter']), language.detect(['drie drie drie']))"
+
+
+def test_ties_do_not_depend_on_the_hash_seed():
+    seen = set()
+    for seed in range(6):
+        env = {"PYTHONHASHSEED": str(seed), "PATH": ""}
+        out = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True)
+        seen.add(out.stdout.strip())
+    assert len(seen) == 1, seen
+
+
+def test_common_languages_are_recognised():
+    assert language.detect(["The cat sat on the mat and it was not happy about the weather at all."]) == "en"
+    assert language.detect(["Die Katze saß auf der Matte und sie war nicht glücklich über das Wetter."]) == "de"
+    assert language.detect(["Le chat était assis sur le tapis et il n'était pas content du temps qu'il fait."]) == "fr"
+    assert language.detect(["El gato estaba sentado en la alfombra y no estaba contento con el tiempo que hace."]) == "es"
+
+
+def test_too_little_text_is_unknown():
+    assert language.detect([]) is None
+    assert language.detect(["", "  "]) is None
