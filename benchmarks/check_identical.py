@@ -26,7 +26,7 @@ import numpy as np
 
 import declutter
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FILES = ("wcxb-dev", "dragnet", "l3s-gn1", "cleaneval-dev")
 OUT = Path("/tmp/speed_baseline")
 # Bad input that must keep behaving the same: empty, blank, control characters, huge lines, CJK, mixed.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import declutter
 
-DATA = Path("/work/shared/data/wcxb-dev.jsonl.gz")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wcxb-dev.jsonl.gz"
 
 
 def load_texts(limit: int | None = None) -> list[str]:

@@ -43,6 +43,9 @@ class Example:
     page_type: Optional[str] = None
 
 
+TRACKS = ("text", "html")  # the shipped model reads both; pages without HTML simply add no HTML example
+
+
 def domain_of(page: LabelledPage) -> str:
     """The grouping key for held-out splits: the URL's host, else the page id (one page, one group)."""
     if page.url:
@@ -187,7 +190,7 @@ def add_arguments(p) -> None:
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--track", action="append", choices=("text", "html"), default=None,
-                   help="train on each page's text and/or its HTML; repeatable (default: text)")
+                   help="train on each page's text and/or its HTML; repeatable (default: both, as the shipped model)")
 
 
 def main(args) -> int:
@@ -196,7 +199,7 @@ def main(args) -> int:
 
     verbose = not args.quiet
     try:
-        examples = load_examples(args.data, limit=args.limit, verbose=verbose, tracks=tuple(args.track or ("text",)))
+        examples = load_examples(args.data, limit=args.limit, verbose=verbose, tracks=tuple(args.track or TRACKS))
     except DatasetError as exc:
         raise SystemExit(f"declutter train: {exc}") from None
     if not examples:
