@@ -28,7 +28,6 @@ KNOWN_MISSES = {
     ("002", 4): "teaser fragment ending in '...' above the article is kept",
     ("002", 2): "slider fragment repeated on line 6 is kept there (the text then appears in the output)",
     ("002", 6): "slider fragment repeated from line 2 is kept",
-    ("004", 1): "run-together breadcrumb 'HomeWorldCementing the Russia-China Axis:...' is kept",
     ("004", 3): "'Free Subscribtion' (sic) under the headline is kept",
 }
 

@@ -38,7 +38,8 @@ class Cleaner:
         self.site_templates = as_templates(self.config.site_templates)
         self.model = model if model is not None else load_model(self.config.model_path)
         meta = getattr(self.model, "meta_", {})
-        self._stay = float(meta.get("stay", 0.9))
+        stay = self.config.sequence_stay
+        self._stay = float(meta.get("stay", 0.9) if stay is None else stay)
         self._prior = float(meta.get("prior", 0.5))
         names = features.feature_names()
         if self.model.feature_names_ and self.model.feature_names_ != names:

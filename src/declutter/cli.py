@@ -87,7 +87,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--threshold", type=float, default=0.5, help="keep lines with P(body) >= this (default 0.5)")
+    p.add_argument("--threshold", type=float, default=Config.threshold,
+                   help=f"keep lines with P(body) >= this (default {Config.threshold})")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
     p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
     p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
