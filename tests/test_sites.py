@@ -73,6 +73,17 @@ def test_cleaner_drops_template_lines_with_a_reason(fixtures):
         assert not any(d.rule == TEMPLATE_RULE for d in cleaner.analyze(text, url=other).lines)
 
 
+def test_templates_drop_their_lines_and_leave_the_others_alone(fixtures):
+    """A template hit is not evidence about the neighbours: every other line is judged as without it."""
+    pages = site_pages(fixtures)
+    with_t, without = Cleaner(site_templates=SiteTemplates.learn(pages)), Cleaner()
+    for url, text in pages:
+        a, b = with_t.analyze(text, url=url).lines, without.analyze(text, url=url).lines
+        others = [(x, y) for x, y in zip(a, b) if x.rule != TEMPLATE_RULE]
+        assert len(others) < len(a)
+        assert all(x.keep == y.keep and x.prob == pytest.approx(y.prob) for x, y in others)
+
+
 def test_body_length_lines_are_never_template(fixtures):
     long_line = " ".join(["word"] * 30)
     templates = SiteTemplates.from_lines({"example.org": [long_line, "Home"]})

@@ -66,12 +66,18 @@ class Cleaner:
         return page
 
     def prepare(self, page: Page) -> Page:
-        """Rule hits and the feature matrix: everything the model reads (training uses this too)."""
+        """Rule hits and the feature matrix: everything the model reads (training uses this too).
+
+        Site-template lines are marked after the features are computed: they are dropped, but their
+        neighbours are judged as without templates. As rule evidence they shifted the model's view of
+        the lines around them (the model never saw template hits in training) and pulled headlines and
+        bylines next to a dropped menu into the output (docs/benchmarks.md, site templates).
+        """
         view = linecounts.PageText.of(page.lines)  # the joined page both stages read, built once
         page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang, view)
+        page.features = features.feature_matrix(page, features.line_stats(page, view))
         if self.site_templates is not None:
             self.site_templates.mark(page)
-        page.features = features.feature_matrix(page, features.line_stats(page, view))
         return page
 
     def annotate(self, page: Page) -> Page:
