@@ -285,3 +285,47 @@ def test_sigterm_mid_job_leaves_only_complete_shards(tmp_path):
     summary = run_batch([str(path)], out, options=BatchOptions(shard_size=1))
     check_accounting(out, summary)
     assert summary.shards_resumed == done and summary.cleaned == 200
+
+
+def test_shards_close_at_a_record_count_or_a_content_size():
+    from declutter.batch import shards
+    from declutter.sources import Record
+
+    sizes = [3, 3, 3, 10, 1, 1, 1, 1, 1]
+    records = [Record(position=f"p:{i}", content="x" * n) for i, n in enumerate(sizes)]
+    cut = [[r.position for r in chunk] for _, chunk in shards(records, 4, max_chars=6)]
+    assert cut == [["p:0", "p:1"], ["p:2", "p:3"], ["p:4", "p:5", "p:6", "p:7"], ["p:8"]]
+    assert [i for i, _ in shards(records, 4, max_chars=6)] == [0, 1, 2, 3]
+    assert sum(len(c) for c in cut) == len(records)  # nothing lost at the bounds
+    with pytest.raises(ValueError, match="shard_chars"):
+        BatchOptions(shard_chars=0)
+
+
+def test_large_pages_make_more_shards_with_the_same_output(tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_bytes(jsonl_bytes(good_rows()))
+    small, big = tmp_path / "small", tmp_path / "big"
+    s1 = run_batch([str(data)], small, options=BatchOptions(shard_size=500, shard_chars=2_000))
+    s2 = run_batch([str(data)], big, options=BatchOptions(shard_size=500))
+    assert s1.shards > s2.shards == 1
+    assert sorted(outputs(small), key=lambda r: r["position"]) == sorted(outputs(big), key=lambda r: r["position"])
+
+
+def test_a_process_builds_one_cleaner_per_config_and_rereads_edited_rule_files(tmp_path):
+    import os
+
+    from declutter import Config
+    from declutter.batch import cleaner_for
+
+    rules = tmp_path / "rules.toml"
+    rules.write_text('language = "*"\n[[rules]]\nname = "mine"\ncertain = true\npatterns = [\'zzz only\']\n', encoding="utf-8")
+    config = Config(extra_rules=(str(rules),))
+    first = cleaner_for(config)
+    assert cleaner_for(Config(extra_rules=(str(rules),))) is first
+    assert cleaner_for(Config(extra_rules=(str(rules),), threshold=0.6)) is not first
+    rules.write_text('language = "*"\n[[rules]]\nname = "mine"\ncertain = true\npatterns = [\'yyy only\']\n', encoding="utf-8")
+    st = rules.stat()
+    os.utime(rules, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    again = cleaner_for(config)
+    assert again is not first
+    assert any(line.rule == "mine" for line in again.analyze("yyy only\n\n" + "Body text here. " * 20).lines)

@@ -24,6 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--url-field", default="url", help="JSONL field holding the page URL (default: url)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: this process)")
     p.add_argument("--shard-size", type=int, default=500, help="records per output shard (default 500)")
+    p.add_argument("--shard-chars", type=int, default=BatchOptions.shard_chars,
+                   help="... or fewer, once the shard's pages reach this many characters "
+                        f"(default {BatchOptions.shard_chars:,}; bounds memory on large HTML pages)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
     p.add_argument("--site-templates", action="store_true",
                    help="two passes: learn lines repeated across a site's pages, then drop them")
@@ -60,8 +63,8 @@ def main(args: argparse.Namespace) -> int:
 
     config = _config(args)
     try:
-        options = BatchOptions(shard_size=args.shard_size, explain=args.explain, site_templates=args.site_templates,
-                               template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
+        options = BatchOptions(shard_size=args.shard_size, shard_chars=args.shard_chars, explain=args.explain,
+                               site_templates=args.site_templates, template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
         source = SourceOptions(field=args.field, id_field=args.id_field, url_field=args.url_field)
         engine = _engine(args)
         _interrupt_on_sigterm()
