@@ -8,16 +8,12 @@ probabilities with ``atol=1e-6`` (float summation order may change inside BLAS).
 
     python benchmarks/check_identical.py --write      # once, on the code before the change
     python benchmarks/check_identical.py              # after each change; exit status 1 on any difference
-
-It re-runs itself with ``PYTHONHASHSEED=0``: language detection breaks ties between stoplists in set
-iteration order, so without a fixed seed a few pages (e.g. wcxb-dev/2911) change language between runs.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
 import json
-import os
 import pickle
 import sys
 from pathlib import Path
@@ -73,11 +69,6 @@ def differences(old: dict, new: dict) -> list[str]:
 
 
 def main() -> int:
-    if os.environ.get("PYTHONHASHSEED") != "0":
-        # Language detection breaks score ties by set iteration order, which string hashing salts per
-        # process; a fixed seed makes two runs comparable.
-        os.environ["PYTHONHASHSEED"] = "0"
-        os.execv(sys.executable, [sys.executable, *sys.argv])
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true", help="write the baseline instead of comparing")
     args = ap.parse_args()
