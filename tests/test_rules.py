@@ -244,6 +244,14 @@ def test_cleaner_with_a_bad_rule_file_fails_at_construction(tmp_path):
         RuleSet.load([42])
 
 
+def test_extra_rules_may_be_none_and_a_non_sequence_names_its_type():
+    from declutter import Config
+
+    assert Config(extra_rules=None).extra_rules == ()
+    with pytest.raises(TypeError, match="extra_rules.*int"):
+        Config(extra_rules=42)
+
+
 def test_user_patterns_with_named_groups_and_back_references_still_match():
     rules = RuleSet.load([{"rules": [
         {"name": "doubled-word", "certain": True, "patterns": [r"(?P<w>\w+) (?P=w)"]},

@@ -56,7 +56,13 @@ class Config:
             raise ValueError(f"input_format must be 'auto', 'text' or 'html', got {self.input_format!r}")
         if self.max_line_chars < 100:
             raise ValueError(f"max_line_chars must be >= 100, got {self.max_line_chars!r}")
-        if isinstance(self.extra_rules, (str, Path, Mapping)):
+        if self.extra_rules is None:
+            object.__setattr__(self, "extra_rules", ())
+        elif isinstance(self.extra_rules, (str, Path, Mapping)):
             object.__setattr__(self, "extra_rules", (self.extra_rules,))
         else:
-            object.__setattr__(self, "extra_rules", tuple(self.extra_rules))
+            try:
+                object.__setattr__(self, "extra_rules", tuple(self.extra_rules))
+            except TypeError:
+                raise TypeError("extra_rules must be a rule file path, a dict, or a sequence of them, "
+                                f"got {type(self.extra_rules).__name__}") from None
