@@ -66,3 +66,33 @@ def test_a_model_with_other_features_is_refused(fixtures, tmp_path):
     model.save(path)
     with pytest.raises(ValueError, match="retrain"):
         Cleaner(model_path=str(path))
+
+
+def test_a_page_whose_html_yields_no_lines_is_scored_not_skipped(tmp_path):
+    import json
+
+    from declutter.train import make_example
+    from declutter.config import Config
+    from declutter.datasets import read_pages
+    from declutter.rules import RuleSet
+
+    data = tmp_path / "pages.jsonl"
+    data.write_text(json.dumps({"id": "p/1", "text": "Body text here.", "gold": "Body text here.",
+                                "html": "<html><head><script>var a;</script></head><body></body></html>"}) + "\n")
+    lp = next(read_pages(data))
+    ex = make_example(lp, RuleSet.load(()), Config(), "html")
+    assert ex is not None and ex.X.shape == (0, ex.X.shape[1]) and len(ex.y) == 0
+    fitted = fit([ex] + [make_example(lp, RuleSet.load(()), Config(), "text")] * 4, LineModel(hidden=4, epochs=1))
+    assert fitted.meta_["pages"] == 4  # the empty example teaches nothing
+
+
+def test_train_reads_user_rule_files_for_labelling_and_scoring(fixtures, tmp_path, capsys):
+    rules = tmp_path / "drop-hidden.toml"
+    rules.write_text('[dom]\nhidden_elements = "drop"\n')
+    out = tmp_path / "model.npz"
+    assert main(["train", str(fixtures / "pages"), "--track", "html", "--rules", str(rules), "-o", str(out),
+                 "--epochs", "1", "--hidden", "4", "--quiet"]) == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[dom]\nhidden_elements = "sometimes"\n')
+    with pytest.raises(SystemExit, match="hidden_elements"):
+        main(["train", str(fixtures / "pages"), "--rules", str(bad), "-o", str(out), "--quiet"])

@@ -75,17 +75,25 @@ def _html_page(lp: LabelledPage, config: Config) -> Optional[Page]:
 
 
 def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = "text") -> Optional[Example]:
+    """The page's example for ``track``; None when the page has no such field.
+
+    A page whose field yields no lines (an HTML file whose content never reached the markup) is still an
+    example, with no rows: it teaches nothing, but evaluation scores it, as a user would see it.
+    """
     if track == "html":
         page = _html_page(lp, config)
-        if page is None or not page.lines:
+        if page is None:
             return None
         lines, source = page.lines, lp.html or ""
         page.lang = page.lang or lp.lang or language.detect(lines)
     else:
         lines, gaps = split_lines(normalize_text(lp.text), config.max_line_chars)
-        if not lines:
-            return None
         page, source = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines)), lp.text
+    if not lines:
+        n = len(features.feature_names())
+        empty = np.zeros(0, dtype=np.float32)
+        return Example(lp.id, domain_of(lp), np.zeros((0, n), np.float32), empty, empty, source, lp.gold, track,
+                       lp.page_type)
     page.rule_action, page.rule_name = rules.match(lines, page.lang)
     stats = features.line_stats(page)
     X = features.feature_matrix(page, stats)
@@ -134,6 +142,7 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     out-of-fold probabilities would come from models trained on a handful of pages.
     """
     model = model or StackedModel()
+    examples = [e for e in examples if len(e.y)]
     if isinstance(model, LineModel):
         model.fit(np.concatenate([e.X for e in examples]), np.concatenate([e.y for e in examples]),
                   np.concatenate([e.w for e in examples]), features.feature_names(), verbose=verbose)
@@ -155,14 +164,17 @@ def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, confi
 
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
-                   model_factory=StackedModel) -> dict[str, float]:
-    """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site."""
+                   model_factory=StackedModel, rules: Sequence = ()) -> dict[str, float]:
+    """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site.
+
+    ``rules`` are the extra rule sources the examples were labelled with; the scoring cleaners use them too.
+    """
     by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
     scores: dict[str, list[float]] = {}
     for k in range(folds):
         train = [e for j, f in enumerate(by_fold) if j != k for e in f]
         model = fit(train, model_factory())
-        cleaners = {t: Cleaner(Config(input_format=t), model=model) for t in ("text", "html")}
+        cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
         for ex in by_fold[k]:
             f1 = mean_word_prf([(cleaners[ex.track].clean(ex.text), ex.gold)]).f1
             for key in _score_keys(ex):
@@ -191,22 +203,28 @@ def add_arguments(p) -> None:
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--track", action="append", choices=("text", "html"), default=None,
                    help="train on each page's text and/or its HTML; repeatable (default: both, as the shipped model)")
+    p.add_argument("--rules", action="append", default=[], metavar="FILE",
+                   help="extra rule file (TOML, docs/rules.md) applied while labelling and scoring; repeatable. "
+                        "Use the same files with the model (Config(extra_rules=...), --rules of clean/batch)")
 
 
 def main(args) -> int:
     """``declutter train``: label, (optionally) cross-validate, fit on everything, save."""
     from .datasets import DatasetError
+    from .rules import RuleError
 
     verbose = not args.quiet
     try:
-        examples = load_examples(args.data, limit=args.limit, verbose=verbose, tracks=tuple(args.track or TRACKS))
-    except DatasetError as exc:
+        config = Config(extra_rules=tuple(args.rules))
+        examples = load_examples(args.data, config, limit=args.limit, verbose=verbose, tracks=tuple(args.track or TRACKS))
+    except (DatasetError, RuleError, OSError) as exc:
         raise SystemExit(f"declutter train: {exc}") from None
     if not examples:
         raise SystemExit("declutter train: no labelled pages found")
     factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
     if args.cv:
-        for dataset, f1 in cross_validate(examples, args.cv, verbose=verbose, model_factory=factory).items():
+        scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules)
+        for dataset, f1 in scores.items():
             print(f"cv word F1 {dataset}: {f1:.4f}")
     model = fit(examples, factory(), verbose=verbose)
     out = Path(args.output) if args.output else Path(__file__).parent / "data" / "model.npz"
