@@ -48,9 +48,20 @@ def test_blocks_become_lines_in_document_order():
     assert page.source == "html" and len(page.dom) == len(page.gaps) == len(page.lines)
 
 
-def test_scripts_styles_hidden_elements_and_alt_text_are_not_lines():
+def test_scripts_styles_noscript_notes_and_alt_text_are_not_lines():
     text = "\n".join(_page().lines)
-    for absent in ("tracking", "color: red", "Versteckt", "Auch versteckt", "Unsichtbar", "JavaScript", "Alt-Text"):
+    for absent in ("tracking", "color: red", "JavaScript", "Alt-Text"):
+        assert absent not in text
+
+
+def test_hidden_elements_are_lines_marked_hidden_or_dropped_when_the_rules_say_so():
+    page = _page()
+    hidden = {line: d.extra["hidden"] for line, d in zip(page.lines, page.dom)}
+    assert hidden["Versteckt"] == hidden["Auch versteckt"] == hidden["Unsichtbar"] == 1.0
+    assert hidden["Kaffee richtig mahlen"] == 0.0
+    dropping = load_dom_rules([{"dom": {"hidden_elements": "drop"}}])
+    text = "\n".join(page_from_html(ARTICLE, Config(), dropping).lines)
+    for absent in ("Versteckt", "Auch versteckt", "Unsichtbar"):
         assert absent not in text
 
 
@@ -280,3 +291,39 @@ def test_structure_evidence_finds_the_element_holding_the_prose():
     assert extra["Other story two"]["after_content_root"] == 1.0
     assert extra["Other story two"]["container_link_density"] == 1.0
     assert extra["Other story one"]["log_signature_repeats"] > 0  # two items of the same template
+
+
+# -- markup a browser shows that a walk of the first root would miss -------------------------------------
+
+def test_content_after_the_closing_html_tag_is_read_like_a_browser_does():
+    # libxml2 puts what follows </html> in a second root; browsers show it at the end of the body.
+    html = ("<html><body><nav><a href='/'>Home</a></nav></body></html>"
+            "<div class='post'><p>The template closed the document early and printed the article after it.</p></div>"
+            "loose words at the very end")
+    page = _page(html)
+    assert page.lines == ["Home", "The template closed the document early and printed the article after it.",
+                          "loose words at the very end"]
+
+
+POST = "<p>" + "I moved my containers to a new laptop and the resolver no longer finds the proxy host. " * 4 + "</p>"
+
+
+def test_a_page_that_shows_nothing_without_javascript_is_read_from_its_noscript():
+    html = f"<html><body><div id='app'></div><noscript><div class='topic'>{POST}<p>Answer: restart it.</p></div></noscript></body></html>"
+    page = _page(html)
+    assert page.lines[-1] == "Answer: restart it." and "resolver" in page.lines[0]
+
+
+def test_noscript_notes_and_pixels_stay_out_of_pages_with_their_own_text():
+    short = "<html><body><p>Only a short page with a few words.</p><noscript>Please enable JavaScript to continue.</noscript></body></html>"
+    assert _page(short).lines == ["Only a short page with a few words."]
+    long = f"<html><body><article>{POST * 3}</article><noscript>{POST}</noscript></body></html>"
+    assert len(_page(long).lines) == 3
+
+
+def test_an_unclosed_title_does_not_swallow_the_page():
+    body = "<p>" + "The council approved the new budget after a long debate about school funding. " * 20 + "</p>"
+    html = f"<html><head><title>Budget approved\n<script>var x = 1;</script></head><body>{body}</body></html>"
+    page = _page(html)
+    assert any("council approved the new budget" in line for line in page.lines)
+    assert page.title == "Budget approved"

@@ -286,6 +286,8 @@ DOM_FEATURES: dict[str, Callable[[DomEvidence], float]] = {
     "container_prose_share": lambda d: d.extra.get("container_prose_share", 0.0),
     "log_container_lines": lambda d: d.extra.get("log_container_lines", 0.0),
     "log_signature_repeats": lambda d: d.extra.get("log_signature_repeats", 0.0),
+    # Inside an element a browser does not show (dom.toml, hidden_elements = "evidence").
+    "hidden": lambda d: d.extra.get("hidden", 0.0),
 }
 
 

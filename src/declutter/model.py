@@ -131,7 +131,7 @@ class StackedModel:
     probabilities, so it learns how stage one errs on pages it has not seen.
     """
 
-    def __init__(self, hidden: int = 48, epochs: int = 12, folds: int = 4, seed: int = 0):
+    def __init__(self, hidden: int = 96, epochs: int = 12, folds: int = 4, seed: int = 0):
         self.hidden = hidden
         self.epochs = epochs
         self.folds = folds
