@@ -50,3 +50,13 @@ def test_text_quoting_markup_is_not_taken_for_html():
     text = "How to write a paragraph in HTML\n\nUse the <p> tag like this: <p>Hello</p>. Close it with </p>.\n"
     assert not looks_like_html(text)
     assert looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
+
+
+@pytest.mark.parametrize("fragment", [
+    "<frameset><frame src='a.html'></frameset>",
+    "<h1>Title</h1>\n<ul><li>one</li><li>two</li></ul>",
+    "<nav><a href='/'>Home</a></nav>",
+])
+def test_markup_fragments_that_start_with_a_tag_are_html(fragment):
+    assert looks_like_html(fragment)
+    assert "<" not in declutter.clean(fragment)   # read as HTML: markup never comes back as text

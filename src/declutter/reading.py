@@ -17,7 +17,8 @@ _NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
 _HTML_SNIFF = re.compile(
-    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|span|table|article|section|script|meta|title)\b[^>]*>",
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|span|table|article|section|script|meta|title"
+    r"|frameset|frame|iframe|h[1-6]|ul|ol|li|dl|pre|blockquote|form|nav|header|footer|main|style|link)\b[^>]*>",
     re.IGNORECASE,
 )
 _HTML_TAGS = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
