@@ -75,7 +75,8 @@ class Cleaner:
         """
         view = linecounts.PageText.of(page.lines)  # the joined page both stages read, built once
         page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang, view)
-        page.features = features.feature_matrix(page, features.line_stats(page, view))
+        page.features = features.feature_matrix(page, features.line_stats(page, view),
+                                                getattr(self.model, "lexicon_", None))
         if self.site_templates is not None:
             self.site_templates.mark(page)
         return page

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import language, linecounts
+from . import language, lexicon, linecounts
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -59,6 +59,7 @@ class LineStats:
     run_words: np.ndarray
     rule: np.ndarray           # rule action code per line
     cjk: bool
+    tokens: tuple[list[str], np.ndarray]  # the page's lowercased words and the line of each (lexicon.page_tokens)
 
 
 def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
@@ -102,8 +103,10 @@ def line_stats(page: Page, view: Optional[linecounts.PageText] = None) -> LineSt
         cols, tokens = fast
         topic_share, topic_strength, title_overlap = linecounts.topic(tokens, n)
         duplicated = linecounts.duplicated(lines).astype(np.float32)
+        words = (tokens.words, tokens.line)
     else:
         cols, (topic_share, topic_strength, title_overlap), duplicated = _line_loop(lines, stops, cjk)
+        words = lexicon.page_tokens(lines, view)
     gaps = page.gaps if page.gaps is not None else [True] * n
     gap_before = np.asarray(gaps, dtype=np.float32)
     gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
@@ -111,7 +114,7 @@ def line_stats(page: Page, view: Optional[linecounts.PageText] = None) -> LineSt
     rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
     return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
                      title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
-                     run_words=run_words, rule=rule, cjk=cjk)
+                     run_words=run_words, rule=rule, cjk=cjk, tokens=words)
 
 
 def _line_loop(lines: list[str], stops: frozenset[str], cjk: bool
@@ -304,7 +307,16 @@ def feature_names() -> list[str]:
     names += [f"{f}@{o:+d}" for o in CONTEXT_OFFSETS for f in CONTEXT_FEATURES]
     names += ["window_log_words", "window_stopword_density", "window_prose_lines"]
     names += [f"dom_{k}" for k in DOM_FEATURES]
+    names += list(LEXICON_FEATURES)
     return names
+
+
+LEXICON_FEATURES = lexicon.COLUMNS
+
+
+def lexicon_columns(vocabulary: lexicon.Lexicon, tokens: tuple[list[str], np.ndarray], n: int) -> np.ndarray:
+    """The ``LEXICON_FEATURES`` block of ``n`` lines from the page's tokens; training fills it this way too."""
+    return vocabulary.columns(*tokens, n)
 
 
 def _shift(col: np.ndarray, offset: int) -> np.ndarray:
@@ -325,11 +337,13 @@ def _window_mean(col: np.ndarray, half: int) -> np.ndarray:
     return ((c[hi] - c[lo]) / np.maximum(hi - lo, 1)).astype(np.float32)
 
 
-def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
+def feature_matrix(page: Page, stats: Optional[LineStats] = None,
+                   vocabulary: Optional[lexicon.Lexicon] = None) -> np.ndarray:
     """The model's input for every line of ``page``: float32 ``[n_lines, len(feature_names())]``.
 
     Filled in place, block by block: the per-line features, then each context offset as one shifted copy
-    of the context columns, then the window means and the DOM columns (zero for plain text).
+    of the context columns, then the window means, the DOM columns (zero for plain text) and the
+    columns of the model's learned ``vocabulary`` (zero without one; :mod:`declutter.lexicon`).
     """
     s = stats if stats is not None else line_stats(page)
     n_line, n_ctx = len(LINE_FEATURES), len(CONTEXT_FEATURES)
@@ -351,8 +365,11 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None) -> np.ndarray:
     X[:, at] = _window_mean(base[:, _LOG_WORDS], WINDOW)
     X[:, at + 1] = _window_mean(base[:, _STOPWORD_DENSITY], WINDOW)
     X[:, at + 2] = _window_mean((s.words >= 15).astype(np.float32), WINDOW)
+    at += 3
     if page.dom is not None:
-        X[:, at + 3:] = np.stack(dom_columns(page), axis=1)
+        X[:, at:at + len(DOM_FEATURES)] = np.stack(dom_columns(page), axis=1)
+    if vocabulary is not None:
+        X[:, at + len(DOM_FEATURES):] = lexicon_columns(vocabulary, s.tokens, s.n)
     return X
 
 

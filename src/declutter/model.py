@@ -15,6 +15,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .lexicon import Lexicon
+
 MODEL_FILE = "model.npz"
 
 
@@ -33,6 +35,7 @@ class LineModel:
         self.learning_rate = learning_rate
         self.l2 = l2
         self.seed = seed
+        self.lexicon_: Optional[Lexicon] = None  # set by declutter.train.fit; the feature columns it feeds
 
     # -- training -----------------------------------------------------------------------------------------
     def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: Optional[np.ndarray] = None,
@@ -103,8 +106,9 @@ class LineModel:
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path, meta: Optional[dict] = None) -> None:
         info = {"hidden": self.hidden, "feature_names": self.feature_names_, "meta": meta or {}}
+        lex = self.lexicon_.to_arrays() if self.lexicon_ is not None else {}
         np.savez_compressed(path, W1=self.W1_, b1=self.b1_, W2=self.W2_, b2=self.b2_, mean=self.mean_,
-                            scale=self.scale_, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8))
+                            scale=self.scale_, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8), **lex)
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None) -> "LineModel":
@@ -119,6 +123,7 @@ class LineModel:
         model.mean_, model.scale_ = data["mean"], data["scale"]
         model.feature_names_ = info["feature_names"]
         model.meta_ = info.get("meta", {})
+        model.lexicon_ = Lexicon.from_arrays(data)
         return model
 
 
@@ -136,6 +141,7 @@ class StackedModel:
         self.epochs = epochs
         self.folds = folds
         self.seed = seed
+        self.lexicon_: Optional[Lexicon] = None  # set by declutter.train.fit; the feature columns it feeds
 
     def _stage(self) -> LineModel:
         return LineModel(hidden=self.hidden, epochs=self.epochs, seed=self.seed)
@@ -183,6 +189,8 @@ class StackedModel:
         for prefix, m in (("first_", self.first_), ("second_", self.second_)):
             for key in ("W1_", "b1_", "W2_", "b2_", "mean_", "scale_"):
                 arrays[prefix + key] = getattr(m, key)
+        if self.lexicon_ is not None:
+            arrays.update(self.lexicon_.to_arrays())
         info = {"kind": "stacked", "hidden": self.hidden, "feature_names": self.feature_names_,
                 "second_feature_names": self.second_.feature_names_, "meta": meta or {}}
         np.savez_compressed(path, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8), **arrays)
@@ -200,6 +208,7 @@ class StackedModel:
         model.feature_names_ = info["feature_names"]
         model.log_words_index_ = info["feature_names"].index("log_words")
         model.meta_ = info.get("meta", {})
+        model.lexicon_ = Lexicon.from_arrays(data)
         return model
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from . import features, language
+from . import features, language, lexicon
 from .align import label_lines
 from .cleaner import Cleaner
 from .config import Config
 from .datasets import LabelledPage, read_pages
+from .lexicon import Lexicon
 from .metrics import mean_word_prf
 from .model import LineModel, StackedModel
 from .page import Page
@@ -41,6 +42,7 @@ class Example:
     gold: str
     track: str = "text"           # "text": the page's text; "html": its HTML (``text`` then holds the HTML)
     page_type: Optional[str] = None
+    lines: Sequence[str] = ()      # the page's lines, which the lexicon reads
 
 
 TRACKS = ("text", "html")  # the shipped model reads both; pages without HTML simply add no HTML example
@@ -93,13 +95,14 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
         n = len(features.feature_names())
         empty = np.zeros(0, dtype=np.float32)
         return Example(lp.id, domain_of(lp), np.zeros((0, n), np.float32), empty, empty, source, lp.gold, track,
-                       lp.page_type)
+                       lp.page_type, ())
     page.rule_action, page.rule_name = rules.match(lines, page.lang)
     stats = features.line_stats(page)
     X = features.feature_matrix(page, stats)
     given = lp.labels if track == "text" and lp.labels and len(lp.labels) == len(lines) else None
     y = np.asarray(given or label_lines(lines, lp.gold), dtype=np.float32)
-    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), source, lp.gold, track, lp.page_type)
+    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), source, lp.gold, track, lp.page_type,
+                   tuple(lines))
 
 
 def load_examples(paths: Iterable[str | Path], config: Optional[Config] = None, limit: Optional[int] = None,
@@ -143,15 +146,39 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     """
     model = model or StackedModel()
     examples = [e for e in examples if len(e.y)]
+    learn_lexicon = len({e.group for e in examples}) >= lexicon.MIN_SITES
+    if learn_lexicon:
+        examples = with_lexicon(examples)
     if isinstance(model, LineModel):
         model.fit(np.concatenate([e.X for e in examples]), np.concatenate([e.y for e in examples]),
                   np.concatenate([e.w for e in examples]), features.feature_names(), verbose=verbose)
     else:
         model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
                   [e.group for e in examples], features.feature_names(), verbose=verbose)
+    model.lexicon_ = Lexicon.fit((e.lines, e.y, e.group) for e in examples) if learn_lexicon else None
     stay, prior = transition_stats(examples)
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples))}
     return model
+
+
+def with_lexicon(examples: Sequence[Example], folds: int = 4) -> list[Example]:
+    """Copies of the examples that have lines, their lexicon columns filled out of fold.
+
+    Each page's columns come from a lexicon built on the other folds (grouped by site, the same split as
+    stage two's), so the model learns how much the lexicon says about a site it has never seen.
+    """
+    examples = [e for e in examples if len(e.y)]
+    fold = [fold_of(e.group, folds) for e in examples]
+    lex_cols = slice(len(features.feature_names()) - len(features.LEXICON_FEATURES), None)
+    out = list(examples)
+    for k in sorted(set(fold)):
+        vocab = Lexicon.fit((e.lines, e.y, e.group) for e, f in zip(examples, fold) if f != k)
+        for i in (i for i, f in enumerate(fold) if f == k):
+            X = examples[i].X.copy()
+            lines = examples[i].lines
+            X[:, lex_cols] = features.lexicon_columns(vocab, lexicon.page_tokens(lines), len(lines))
+            out[i] = replace(examples[i], X=X)
+    return out
 
 
 def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, config: Optional[Config] = None) -> float:
