@@ -17,3 +17,11 @@ def test_explain_gives_every_line_a_reason(fixtures):
     assert analysis.lines and all(d.reason for d in analysis.lines)
     leave = [d for d in analysis.lines if d.text == "Leave a Reply"]
     assert leave and not leave[0].keep and "comment-form" in leave[0].reason
+
+
+def test_a_plain_text_page_is_never_explained_by_html_structure(fixtures):
+    for path in sorted((fixtures / "seeds").glob("*.txt")):
+        if path.name.endswith((".labels.txt", ".gold.txt")):
+            continue
+        analysis = declutter.Cleaner(input_format="text").analyze(path.read_text(encoding="utf-8"))
+        assert not [d.reason for d in analysis.lines if "HTML structure" in d.reason], path.name

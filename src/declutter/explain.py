@@ -48,6 +48,10 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
     if X is None or not len(X):
         return reasons
     groups = _group_columns()
+    if page.dom is None:
+        # A plain-text page has no DOM evidence (its columns are zero); occluding them with the training
+        # mean would make up HTML evidence and could name "HTML structure" as a text line's reason.
+        groups.pop("HTML structure", None)
     base = model.predict_proba(X)
     shifts = {}
     for g, cols in groups.items():
