@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from declutter import Cleaner, features
-from declutter.lexicon import COLUMNS, MIN_SITES, Lexicon, page_tokens
+from declutter.lexicon import COLUMNS, MIN_SITES, Lexicon, page_tokens, terms
 from declutter.model import StackedModel, load_model
 from declutter.page import Page
 from declutter.train import Example, fit, with_lexicon
@@ -34,10 +34,21 @@ def test_columns_are_mean_known_min_max_of_each_line():
     lines = ["Add to cart", "Vote now", "", "nothing known here", "VOTE vote add"]
     X = lex.columns(*page_tokens(lines), len(lines))
     assert X.shape == (5, len(COLUMNS)) and X.dtype == np.float32
-    np.testing.assert_allclose(X[0], [-1.5, 2 / 3, -2.0, -1.0], rtol=1e-6)
-    np.testing.assert_allclose(X[1], [3.0, 0.5, 3.0, 3.0])
+    # terms are the words and the pairs of neighbouring words: "add to cart" has 3 + 2
+    np.testing.assert_allclose(X[0], [-1.5, 2 / 5, -2.0, -1.0], rtol=1e-6)
+    np.testing.assert_allclose(X[1], [3.0, 1 / 3, 3.0, 3.0], rtol=1e-6)
     assert not X[2].any() and not X[3].any()
-    np.testing.assert_allclose(X[4], [4 / 3, 1.0, -2.0, 3.0], rtol=1e-6)
+    np.testing.assert_allclose(X[4], [4 / 3, 3 / 5, -2.0, 3.0], rtol=1e-6)
+
+
+def test_pairs_of_neighbouring_words_are_terms_but_not_across_lines():
+    words, line = page_tokens(["Sign in", "now Add to cart"])
+    got, where = terms(words, line)
+    assert got == ["sign", "in", "sign in", "now", "add", "to", "cart", "now add", "add to", "to cart"]
+    assert where.tolist() == [0, 0, 0, 1, 1, 1, 1, 1, 1, 1]
+    X = Lexicon({"sign in": -3.0}).columns(words, line, 2)
+    np.testing.assert_allclose(X[0], [-3.0, 1 / 3, -3.0, -3.0], rtol=1e-6)
+    assert not X[1].any()  # "in now" spans two lines: not a term
 
 
 def test_an_empty_lexicon_or_page_gives_zero_columns():
@@ -73,7 +84,8 @@ def test_training_columns_come_from_a_lexicon_that_never_saw_the_page_site():
     for before, after in zip(examples, filled):
         assert not before.X.any()  # the inputs are copied, not changed
         known_share = after.X[0, lex_cols][1]
-        assert known_share == (0.5 if before.group == "s0" else 1.0)  # "widget" known everywhere, "zork" not
+        # "widget" is known everywhere; "zork" and "zork widget" are not known on site s0 itself
+        assert known_share == pytest.approx(1 / 3 if before.group == "s0" else 1.0)
 
 
 def test_the_lexicon_travels_in_the_model_file(fixtures, tmp_path):
@@ -106,5 +118,5 @@ def test_training_on_pages_of_few_sites_learns_no_lexicon(fixtures):
 def test_the_shipped_model_has_a_lexicon_that_knows_common_boilerplate_words():
     weights = load_model().lexicon_.weights
     assert len(weights) > 1000
-    for word in ("login", "cookies", "subscribe", "share"):
-        assert weights[word] < 0, word
+    for term in ("login", "cookies", "subscribe", "share", "sign in", "add to"):
+        assert weights[term] < 0, term

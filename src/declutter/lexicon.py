@@ -1,11 +1,11 @@
 """Which words mark a line as body or as boilerplate, learned from labelled pages.
 
 The other features describe a line's shape (length, punctuation, stopwords, position); none of them knows
-that "cart", "login", "cookies", "posted", "reply" or "newsletter" lean one way, in any language. The
-lexicon does: for every token seen on pages of at least ``MIN_DOMAINS`` web sites, the log-ratio between
-the share of pages where it occurs in a body line and the share where it occurs in a boilerplate line.
-A line's columns are the mean, minimum and maximum weight of its known tokens and the share of its
-tokens that are known. Counting pages and sites, not lines, keeps one large site's menu from defining
+that "cart", "login", "cookies", "sign in", "reply" or "newsletter" lean one way, in any language. The
+lexicon does: for every term (a word, or two neighbouring words of one line) seen on pages of at least
+``MIN_DOMAINS`` web sites, the log-ratio between the share of pages where it occurs in a body line and
+the share where it occurs in a boilerplate line. A line's columns are the mean, minimum and maximum
+weight of its known terms and the share of its terms that are known. Counting pages and sites, not lines, keeps one large site's menu from defining
 a word.
 
 Training computes the columns of every page from a lexicon built without that page's site (out of fold,
@@ -51,6 +51,23 @@ def page_tokens(lines: Sequence[str], view: Optional[linecounts.PageText] = None
     return words, np.asarray(line, dtype=np.int64)
 
 
+def terms(words: Sequence[str], line: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The lexicon's terms: every word and every pair of neighbouring words on one line ("sign in",
+    "add to", "to cart", "read more"), sorted by line (pairs after their line's words).
+
+    Pairs carry what single words cannot: "sign" and "in" say little, "sign in" says a menu.
+    """
+    line = np.asarray(line)
+    if len(words) < 2:
+        return list(words), line
+    same = line[1:] == line[:-1]
+    pairs = [a + " " + b for a, b, s in zip(words, words[1:], same.tolist()) if s]
+    every = list(words) + pairs
+    where = np.concatenate([line, line[1:][same]])
+    order = np.argsort(where, kind="stable")
+    return [every[i] for i in order.tolist()], where[order]
+
+
 class Lexicon:
     """Token -> weight (log-ratio of body-page share to boilerplate-page share); read-only once built."""
 
@@ -68,7 +85,7 @@ class Lexicon:
         sites: dict[str, set[str]] = {}
         n_body = n_boiler = 0
         for lines, labels, site in pages:
-            words, line = page_tokens(lines)
+            words, line = terms(*page_tokens(lines))
             is_body = (np.asarray(labels) > 0.5)[line].tolist()
             in_body = set(compress(words, is_body))
             in_boiler = set(compress(words, [not b for b in is_body]))
@@ -90,6 +107,7 @@ class Lexicon:
         out = np.zeros((n, len(COLUMNS)), dtype=np.float32)
         if not n or not len(words) or not self.weights:
             return out
+        words, line = terms(words, line)
         w = np.fromiter(map(self.weights.get, words, repeat(math.nan)), dtype=np.float64, count=len(words))
         known = ~np.isnan(w)
         if not known.any():
