@@ -73,6 +73,47 @@ class Lexicon:
 
     def __init__(self, weights: Optional[dict[str, float]] = None):
         self.weights: dict[str, float] = dict(weights or {})
+        self._lookup: Optional[tuple] = None  # built by the first ``columns`` call (see ``_index``)
+
+    def _index(self) -> tuple:
+        """Number every word of every term, so a page's pairs are looked up as integers, not strings.
+
+        ``columns`` then looks up each word once (a dictionary) and every pair of neighbouring words
+        with one ``searchsorted`` over the sorted pair keys: joining and hashing a string per pair cost
+        more than the rest of the feature pass. Built on first use (about 0.2 s for the shipped lexicon),
+        so loading a model stays fast; concurrent first calls build the same tables, one of them is kept.
+        """
+        singles = [t for t in self.weights if " " not in t]
+        pairs = [t.split(" ") for t in self.weights if " " in t]
+        ids = dict(zip(singles, range(len(singles))))
+        for word in {w for pair in pairs for w in pair}.difference(ids):  # a pair of words not themselves terms
+            ids[word] = len(ids)
+        n = len(ids)
+        word_weight = np.full(n + 1, math.nan)  # the extra last slot answers id -1 (unknown word)
+        word_weight[:len(singles)] = [self.weights[t] for t in singles]
+        get = ids.__getitem__
+        keys = np.fromiter((get(a) * n + get(b) for a, b in pairs), dtype=np.int64, count=len(pairs))
+        values = np.fromiter((self.weights[a + " " + b] for a, b in pairs), dtype=np.float64, count=len(pairs))
+        order = np.argsort(keys, kind="stable")
+        self._lookup = (ids, word_weight, keys[order], values[order])
+        return self._lookup
+
+    def _weights_of_terms(self, words: Sequence[str], line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order."""
+        word_ids, word_weight, pair_keys, pair_weight = self._lookup or self._index()
+        ids = np.fromiter(map(word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        w_words = word_weight[ids]
+        same = line[1:] == line[:-1]
+        a, b = ids[:-1][same], ids[1:][same]
+        keys = np.where((a >= 0) & (b >= 0), a * len(word_ids) + b, -1)
+        w_pairs = np.full(len(keys), math.nan)
+        if len(pair_keys) and len(keys):
+            pos = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+            hit = pair_keys[pos] == keys
+            w_pairs[hit] = pair_weight[pos[hit]]
+        where = np.concatenate([line, line[1:][same]])
+        order = np.argsort(where, kind="stable")
+        return np.concatenate([w_words, w_pairs])[order], where[order]
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -107,8 +148,7 @@ class Lexicon:
         out = np.zeros((n, len(COLUMNS)), dtype=np.float32)
         if not n or not len(words) or not self.weights:
             return out
-        words, line = terms(words, line)
-        w = np.fromiter(map(self.weights.get, words, repeat(math.nan)), dtype=np.float64, count=len(words))
+        w, line = self._weights_of_terms(words, np.asarray(line))
         known = ~np.isnan(w)
         if not known.any():
             return out
