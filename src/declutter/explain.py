@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names
+from .lexicon import COLUMNS
 from .model import LineModel, StackedModel
 from .page import Page
 
@@ -28,7 +29,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "rule evidence": ("rule_drop", "rule_soft_drop", "rule_keep", "rule_terminator", "after_terminator", "since_terminator"),
     "HTML structure": ("dom_link_density", "dom_in_boiler_tag", "dom_in_main_tag", "dom_class_score", "dom_heading",
                        "dom_list_item", "dom_preformatted", "dom_log_depth"),
-    "vocabulary (learned)": ("lex_mean", "lex_known", "lex_min", "lex_max"),
+    "vocabulary (learned)": COLUMNS,
     "neighbouring lines": (),
 }
 

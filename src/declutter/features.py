@@ -307,16 +307,8 @@ def feature_names() -> list[str]:
     names += [f"{f}@{o:+d}" for o in CONTEXT_OFFSETS for f in CONTEXT_FEATURES]
     names += ["window_log_words", "window_stopword_density", "window_prose_lines"]
     names += [f"dom_{k}" for k in DOM_FEATURES]
-    names += list(LEXICON_FEATURES)
+    names += list(lexicon.COLUMNS)
     return names
-
-
-LEXICON_FEATURES = lexicon.COLUMNS
-
-
-def lexicon_columns(vocabulary: lexicon.Lexicon, tokens: tuple[list[str], np.ndarray], n: int) -> np.ndarray:
-    """The ``LEXICON_FEATURES`` block of ``n`` lines from the page's tokens; training fills it this way too."""
-    return vocabulary.columns(*tokens, n)
 
 
 def _shift(col: np.ndarray, offset: int) -> np.ndarray:
@@ -369,7 +361,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None,
     if page.dom is not None:
         X[:, at:at + len(DOM_FEATURES)] = np.stack(dom_columns(page), axis=1)
     if vocabulary is not None:
-        X[:, at + len(DOM_FEATURES):] = lexicon_columns(vocabulary, s.tokens, s.n)
+        X[:, at + len(DOM_FEATURES):] = vocabulary.columns(*s.tokens, s.n)
     return X
 
 

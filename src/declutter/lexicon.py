@@ -5,8 +5,8 @@ that "cart", "login", "cookies", "sign in", "reply" or "newsletter" lean one way
 lexicon does: for every term (a word, or two neighbouring words of one line) seen on pages of at least
 ``MIN_DOMAINS`` web sites, the log-ratio between the share of pages where it occurs in a body line and
 the share where it occurs in a boilerplate line. A line's columns are the mean, minimum and maximum
-weight of its known terms and the share of its terms that are known. Counting pages and sites, not lines, keeps one large site's menu from defining
-a word.
+weight of its known terms and the share of its terms that are known. Counting pages and sites, not
+lines, keeps one large site's menu from defining a term.
 
 Training computes the columns of every page from a lexicon built without that page's site (out of fold,
 like stage two's inputs), so the model learns how far to trust the lexicon on sites it has not seen;
@@ -58,14 +58,21 @@ def terms(words: Sequence[str], line: np.ndarray) -> tuple[list[str], np.ndarray
     Pairs carry what single words cannot: "sign" and "in" say little, "sign in" says a menu.
     """
     line = np.asarray(line)
-    if len(words) < 2:
-        return list(words), line
-    same = line[1:] == line[:-1]
+    same, where, order = _term_order(line)
     pairs = [a + " " + b for a, b, s in zip(words, words[1:], same.tolist()) if s]
     every = list(words) + pairs
-    where = np.concatenate([line, line[1:][same]])
-    order = np.argsort(where, kind="stable")
     return [every[i] for i in order.tolist()], where[order]
+
+
+def _term_order(line: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the terms of :func:`terms` come from, shared by the string and the integer lookups.
+
+    ``same[i]``: words i and i+1 are on one line (they make a pair); ``where``: the line of every word,
+    then of every pair; ``order``: the stable sort of ``where`` that puts each line's pairs after its words.
+    """
+    same = line[1:] == line[:-1]
+    where = np.concatenate([line, line[1:][same]])
+    return same, where, np.argsort(where, kind="stable")
 
 
 class Lexicon:
@@ -83,17 +90,17 @@ class Lexicon:
         more than the rest of the feature pass. Built on first use (about 0.2 s for the shipped lexicon),
         so loading a model stays fast; concurrent first calls build the same tables, one of them is kept.
         """
-        singles = [t for t in self.weights if " " not in t]
-        pairs = [t.split(" ") for t in self.weights if " " in t]
-        ids = dict(zip(singles, range(len(singles))))
-        for word in {w for pair in pairs for w in pair}.difference(ids):  # a pair of words not themselves terms
+        singles = [(t, v) for t, v in self.weights.items() if " " not in t]
+        pairs = [(t.split(" "), v) for t, v in self.weights.items() if " " in t]
+        ids = {t: i for i, (t, _) in enumerate(singles)}
+        for word in {w for pair, _ in pairs for w in pair}.difference(ids):  # a pair of words not themselves terms
             ids[word] = len(ids)
         n = len(ids)
         word_weight = np.full(n + 1, math.nan)  # the extra last slot answers id -1 (unknown word)
-        word_weight[:len(singles)] = [self.weights[t] for t in singles]
+        word_weight[:len(singles)] = [v for _, v in singles]
         get = ids.__getitem__
-        keys = np.fromiter((get(a) * n + get(b) for a, b in pairs), dtype=np.int64, count=len(pairs))
-        values = np.fromiter((self.weights[a + " " + b] for a, b in pairs), dtype=np.float64, count=len(pairs))
+        keys = np.fromiter((get(a) * n + get(b) for (a, b), _ in pairs), dtype=np.int64, count=len(pairs))
+        values = np.fromiter((v for _, v in pairs), dtype=np.float64, count=len(pairs))
         order = np.argsort(keys, kind="stable")
         self._lookup = (ids, word_weight, keys[order], values[order])
         return self._lookup
@@ -103,7 +110,7 @@ class Lexicon:
         word_ids, word_weight, pair_keys, pair_weight = self._lookup or self._index()
         ids = np.fromiter(map(word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
         w_words = word_weight[ids]
-        same = line[1:] == line[:-1]
+        same, where, order = _term_order(line)
         a, b = ids[:-1][same], ids[1:][same]
         keys = np.where((a >= 0) & (b >= 0), a * len(word_ids) + b, -1)
         w_pairs = np.full(len(keys), math.nan)
@@ -111,8 +118,6 @@ class Lexicon:
             pos = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
             hit = pair_keys[pos] == keys
             w_pairs[hit] = pair_weight[pos[hit]]
-        where = np.concatenate([line, line[1:][same]])
-        order = np.argsort(where, kind="stable")
         return np.concatenate([w_words, w_pairs])[order], where[order]
 
     def __len__(self) -> int:
@@ -121,12 +126,19 @@ class Lexicon:
     @classmethod
     def fit(cls, pages: Iterable[tuple[Sequence[str], np.ndarray, str]], min_domains: int = MIN_DOMAINS) -> "Lexicon":
         """Build from ``(lines, labels, site)`` triples; labels are 1 for body lines."""
+        return cls.from_tokens(((page_tokens(lines), labels, site) for lines, labels, site in pages), min_domains)
+
+    @classmethod
+    def from_tokens(cls, pages: Iterable[tuple[tuple[Sequence[str], np.ndarray], np.ndarray, str]],
+                    min_domains: int = MIN_DOMAINS) -> "Lexicon":
+        """:meth:`fit` from pages already tokenised (:func:`page_tokens`): training builds five lexicons
+        from the same pages and tokenises each page once."""
         body: Counter[str] = Counter()
         boiler: Counter[str] = Counter()
         sites: dict[str, set[str]] = {}
         n_body = n_boiler = 0
-        for lines, labels, site in pages:
-            words, line = terms(*page_tokens(lines))
+        for tokens, labels, site in pages:
+            words, line = terms(*tokens)
             is_body = (np.asarray(labels) > 0.5)[line].tolist()
             in_body = set(compress(words, is_body))
             in_boiler = set(compress(words, [not b for b in is_body]))

@@ -148,36 +148,42 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     examples = [e for e in examples if len(e.y)]
     learn_lexicon = len({e.group for e in examples}) >= lexicon.MIN_SITES
     if learn_lexicon:
-        examples = with_lexicon(examples)
+        tokens = [lexicon.page_tokens(e.lines) for e in examples]
+        examples = with_lexicon(examples, tokens)
     if isinstance(model, LineModel):
         model.fit(np.concatenate([e.X for e in examples]), np.concatenate([e.y for e in examples]),
                   np.concatenate([e.w for e in examples]), features.feature_names(), verbose=verbose)
     else:
         model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
                   [e.group for e in examples], features.feature_names(), verbose=verbose)
-    model.lexicon_ = Lexicon.fit((e.lines, e.y, e.group) for e in examples) if learn_lexicon else None
+    model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples))
+                      if learn_lexicon else None)
     stay, prior = transition_stats(examples)
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples))}
     return model
 
 
-def with_lexicon(examples: Sequence[Example], folds: int = 4) -> list[Example]:
+def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] = None,
+                 folds: int = 4) -> list[Example]:
     """Copies of the examples that have lines, their lexicon columns filled out of fold.
 
     Each page's columns come from a lexicon built on the other folds (grouped by site, the same split as
     stage two's), so the model learns how much the lexicon says about a site it has never seen.
+    ``tokens``: each example's :func:`lexicon.page_tokens`, when the caller has them.
     """
-    examples = [e for e in examples if len(e.y)]
-    fold = [fold_of(e.group, folds) for e in examples]
-    lex_cols = slice(len(features.feature_names()) - len(features.LEXICON_FEATURES), None)
-    out = list(examples)
+    if tokens is None:
+        tokens = [lexicon.page_tokens(e.lines) for e in examples]
+    pairs = [(e, t) for e, t in zip(examples, tokens) if len(e.y)]
+    fold = [fold_of(e.group, folds) for e, _ in pairs]
+    lex_cols = slice(len(features.feature_names()) - len(lexicon.COLUMNS), None)
+    out = [e for e, _ in pairs]
     for k in sorted(set(fold)):
-        vocab = Lexicon.fit((e.lines, e.y, e.group) for e, f in zip(examples, fold) if f != k)
+        vocab = Lexicon.from_tokens((t, e.y, e.group) for (e, t), f in zip(pairs, fold) if f != k)
         for i in (i for i, f in enumerate(fold) if f == k):
-            X = examples[i].X.copy()
-            lines = examples[i].lines
-            X[:, lex_cols] = features.lexicon_columns(vocab, lexicon.page_tokens(lines), len(lines))
-            out[i] = replace(examples[i], X=X)
+            e, t = pairs[i]
+            X = e.X.copy()
+            X[:, lex_cols] = vocab.columns(*t, len(e.lines))
+            out[i] = replace(e, X=X)
     return out
 
 
