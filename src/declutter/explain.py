@@ -1,9 +1,9 @@
 """Why the model decided what it did: the strongest evidence for each line.
 
 For lines decided by the model we measure, per feature group, how much the probability moves when that
-group is set to its training mean (occlusion). The group that moved it most towards the decision is the
-reason shown by :func:`declutter.analyze` and ``declutter explain``. Only run for analyses, never for
-``clean()``.
+group is set to its training mean over pages of the same kind, text or HTML (occlusion). The group that
+moved it most towards the decision is the reason shown by :func:`declutter.analyze` and ``declutter
+explain``. Only run for analyses, never for ``clean()``.
 """
 from __future__ import annotations
 
@@ -23,12 +23,19 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "digits/links/symbols": ("digit_share", "starts_symbol", "separators", "urlish", "mean_word_length"),
     "truncated teaser (…)": ("ends_ellipsis",),
     "repeated on page": ("duplicated",),
-    "off-topic vocabulary": ("topic_share", "topic_strength", "title_overlap"),
+    "off-topic vocabulary": ("topic_share", "topic_strength", "title_overlap", "dom_title_overlap"),
     "layout (blank lines, runs)": ("gap_before", "gap_after", "log_run_length", "log_run_words"),
     "position on page": ("position", "words_before"),
+    "page size and prose share": ("page_log_words", "page_prose_share"),
     "rule evidence": ("rule_drop", "rule_soft_drop", "rule_keep", "rule_terminator", "after_terminator", "since_terminator"),
+    # The element a line sits in: its tags, class/id words, links, visibility.
     "HTML structure": ("dom_link_density", "dom_in_boiler_tag", "dom_in_main_tag", "dom_class_score", "dom_heading",
-                       "dom_list_item", "dom_preformatted", "dom_log_depth"),
+                       "dom_list_item", "dom_preformatted", "dom_log_depth", "dom_class_negative", "dom_class_positive",
+                       "dom_tag_paragraph", "dom_tag_cell", "dom_tag_div", "dom_hidden"),
+    # Where the line lies against the page's main block and what its container holds.
+    "HTML page layout": ("dom_in_content_root", "dom_before_content_root", "dom_after_content_root",
+                         "dom_container_link_density", "dom_container_prose_share", "dom_log_container_lines",
+                         "dom_log_signature_repeats"),
     "vocabulary (learned)": COLUMNS,
     "neighbouring lines": (),
 }
@@ -42,6 +49,17 @@ def _group_columns() -> dict[str, list[int]]:
     return {g: c for g, c in cols.items() if c}
 
 
+_DOM_GROUPS = ("HTML structure", "HTML page layout")
+
+
+def _typical_row(model: "LineModel | StackedModel", page: Page) -> np.ndarray:
+    """The mean feature row of training pages of the page's kind (``declutter.train.track_means``); the
+    mean over all training lines for model files that predate it."""
+    means = getattr(model, "meta_", {}).get("track_means", {})
+    row = means.get("html" if page.dom is not None else "text")
+    return np.asarray(row, dtype=np.float32) if row is not None and len(row) == len(model.mean_) else model.mean_
+
+
 def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[str]:
     """The decision reason per line, with the model's strongest evidence where the model decided."""
     reasons = list(page.reasons or [])
@@ -49,15 +67,16 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
     if X is None or not len(X):
         return reasons
     groups = _group_columns()
+    typical = _typical_row(model, page)
     if page.dom is None:
-        # A plain-text page has no DOM evidence (its columns are zero); occluding them with the training
-        # mean would make up HTML evidence and could name "HTML structure" as a text line's reason.
-        groups.pop("HTML structure", None)
+        # A plain-text page has no DOM evidence, so DOM groups explain nothing on it (with the text mean
+        # they would not move; a model file without track means would make up HTML evidence).
+        groups = {g: cols for g, cols in groups.items() if g not in _DOM_GROUPS}
     base = model.predict_proba(X)
     shifts = {}
     for g, cols in groups.items():
         Xg = X.copy()
-        Xg[:, cols] = model.mean_[cols]
+        Xg[:, cols] = typical[cols]
         shifts[g] = base - model.predict_proba(Xg)
     for i, reason in enumerate(reasons):
         if not reason.startswith("model"):

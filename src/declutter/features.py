@@ -19,7 +19,6 @@ import numpy as np
 from . import language, lexicon, linecounts
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
-_WORD = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 # Capitalised word starts in the Latin, Greek and Cyrillic alphabets (one C-level findall per line).
 _CAP = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]")
@@ -63,7 +62,7 @@ class LineStats:
 
 
 def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
-    toks = _WORD.findall(lower)
+    toks = linecounts.WORD.findall(lower)
     if cjk:
         # Each CJK character counts as a word, as in the project's metric.
         extra = len(_CJK.findall(line))

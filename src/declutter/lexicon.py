@@ -15,7 +15,6 @@ the shipped lexicon is built from all pages and stored in the model file.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from itertools import compress, repeat
 from typing import Iterable, Optional, Sequence
@@ -30,7 +29,6 @@ MIN_DOMAINS = 5         # a token enters the lexicon only when pages of this man
 # columns at inference it never learnt to weigh (a 9-page fixture set scored 0.83 with one, 0.87 without).
 MIN_SITES = 50
 COLUMNS = ("lex_mean", "lex_known", "lex_min", "lex_max")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def page_tokens(lines: Sequence[str], view: Optional[linecounts.PageText] = None) -> tuple[list[str], np.ndarray]:
@@ -45,7 +43,7 @@ def page_tokens(lines: Sequence[str], view: Optional[linecounts.PageText] = None
     words: list[str] = []
     line: list[int] = []
     for i, text in enumerate(lines):
-        found = _WORD.findall(text.lower())
+        found = linecounts.WORD.findall(text.lower())
         words += found
         line += [i] * len(found)
     return words, np.asarray(line, dtype=np.int64)

@@ -22,6 +22,10 @@ import numpy as np
 
 from . import chars
 
+# A word, for every feature and the lexicon: a run of letters (the reference loop in features and
+# lexicon.page_tokens' fallback use it; the array path here finds the same runs from the character table).
+WORD = re.compile(r"[^\W\d_]+")
+
 _DOT, _ELLIPSIS, _OPEN, _CLOSE, _AT, _COLON, _SLASH = (ord(c) for c in ".…[]@:/")
 
 

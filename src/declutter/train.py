@@ -159,8 +159,23 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples))
                       if learn_lexicon else None)
     stay, prior = transition_stats(examples)
-    model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples))}
+    model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples)),
+                   "track_means": track_means(examples)}
     return model
+
+
+def track_means(examples: Sequence[Example]) -> dict[str, list[float]]:
+    """The mean feature row of each input kind ("text", "html"), for ``explain``'s occlusion.
+
+    Explaining a line sets a feature group to "typical" values and watches the probability move. Typical
+    must mean typical for pages of the same kind: the mean over both kinds gives a text page half an HTML
+    page's DOM evidence, and an HTML page half of it.
+    """
+    out = {}
+    for track in sorted({e.track for e in examples}):
+        X = np.concatenate([e.X for e in examples if e.track == track])
+        out[track] = [float(v) for v in X.mean(axis=0, dtype=np.float64)]
+    return out
 
 
 def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] = None,

@@ -1,0 +1,59 @@
+"""Explanations: every feature belongs to one named group, and occlusion uses means of the page's kind."""
+import numpy as np
+import pytest
+
+from declutter.explain import _DOM_GROUPS, _group_columns, _typical_row
+from declutter.features import feature_names
+from declutter.model import StackedModel, load_model
+from declutter.page import DomEvidence, Page
+from declutter.train import fit, load_examples, track_means
+
+
+@pytest.fixture(scope="module")
+def examples(fixtures):
+    return load_examples([fixtures / "pages"], tracks=("text", "html"))
+
+
+def test_every_feature_but_the_input_kind_is_in_exactly_one_group():
+    names = feature_names()
+    owners: dict[str, list[str]] = {}
+    for group, cols in _group_columns().items():
+        for c in cols:
+            owners.setdefault(names[c], []).append(group)
+    assert [n for n in names if n not in owners] == ["dom_is_html"]  # the kind of input, not evidence
+    assert {n: g for n, g in owners.items() if len(g) > 1} == {}
+
+
+def test_track_means_give_text_pages_no_dom_evidence(examples):
+    means = track_means(examples)
+    names = feature_names()
+    assert set(means) == {"text", "html"} and all(len(v) == len(names) for v in means.values())
+    dom = [i for i, n in enumerate(names) if n.startswith("dom_")]
+    assert all(means["text"][i] == 0.0 for i in dom)
+    assert means["html"][names.index("dom_is_html")] == 1.0
+
+
+def test_a_trained_model_carries_its_track_means_through_save_and_load(examples, tmp_path):
+    model = fit(examples, StackedModel(hidden=8, epochs=2, folds=2))
+    path = tmp_path / "m.npz"
+    model.save(path, meta=model.meta_)
+    loaded = load_model(path)
+    assert loaded.meta_["track_means"] == model.meta_["track_means"]
+    text_page = Page(lines=["a"])
+    html_page = Page(lines=["a"], dom=[DomEvidence()])
+    assert np.allclose(_typical_row(loaded, text_page), model.meta_["track_means"]["text"])
+    assert np.allclose(_typical_row(loaded, html_page), model.meta_["track_means"]["html"])
+
+
+def test_a_model_file_without_track_means_falls_back_to_the_overall_mean(examples):
+    model = fit(examples, StackedModel(hidden=8, epochs=2, folds=2))
+    del model.meta_["track_means"]
+    assert np.array_equal(_typical_row(model, Page(lines=["a"])), model.mean_)
+
+
+def test_html_lines_are_explained_by_html_evidence(fixtures):
+    import declutter
+
+    html = (fixtures / "pages" / "readability-heise-de.html").read_text(encoding="utf-8")
+    reasons = [d.reason for d in declutter.analyze(html).lines]
+    assert any(g in r for r in reasons for g in _DOM_GROUPS)
