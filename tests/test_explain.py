@@ -57,3 +57,20 @@ def test_html_lines_are_explained_by_html_evidence(fixtures):
     html = (fixtures / "pages" / "readability-heise-de.html").read_text(encoding="utf-8")
     reasons = [d.reason for d in declutter.analyze(html).lines]
     assert any(g in r for r in reasons for g in _DOM_GROUPS)
+
+
+def test_confident_lines_are_explained_too(fixtures):
+    """Shifts are in log-odds: a menu line at p=0.0001 still has a strongest evidence to name."""
+    import declutter
+
+    html = (fixtures / "pages" / "readability-heise-de.html").read_text(encoding="utf-8")
+    decided = [d for d in declutter.analyze(html).lines if d.reason.startswith("model")]
+    confident = [d for d in decided if d.prob < 0.01 or d.prob > 0.99]
+    assert confident
+    assert sum("strongest evidence" in d.reason for d in confident) >= 0.95 * len(confident)
+
+
+def test_the_stacked_model_log_odds_match_its_probabilities(examples):
+    model = fit(examples, StackedModel(hidden=8, epochs=2, folds=2))
+    X = examples[0].X
+    assert np.allclose(1 / (1 + np.exp(-model.decision_function(X))), model.predict_proba(X), atol=1e-6)

@@ -1,7 +1,7 @@
 """Why the model decided what it did: the strongest evidence for each line.
 
-For lines decided by the model we measure, per feature group, how much the probability moves when that
-group is set to its training mean over pages of the same kind, text or HTML (occlusion). The group that
+For lines decided by the model we measure, per feature group, how much the model's log-odds move when
+that group is set to its training mean over pages of the same kind, text or HTML (occlusion). The group that
 moved it most towards the decision is the reason shown by :func:`declutter.analyze` and ``declutter
 explain``. Only run for analyses, never for ``clean()``.
 """
@@ -50,6 +50,10 @@ def _group_columns() -> dict[str, list[int]]:
 
 
 _DOM_GROUPS = ("HTML structure", "HTML page layout")
+# Shifts are measured in log-odds, not probability: a line at p=0.0001 whose menu-like tags, once made
+# typical, lift it to p=0.01 has strong evidence, though its probability moved by 0.01 only. A group must
+# move the log-odds by at least this much to be named (0.1 is about 0.025 in probability near p=0.5).
+MIN_SHIFT = 0.1
 
 
 def _typical_row(model: "LineModel | StackedModel", page: Page) -> np.ndarray:
@@ -72,18 +76,18 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
         # A plain-text page has no DOM evidence, so DOM groups explain nothing on it (with the text mean
         # they would not move; a model file without track means would make up HTML evidence).
         groups = {g: cols for g, cols in groups.items() if g not in _DOM_GROUPS}
-    base = model.predict_proba(X)
+    base = model.decision_function(X)
     shifts = {}
     for g, cols in groups.items():
         Xg = X.copy()
         Xg[:, cols] = typical[cols]
-        shifts[g] = base - model.predict_proba(Xg)
+        shifts[g] = base - model.decision_function(Xg)
     for i, reason in enumerate(reasons):
         if not reason.startswith("model"):
             continue
         sign = 1.0 if page.keep[i] else -1.0
         best = max(shifts, key=lambda g: sign * shifts[g][i])
-        if sign * shifts[best][i] > 0.01:
+        if sign * shifts[best][i] > MIN_SHIFT:
             direction = "body" if page.keep[i] else "boilerplate"
             reasons[i] = f"{reason}; strongest evidence for {direction}: {best}"
     return reasons

@@ -173,12 +173,16 @@ class StackedModel:
         self.feature_names_ = list(feature_names)
         return self
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(body) for the lines of ONE page (stage two needs the whole page)."""
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """Log-odds of body for the lines of ONE page (stage two needs the whole page)."""
         from .features import revision_matrix
 
         p1 = self.first_.predict_proba(X)
-        return self.second_.predict_proba(np.concatenate([X, revision_matrix(p1, X[:, self.log_words_index_])], axis=1))
+        return self.second_.decision_function(np.concatenate([X, revision_matrix(p1, X[:, self.log_words_index_])], axis=1))
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """P(body) for the lines of ONE page (stage two needs the whole page)."""
+        return _sigmoid(self.decision_function(X))
 
     @property
     def mean_(self) -> np.ndarray:
