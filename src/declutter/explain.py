@@ -37,7 +37,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
                          "dom_container_link_density", "dom_container_prose_share", "dom_log_container_lines",
                          "dom_log_signature_repeats"),
     "vocabulary (learned)": COLUMNS,
-    "neighbouring lines": (),
+}
+# The same features of the lines around (``log_words@-1`` ... ``@+3``, window means), split by what they
+# say: "neighbouring lines" alone told a reader nothing about why a line went with its neighbours.
+NEIGHBOUR_GROUPS: dict[str, tuple[str, ...]] = {
+    "neighbours' prose": ("log_words", "stopword_density", "ends_sentence", "capitalised_share", "sentence_marks",
+                          "window_log_words", "window_stopword_density", "window_prose_lines"),
+    "neighbours' rule hits": ("rule_drop", "rule_soft_drop", "rule_terminator"),
+    "neighbours' layout": ("gap_before", "log_run_length"),
+    "neighbours' teasers and topic": ("ends_ellipsis", "topic_share"),
 }
 
 
@@ -45,7 +53,8 @@ def _group_columns() -> dict[str, list[int]]:
     names = feature_names()
     index = {n: i for i, n in enumerate(names)}
     cols = {g: [index[f] for f in fs if f in index] for g, fs in GROUPS.items()}
-    cols["neighbouring lines"] = [i for i, n in enumerate(names) if "@" in n or n.startswith("window_")]
+    for g, fs in NEIGHBOUR_GROUPS.items():
+        cols[g] = [i for i, n in enumerate(names) if (n.split("@")[0] in fs and "@" in n) or (n in fs and n.startswith("window_"))]
     return {g: c for g, c in cols.items() if c}
 
 
