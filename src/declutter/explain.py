@@ -53,8 +53,9 @@ def _group_columns() -> dict[str, list[int]]:
     names = feature_names()
     index = {n: i for i, n in enumerate(names)}
     cols = {g: [index[f] for f in fs if f in index] for g, fs in GROUPS.items()}
+    around = [(i, n.split("@")[0]) for i, n in enumerate(names) if "@" in n or n.startswith("window_")]
     for g, fs in NEIGHBOUR_GROUPS.items():
-        cols[g] = [i for i, n in enumerate(names) if (n.split("@")[0] in fs and "@" in n) or (n in fs and n.startswith("window_"))]
+        cols[g] = [i for i, base in around if base in fs]
     return {g: c for g, c in cols.items() if c}
 
 
