@@ -7,6 +7,7 @@ learned state in attributes ending with ``_``, ``predict_proba`` for scores.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from importlib import resources
@@ -18,6 +19,14 @@ import numpy as np
 from .lexicon import Lexicon
 
 MODEL_FILE = "model.npz"
+# Stage two's out-of-fold split, which the lexicon's out-of-fold columns (declutter.train.with_lexicon)
+# share, so a page's stage-one inputs and its lexicon columns both come from models without its site.
+STAGE_FOLDS = 4
+
+
+def fold_of(group: str, folds: int) -> int:
+    """The fold of a group (a web site): stable across runs and processes, unlike ``hash``."""
+    return int(hashlib.md5(group.encode()).hexdigest(), 16) % folds
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -136,7 +145,7 @@ class StackedModel:
     probabilities, so it learns how stage one errs on pages it has not seen.
     """
 
-    def __init__(self, hidden: int = 96, epochs: int = 12, folds: int = 4, seed: int = 0):
+    def __init__(self, hidden: int = 96, epochs: int = 12, folds: int = STAGE_FOLDS, seed: int = 0):
         self.hidden = hidden
         self.epochs = epochs
         self.folds = folds
@@ -150,9 +159,7 @@ class StackedModel:
             groups: Sequence[str], feature_names: Sequence[str] = (), verbose: bool = False) -> "StackedModel":
         from .features import revision_matrix, revision_names
 
-        import hashlib
-
-        fold = np.array([int(hashlib.md5(g.encode()).hexdigest(), 16) % self.folds for g in groups])
+        fold = np.array([fold_of(g, self.folds) for g in groups])
         self.first_ = self._stage().fit(np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws), feature_names)
         oof: list[Optional[np.ndarray]] = [None] * len(Xs)
         for k in np.unique(fold):

@@ -7,7 +7,6 @@ web domain, so no site is both trained and tested on.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +22,7 @@ from .config import Config
 from .datasets import LabelledPage, read_pages
 from .lexicon import Lexicon
 from .metrics import mean_word_prf
-from .model import LineModel, StackedModel
+from .model import STAGE_FOLDS, LineModel, StackedModel, fold_of
 from .page import Page
 from .reading import normalize_text, split_lines
 from .rules import RuleSet
@@ -54,10 +53,6 @@ def domain_of(page: LabelledPage) -> str:
         host = urlsplit(page.url).hostname or page.url
         return host.removeprefix("www.")
     return page.id
-
-
-def fold_of(group: str, folds: int) -> int:
-    return int(hashlib.md5(group.encode()).hexdigest(), 16) % folds
 
 
 def _line_weights(words: np.ndarray) -> np.ndarray:
@@ -149,7 +144,7 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     learn_lexicon = len({e.group for e in examples}) >= lexicon.MIN_SITES
     if learn_lexicon:
         tokens = [lexicon.page_tokens(e.lines) for e in examples]
-        examples = with_lexicon(examples, tokens)
+        examples = with_lexicon(examples, tokens, getattr(model, "folds", STAGE_FOLDS))
     if isinstance(model, LineModel):
         model.fit(np.concatenate([e.X for e in examples]), np.concatenate([e.y for e in examples]),
                   np.concatenate([e.w for e in examples]), features.feature_names(), verbose=verbose)
@@ -179,7 +174,7 @@ def track_means(examples: Sequence[Example]) -> dict[str, list[float]]:
 
 
 def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] = None,
-                 folds: int = 4) -> list[Example]:
+                 folds: int = STAGE_FOLDS) -> list[Example]:
     """Copies of the examples that have lines, their lexicon columns filled out of fold.
 
     Each page's columns come from a lexicon built on the other folds (grouped by site, the same split as
