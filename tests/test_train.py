@@ -9,12 +9,7 @@ import pytest
 from declutter import Cleaner
 from declutter.cli import main
 from declutter.model import LineModel, StackedModel, load_model
-from declutter.train import cross_validate, fit, load_examples, transition_stats
-
-
-@pytest.fixture(scope="module")
-def examples(fixtures):
-    return load_examples([fixtures / "pages"], tracks=("text", "html"))
+from declutter.train import cross_validate, fit, transition_stats
 
 
 def test_fixture_pages_are_labelled_on_both_tracks(examples):
