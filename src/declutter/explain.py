@@ -59,7 +59,7 @@ def _group_columns() -> dict[str, list[int]]:
     return {g: c for g, c in cols.items() if c}
 
 
-_DOM_GROUPS = ("HTML structure", "HTML page layout")
+_DOM_GROUPS = tuple(g for g, fs in GROUPS.items() if all(f.startswith("dom_") for f in fs))  # nothing on text pages
 # Shifts are measured in log-odds, not probability: a line at p=0.0001 whose menu-like tags, once made
 # typical, lift it to p=0.01 has strong evidence, though its probability moved by 0.01 only. A group must
 # move the log-odds by at least this much to be named (0.1 is about 0.025 in probability near p=0.5).
