@@ -5,7 +5,12 @@ passes over the pages and reports the best and median pass (the machine is share
 the least disturbed). ``--stage read`` times only parsing into lines (``Cleaner.read``), which is the
 HTML-specific part; ``--profile`` prints cProfile's top functions by own time instead.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_html.py [--repeats 3] [--limit 500] [--stage read]
+``--stage parse`` times lxml's parse alone (the reader's own ``_parse``: encode to UTF-8, libxml2's
+recovering parser), and ``--stage walk`` that parse plus one visit of every element with its text and tail,
+doing nothing with them. They are floors: any reader built on lxml in Python pays at least this much, so
+they say how much of the per-page time the rest of the pipeline has at a given target.
+
+    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_html.py [--repeats 3] [--limit 500] [--stage read|parse|walk]
 """
 from __future__ import annotations
 
@@ -40,12 +45,28 @@ def one_pass(fn, pages: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _parse(html: str):
+    from declutter.html import _parse as parse
+
+    return parse(html)
+
+
+def _walk(html: str) -> int:
+    """Parse, then touch every element's tag, text and tail once (the least a DOM-to-lines reader does)."""
+    root = _parse(html)
+    n = 0
+    if root is not None:
+        for el in root.iter():
+            n += el.tag is not None and (el.text is not None) + (el.tail is not None)
+    return n
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--file", default="wcxb-dev")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--stage", choices=("clean", "read"), default="clean")
+    ap.add_argument("--stage", choices=("clean", "read", "parse", "walk"), default="clean")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--top", type=int, default=30)
     args = ap.parse_args()
@@ -55,7 +76,7 @@ def main() -> int:
     pages = load(args.file, args.limit)
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the pages themselves, held in memory
     cleaner = Cleaner(input_format="html")
-    fn = cleaner.clean if args.stage == "clean" else cleaner.read
+    fn = {"clean": cleaner.clean, "read": cleaner.read, "parse": _parse, "walk": _walk}[args.stage]
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(one_pass, fn, pages)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
@@ -29,7 +29,7 @@ import numpy as np
 
 from . import chars
 from .linecounts import PageText
-from .page import DROP, KEEP, NO_RULE, SOFT_DROP, SOFT_KEEP, TERMINATOR
+from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
 from .rulegate import FullGate, LiteralGate
 
 if sys.version_info >= (3, 11):
