@@ -2,9 +2,11 @@
 
 Runs on the ``text`` field of wcxb-dev (all pages, one process, one core). The machine is shared, so the
 pass is repeated and the best pass counts (the one least disturbed by other jobs); set
-``OPENBLAS_NUM_THREADS=1``. ``--profile`` prints a cProfile of one pass instead.
+``OPENBLAS_NUM_THREADS=1``. ``--profile`` prints a cProfile of one pass instead. ``--stage read`` times only
+``Cleaner.read`` (splitting the text into lines, normalising them, guessing the language): the part every
+design pays before any feature is computed.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_text.py [--repeats 3] [--limit N] [--profile]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_text.py [--repeats 3] [--limit N] [--profile] [--stage read]
 
 To compare with another commit, run both within the same minute (other jobs share the machine):
 
@@ -35,10 +37,10 @@ def load_texts(limit: int | None = None) -> list[str]:
     return texts[:limit] if limit else texts
 
 
-def one_pass(cleaner: declutter.Cleaner, texts: list[str]) -> float:
+def one_pass(fn, texts: list[str]) -> float:
     start = time.perf_counter()
     for text in texts:
-        cleaner.clean(text)
+        fn(text)
     return time.perf_counter() - start
 
 
@@ -47,19 +49,21 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--stage", choices=("clean", "read"), default="clean")
     args = ap.parse_args()
     texts = load_texts(args.limit)
     cleaner = declutter.Cleaner(input_format="text")
     cleaner.clean(texts[0])  # warm-up: stoplists, word index, regex compilation
+    fn = cleaner.clean if args.stage == "clean" else cleaner.read
     if args.profile:
         prof = cProfile.Profile()
-        prof.runcall(one_pass, cleaner, texts)
+        prof.runcall(one_pass, fn, texts)
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
         return
-    times = [one_pass(cleaner, texts) for _ in range(args.repeats)]
+    times = [one_pass(fn, texts) for _ in range(args.repeats)]
     rate = [len(texts) / t for t in times]
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"pages: {len(texts)}  pages/s best {max(rate):.0f}  all {' '.join(f'{r:.0f}' for r in rate)}")
+    print(f"{args.stage}: pages: {len(texts)}  pages/s best {max(rate):.0f}  all {' '.join(f'{r:.0f}' for r in rate)}")
     print(f"peak RSS: {peak_mib:.0f} MiB (includes the {sum(map(len, texts)) / 2**20:.0f} MiB of page text held)")
 
 
