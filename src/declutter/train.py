@@ -1,9 +1,10 @@
 """Rebuild the shipped line model from labelled pages: ``declutter train DATA...``.
 
 Labels come from aligning each page's ``text`` lines with its ``gold`` (:mod:`declutter.align`). Lines
-are weighted so that every page counts about equally (the metric averages over pages) and long lines
-count more than short ones within a page (the metric counts words). Cross-validation folds are split by
-web domain, so no site is both trained and tested on.
+are weighted so that a page counts with the square root of its line count, not the count itself (the
+metric averages over pages), and long lines count more than short ones within a page (the metric counts
+words): see :func:`_line_weights`. Cross-validation folds are split by web domain, so no site is both
+trained and tested on.
 """
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def domain_of(page: LabelledPage) -> str:
 
 
 def _line_weights(words: np.ndarray) -> np.ndarray:
+    """√(words + 1) per line, scaled so the page's weights sum to √(its lines).
+
+    Equal page weights would let a 3-line page teach as much as a 400-line one; weights per line would
+    let long pages drown the rest. Linear word weights and equal page weights were measured against
+    these (docs/model.md, "Tried and left out").
+    """
     w = np.sqrt(words + 1.0)
     return (w / w.sum() * np.sqrt(len(words))).astype(np.float32)
 
