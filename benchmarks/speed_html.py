@@ -57,7 +57,8 @@ def _walk(html: str) -> int:
     n = 0
     if root is not None:
         for el in root.iter():
-            n += el.tag is not None and (el.text is not None) + (el.tail is not None)
+            el.tag, el.text, el.tail  # the three reads a reader cannot avoid; nothing is done with them
+            n += 1
     return n
 
 

@@ -169,7 +169,7 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
 def track_means(examples: Sequence[Example]) -> dict[str, list[float]]:
     """The mean feature row of each input kind ("text", "html"), for ``explain``'s occlusion.
 
-    Explaining a line sets a feature group to "typical" values and watches the probability move. Typical
+    Explaining a line sets a feature group to "typical" values and watches the log-odds move. Typical
     must mean typical for pages of the same kind: the mean over both kinds gives a text page half an HTML
     page's DOM evidence, and an HTML page half of it.
     """
