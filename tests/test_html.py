@@ -130,6 +130,17 @@ def test_clean_accepts_html_str_and_bytes_and_reports_title_and_language():
     assert Cleaner(output="markdown").clean(ARTICLE) is not None
 
 
+def test_output_can_be_chosen_per_call():
+    import json
+
+    as_markdown = Cleaner(output="markdown").clean(ARTICLE)
+    assert declutter.clean(ARTICLE, output="markdown") == as_markdown and "# Kaffee richtig mahlen" in as_markdown
+    assert json.loads(Cleaner().clean(ARTICLE, output="json"))["title"] == "Kaffee richtig mahlen"
+    assert Cleaner(output="json").clean(ARTICLE, output="text") == declutter.clean(ARTICLE)
+    with pytest.raises(ValueError, match="output must be"):
+        declutter.clean(ARTICLE, output="md")
+
+
 def test_explicit_language_overrides_the_markup():
     assert Cleaner(language="en").read(ARTICLE).lang == "en"
 

@@ -187,6 +187,15 @@ def test_user_rule_dict_replaces_disables_and_adds(user_file):
     check_user_rules(RuleSet.load([tomllib.loads(user_file.read_text(encoding="utf-8"))]))
 
 
+def test_cleaners_share_the_shipped_rules_and_model_but_never_user_rules(user_file):
+    plain, stricter = Cleaner(), Cleaner(threshold=0.7)
+    assert plain.rules is stricter.rules and plain.model is stricter.model  # compiled and loaded once per process
+    custom = Cleaner(extra_rules=[user_file])
+    assert custom.rules is not plain.rules
+    check_user_rules(custom.rules)
+    assert hit(Cleaner().rules, "Advertisement") == (DROP, "advertisement")  # the shared rules stay as shipped
+
+
 def test_extra_rules_change_clean_output(user_file):
     text = (SEEDS / "001.txt").read_text(encoding="utf-8")
     caption = "Russian President Vladimir Putin is greeted by a ceremonial guard in Beijing on Thursday. Photograph: Anadolu/Getty Images"

@@ -33,14 +33,16 @@ def default_cleaner() -> Cleaner:
     return _default
 
 
-def clean(text: object, *, url: Optional[str] = None) -> str:
+def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
     """Main content of ``text`` (plain text or HTML, str or bytes), paragraphs separated by a blank line.
 
     Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, then UTF-8, invalid bytes become
     U+FFFD); any other type raises ``TypeError``.
     ``url`` is the page's address; it matters only to cleaners built with site templates.
+    ``output="markdown"`` renders headings, list items and code blocks as Markdown; ``output="json"`` gives
+    the title, language and every line's decision as a JSON string.
     """
-    return default_cleaner().clean(text, url=url)
+    return default_cleaner().clean(text, url=url, output=output)
 
 
 def analyze(text: object, *, url: Optional[str] = None) -> Analysis:

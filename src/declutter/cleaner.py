@@ -10,12 +10,13 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import features, language, linecounts, output, reading
-from .config import Config
+from . import features, language, linecounts, reading
+from .config import Config, check_output
 from .decide import decide
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
+from .output import to_markdown, to_text
 from .page import Analysis, LineDecision, Page
 from .rules import RuleSet
 from .sequence import smooth
@@ -107,15 +108,17 @@ class Cleaner:
         )
         return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title)
 
-    def clean(self, data: object, *, url: Optional[str] = None) -> str:
+    def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
         """The main content: kept lines in order, paragraphs separated by a blank line.
 
         ``url`` (the page's address) lets site templates (``Config.site_templates``) drop the lines the
-        page shares with the rest of its site; without templates it changes nothing.
+        page shares with the rest of its site; without templates it changes nothing. ``output`` ("text",
+        "markdown" or "json") overrides ``Config.output`` for this call, so one cleaner serves every format.
         """
-        if self.config.output == "json":
+        output = self.config.output if output is None else check_output(output)
+        if output == "json":
             return json.dumps(self.analyze(data, url=url).to_dict(), ensure_ascii=False)
         page = self.annotate(self.read(data, url=url))
-        if self.config.output == "markdown":
-            return output.to_markdown(page)
-        return output.to_text(page)
+        if output == "markdown":
+            return to_markdown(page)
+        return to_text(page)

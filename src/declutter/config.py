@@ -50,8 +50,7 @@ class Config:
             raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
         if self.sequence_stay is not None and not 0.0 < self.sequence_stay < 1.0:
             raise ValueError(f"sequence_stay must be within (0, 1) or None, got {self.sequence_stay!r}")
-        if self.output not in ("text", "markdown", "json"):
-            raise ValueError(f"output must be 'text', 'markdown' or 'json', got {self.output!r}")
+        check_output(self.output)
         if self.input_format not in ("auto", "text", "html"):
             raise ValueError(f"input_format must be 'auto', 'text' or 'html', got {self.input_format!r}")
         if self.max_line_chars < 100:
@@ -66,3 +65,13 @@ class Config:
             except TypeError:
                 raise TypeError("extra_rules must be a rule file path, a dict, or a sequence of them, "
                                 f"got {type(self.extra_rules).__name__}") from None
+
+
+OUTPUTS = ("text", "markdown", "json")
+
+
+def check_output(output: object) -> str:
+    """``output`` if it names an output format, else a ValueError that lists them."""
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be 'text', 'markdown' or 'json', got {output!r}")
+    return output  # type: ignore[return-value]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional, Sequence
@@ -224,14 +225,28 @@ class StackedModel:
 
 
 def load_model(path: Optional[str | Path] = None):
-    """The model in ``path`` (a file from ``declutter train``) or the one shipped in the package."""
+    """The model in ``path`` (a file from ``declutter train``) or the one shipped in the package.
+
+    The shipped model is read once per process and shared by every cleaner that uses it: models are
+    read-only once loaded, and reading and indexing it again cost each new ``Cleaner`` about half a second.
+    A file is read on every call (it may have been retrained since).
+    """
     if path is None:
-        raw = (resources.files("declutter") / "data" / MODEL_FILE).read_bytes()
-    else:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise OSError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+        return _shipped_model()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise OSError(f"cannot read model file {path}: {exc.strerror or exc}") from None
+    return _from_bytes(raw, path)
+
+
+@lru_cache(maxsize=1)
+def _shipped_model():
+    return _from_bytes((resources.files("declutter") / "data" / MODEL_FILE).read_bytes(), None)
+
+
+def _from_bytes(raw: bytes, path: Optional[str | Path]):
+    """A model from a model file's bytes; ``path`` only names the file in errors (None: the shipped one)."""
     try:
         data = np.load(io.BytesIO(raw))
         info = json.loads(bytes(data["info"]).decode())
