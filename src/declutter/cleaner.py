@@ -18,6 +18,7 @@ from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
 from .output import to_markdown, to_text
 from .page import Analysis, LineDecision, Page
+from .repeats import drop_repeated_runs
 from .rules import RuleSet
 from .sequence import smooth
 from .sites import as_templates
@@ -93,6 +94,8 @@ class Cleaner:
         page.probs = self.model.predict_proba(page.features).astype(np.float32)
         page.smoothed = smooth(page.probs, self._stay, self._prior) if self.config.smoothing else page.probs
         decide(page, self.config.threshold)
+        if self.config.drop_repeats:
+            drop_repeated_runs(page)
         return page
 
     # -- public API ---------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ def _read_input(path: str) -> bytes:
 def _config(args: argparse.Namespace, **extra) -> Config:
     try:
         return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
-                      input_format=args.input_format, model_path=args.model, **extra)
+                      input_format=args.input_format, model_path=args.model, drop_repeats=not args.keep_repeats,
+                      **extra)
     except ValueError as exc:
         raise SystemExit(f"declutter: {exc}") from None
 
@@ -93,6 +94,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
     p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
     p.add_argument("--model", default=None, help="model file from 'declutter train' (default: shipped model)")
+    p.add_argument("--keep-repeats", action="store_true",
+                   help="keep every copy of content the page repeats (default: a repeated run of lines is given once)")
 
 
 def build_parser() -> argparse.ArgumentParser:

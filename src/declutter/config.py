@@ -29,6 +29,8 @@ class Config:
         chosen by domain-grouped cross-validation (docs/model.md); None uses the rate stored in the model.
     max_line_chars: lines longer than this are cut into chunks before analysis, so one huge line cannot
         make feature extraction quadratic; the text itself is never dropped for being long.
+    drop_repeats: drop runs of two or more kept lines (ten words or more) that repeat earlier kept lines:
+        a page's second copy of its content (responsive layouts, quoted posts). False keeps every copy.
     output: "text" (paragraphs separated by a blank line), "markdown" or "json".
     input_format: "auto" (sniff HTML vs plain text), "text" or "html".
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
@@ -40,6 +42,7 @@ class Config:
     smoothing: bool = True
     sequence_stay: float | None = 0.7
     max_line_chars: int = 20_000
+    drop_repeats: bool = True
     output: str = "text"
     input_format: str = "auto"
     model_path: str | None = None
