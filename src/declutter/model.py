@@ -121,13 +121,8 @@ class LineModel:
                             scale=self.scale_, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8), **lex)
 
     @classmethod
-    def load(cls, path: Optional[str | Path] = None) -> "LineModel":
-        """Load weights from ``path``, or the model shipped in the package."""
-        if path is None:
-            data = np.load(io.BytesIO((resources.files("declutter") / "data" / MODEL_FILE).read_bytes()))
-        else:
-            data = np.load(path)
-        info = json.loads(bytes(data["info"]).decode())
+    def from_arrays(cls, data, info: dict) -> "LineModel":
+        """The model in a loaded model file (:func:`load_model` reads it once)."""
         model = cls(hidden=info["hidden"])
         model.W1_, model.b1_, model.W2_, model.b2_ = data["W1"], data["b1"], data["W2"], data["b2"]
         model.mean_, model.scale_ = data["mean"], data["scale"]
@@ -254,4 +249,4 @@ def _from_bytes(raw: bytes, path: Optional[str | Path]):
         raise ValueError(f"{path or MODEL_FILE} is not a declutter model file ({exc})") from None
     if info.get("kind") == "stacked":
         return StackedModel.from_arrays(data, info)
-    return LineModel.load(path)
+    return LineModel.from_arrays(data, info)

@@ -14,6 +14,8 @@ examples legitimately repeat lines.
 """
 from __future__ import annotations
 
+from itertools import groupby
+
 import numpy as np
 
 from .page import Page
@@ -38,18 +40,9 @@ def drop_repeated_runs(page: Page, min_lines: int = MIN_RUN_LINES, min_words: in
         else:
             first_seen[line] = i
             repeat_of.append(-1)
-    start = 0
-    while start < len(kept):
-        if repeat_of[start] < 0:
-            start += 1
-            continue
-        end = start
-        while end < len(kept) and repeat_of[end] >= 0:
-            end += 1
-        run = range(start, end)
-        if len(run) >= min_lines and sum(len(page.lines[kept[j]].split()) for j in run) >= min_words:
-            for j in run:
-                page.keep[kept[j]] = False
-                page.reasons[kept[j]] = f"repeats line {repeat_of[j] + 1}"
-        start = end
-
+    for is_repeat, group in groupby(zip(kept, repeat_of), key=lambda pair: pair[1] >= 0):
+        run = list(group)
+        if is_repeat and len(run) >= min_lines and sum(len(page.lines[i].split()) for i, _ in run) >= min_words:
+            for i, first in run:
+                page.keep[i] = False
+                page.reasons[i] = f"repeats line {first + 1}"
