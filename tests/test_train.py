@@ -91,3 +91,35 @@ def test_train_reads_user_rule_files_for_labelling_and_scoring(fixtures, tmp_pat
     bad.write_text('[dom]\nhidden_elements = "sometimes"\n')
     with pytest.raises(SystemExit, match="hidden_elements"):
         main(["train", str(fixtures / "pages"), "--rules", str(bad), "-o", str(out), "--quiet"])
+
+
+def test_cross_validation_records_every_held_out_page_behind_the_means(examples):
+    records = []
+    scores = cross_validate(examples, folds=2, model_factory=lambda: StackedModel(hidden=8, epochs=2, folds=2),
+                            records=records)
+    assert sorted((r["id"], r["track"]) for r in records) == sorted((e.page_id, e.track) for e in examples)
+    text_f1 = [r["f1"] for r in records if r["track"] == "text"]
+    assert scores["pages"] == pytest.approx(np.mean(text_f1), abs=1e-5)
+    for r in records:
+        assert 0.0 <= r["precision"] <= 1.0 and 0.0 <= r["recall"] <= 1.0 and r["fold"] in (0, 1)
+        assert isinstance(r["output"], str)
+
+
+def test_train_command_writes_held_out_scores_for_paired_comparisons(fixtures, tmp_path, capsys):
+    import gzip
+    import json
+
+    scores = tmp_path / "scores.jsonl.gz"
+    rc = main(["train", str(fixtures / "pages"), "--track", "text", "-o", str(tmp_path / "m.npz"), "--cv", "2",
+               "--scores", str(scores), "--epochs", "2", "--hidden", "8", "--quiet"])
+    assert rc == 0 and f"wrote {scores} (9 held-out pages)" in capsys.readouterr().out
+    with gzip.open(scores, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    assert len(rows) == 9 and {r["dataset"] for r in rows} == {"pages"}
+
+
+def test_train_command_refuses_scores_without_cross_validation(fixtures, tmp_path):
+    with pytest.raises(SystemExit, match="--scores needs --cv"):
+        main(["train", str(fixtures / "pages"), "--scores", str(tmp_path / "s.jsonl"), "--quiet"])
+    with pytest.raises(SystemExit, match="no such folder"):
+        main(["train", str(fixtures / "pages"), "--cv", "2", "--scores", str(tmp_path / "nope" / "s.jsonl"), "--quiet"])

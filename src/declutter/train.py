@@ -8,6 +8,8 @@ trained and tested on.
 """
 from __future__ import annotations
 
+import gzip
+import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +24,7 @@ from .cleaner import Cleaner
 from .config import Config
 from .datasets import LabelledPage, read_pages
 from .lexicon import Lexicon
-from .metrics import mean_word_prf
+from .metrics import PRF, mean_word_prf, word_prf
 from .model import STAGE_FOLDS, LineModel, StackedModel, fold_of
 from .page import Page
 from .reading import normalize_text, split_lines
@@ -214,10 +216,13 @@ def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, confi
 
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
-                   model_factory=StackedModel, rules: Sequence = ()) -> dict[str, float]:
+                   model_factory=StackedModel, rules: Sequence = (),
+                   records: Optional[list[dict]] = None) -> dict[str, float]:
     """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site.
 
     ``rules`` are the extra rule sources the examples were labelled with; the scoring cleaners use them too.
+    ``records``, when given, receives one dict per scored page (:func:`score_record`): the per-page
+    numbers behind the means, which paired comparisons of two runs and error analysis need.
     """
     by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
     scores: dict[str, list[float]] = {}
@@ -226,12 +231,31 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
         model = fit(train, model_factory())
         cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
         for ex in by_fold[k]:
-            f1 = mean_word_prf([(cleaners[ex.track].clean(ex.text), ex.gold)]).f1
+            output = cleaners[ex.track].clean(ex.text)
+            prf = word_prf(output, ex.gold)
             for key in _score_keys(ex):
-                scores.setdefault(key, []).append(f1)
+                scores.setdefault(key, []).append(prf.f1)
+            if records is not None:
+                records.append(score_record(ex, k, prf, output))
         if verbose:
             print(f"fold {k + 1}/{folds} done", flush=True)
     return {d: float(np.mean(v)) for d, v in sorted(scores.items())}
+
+
+def score_record(ex: Example, fold: int, prf: PRF, output: str) -> dict:
+    """One held-out page's result, as ``declutter train --scores`` writes it (one JSON object a line)."""
+    return {"id": ex.page_id, "dataset": ex.page_id.split("/")[0], "track": ex.track, "page_type": ex.page_type,
+            "fold": fold, "precision": round(prf.precision, 6), "recall": round(prf.recall, 6),
+            "f1": round(prf.f1, 6), "output": output}
+
+
+def write_records(records: Sequence[dict], path: str | Path) -> None:
+    """Write score records as JSON lines; a path ending in ``.gz`` is gzip-compressed."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def _score_keys(ex: Example) -> list[str]:
@@ -247,6 +271,9 @@ def add_arguments(p) -> None:
     p.add_argument("data", nargs="+", help="labelled pages: JSONL(.gz) files or fixture folders")
     p.add_argument("-o", "--output", default=None, help="where to write the model (default: the package's model.npz)")
     p.add_argument("--cv", type=int, default=0, metavar="K", help="also report K-fold domain-grouped cross-validated word F1")
+    p.add_argument("--scores", default=None, metavar="FILE",
+                   help="with --cv: write every held-out page's precision, recall, F1 and output as JSON lines "
+                        "(.gz compresses); compare two runs with benchmarks/compare_cv.py")
     p.add_argument("--limit", type=int, default=None, help="use at most this many pages per file (smoke tests)")
     p.add_argument("--epochs", type=int, default=StackedModel().epochs)
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
@@ -264,6 +291,10 @@ def main(args) -> int:
     from .rules import RuleError
 
     verbose = not args.quiet
+    if args.scores and not args.cv:
+        raise SystemExit("declutter train: --scores needs --cv K (the scores are the held-out pages')")
+    if args.scores and not Path(args.scores).resolve().parent.is_dir():
+        raise SystemExit(f"declutter train: cannot write {args.scores}: no such folder")
     try:
         config = Config(extra_rules=tuple(args.rules))
         examples = load_examples(args.data, config, limit=args.limit, verbose=verbose, tracks=tuple(args.track or TRACKS))
@@ -273,9 +304,14 @@ def main(args) -> int:
         raise SystemExit("declutter train: no labelled pages found")
     factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
     if args.cv:
-        scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules)
+        records: Optional[list[dict]] = [] if args.scores else None
+        scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules,
+                                records=records)
         for dataset, f1 in scores.items():
             print(f"cv word F1 {dataset}: {f1:.4f}")
+        if records is not None:
+            write_records(records, args.scores)
+            print(f"wrote {args.scores} ({len(records)} held-out pages)")
     model = fit(examples, factory(), verbose=verbose)
     out = Path(args.output) if args.output else Path(__file__).parent / "data" / "model.npz"
     model.save(out, meta=model.meta_)
