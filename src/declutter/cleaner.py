@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import features, language, linecounts, reading
+from . import features, language, linecounts, markdown, reading
 from .config import Config, check_output
 from .decide import decide
 from .domrules import load_dom_rules
@@ -57,6 +57,8 @@ class Cleaner:
 
             page = page_from_html(text, self.config, self.dom_rules)
         else:
+            if fmt == "markdown" or (fmt == "auto" and markdown.looks_like_markdown(text)):
+                text = markdown.to_plain(text)
             lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
         if self.config.language != "auto":

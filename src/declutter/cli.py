@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .config import Config
+from .config import INPUT_FORMATS, Config
 
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
@@ -92,7 +92,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help=f"keep lines with P(body) >= this (default {Config.threshold})")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
     p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
-    p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
+    p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                   help="auto (default) sniffs HTML, Markdown (3+ inline links) or plain text")
     p.add_argument("--model", default=None, help="model file from 'declutter train' (default: shipped model)")
     p.add_argument("--keep-repeats", action="store_true",
                    help="keep every copy of content the page repeats (default: a repeated run of lines is given once)")

@@ -32,7 +32,8 @@ class Config:
     drop_repeats: drop runs of two or more kept lines (ten words or more) that repeat earlier kept lines:
         a page's second copy of its content (responsive layouts, quoted posts). False keeps every copy.
     output: "text" (paragraphs separated by a blank line), "markdown" or "json".
-    input_format: "auto" (sniff HTML vs plain text), "text" or "html".
+    input_format: "auto" (sniff HTML, Markdown or plain text), "text", "html" or "markdown" (plain text whose
+        Markdown links, images, heading and list marks are taken off first: :mod:`declutter.markdown`).
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
     """
 
@@ -54,8 +55,9 @@ class Config:
         if self.sequence_stay is not None and not 0.0 < self.sequence_stay < 1.0:
             raise ValueError(f"sequence_stay must be within (0, 1) or None, got {self.sequence_stay!r}")
         check_output(self.output)
-        if self.input_format not in ("auto", "text", "html"):
-            raise ValueError(f"input_format must be 'auto', 'text' or 'html', got {self.input_format!r}")
+        if self.input_format not in INPUT_FORMATS:
+            raise ValueError(f"input_format must be one of {', '.join(map(repr, INPUT_FORMATS))}, "
+                             f"got {self.input_format!r}")
         if self.max_line_chars < 100:
             raise ValueError(f"max_line_chars must be >= 100, got {self.max_line_chars!r}")
         if self.extra_rules is None:
@@ -71,6 +73,7 @@ class Config:
 
 
 OUTPUTS = ("text", "markdown", "json")
+INPUT_FORMATS = ("auto", "text", "html", "markdown")
 
 
 def check_output(output: object) -> str:
