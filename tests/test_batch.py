@@ -140,12 +140,16 @@ def test_folder_of_pages(tmp_path):
     for i, row in enumerate(good_rows()):
         (folder / ("sub" if i % 2 else "") / f"page{i}.txt").write_text(row["text"], encoding="utf-8")
     (folder / "broken.txt").write_bytes(b"caf\xe9 " * 40)  # not UTF-8: decoded with U+FFFD, documented
-    (folder / "notes.md").write_text("not a page type")
+    (folder / "notes.rst").write_text("not a page type")
+    links = "".join(f"[Section {i}](https://example.org/{i})\n" for i in range(4))
+    (folder / "page.md").write_text(links + "\n" + good_rows()[0]["text"], encoding="utf-8")
     out = tmp_path / "out"
     summary = run_batch([str(folder)], out)
     check_accounting(out, summary)
-    assert summary.records == len(good_rows()) + 1
-    assert {r["id"] for r in outputs(out)} >= {"page0.txt", "sub/page1.txt"}
+    assert summary.records == len(good_rows()) + 2
+    rows = {r["id"]: r for r in outputs(out)}
+    assert {"page0.txt", "sub/page1.txt", "page.md"} <= set(rows)
+    assert "](https://example.org" not in rows["page.md"]["text"]  # read as Markdown: links became their text
 
 
 def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional, Union
 
 Content = Union[str, bytes]
-PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt")
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet", ".arc")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -71,7 +71,7 @@ def input_kind(path: Path) -> str:
         return "jsonl"
     if name.endswith(PAGE_SUFFIXES):
         return "page"
-    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .html or .txt)")
+    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .html, .txt or .md)")
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
