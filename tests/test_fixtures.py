@@ -29,10 +29,10 @@ KNOWN_MISSES = {
     ("002", 6): "slider fragment repeated from line 2 is kept",
     ("004", 3): "'Free Subscribtion' between the headline and the body is kept: the soft subscribe rule is "
                 "outweighed by the body below (p 0.59, 0.86 after the sequence step) since the model retrained with "
-                "the lexicon on 2026-12-03; the model before gave 0.27",
-    ("004", 2): "headline dropped: the training golds disagree on headlines (the first <h1> is in wcxb-dev's gold "
-                "on 17% of pages, in l3s-gn1's on 86%) and the light sequence step no longer carries it up from "
-                "the body below (docs/model.md)",
+                "the lexicon on 2026-12-03 (0.97 after the retraining of 2026-12-04); the model before gave 0.27",
+    ("000", 2): "an unrelated headline with a '| World News' site suffix above the article is kept (p 0.54 since "
+                "the model retrained on 2026-12-04, 0.25 before): headline-like lines sit near the threshold because "
+                "the training golds disagree on headlines (docs/model.md), so retraining noise moves them across it",
 }
 
 
