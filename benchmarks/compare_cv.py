@@ -12,18 +12,18 @@ settings trained with another seed) is a second, separate source of difference: 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
+from declutter.datasets import _open_text
+
 
 def read_scores(path: str) -> dict[tuple[str, str], dict]:
-    """``(page id, track) -> record`` of one ``--scores`` file."""
-    opener = gzip.open if Path(path).suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
+    """``(page id, track) -> record`` of one ``--scores`` file (plain, .gz or .zst, as data files are read)."""
+    with _open_text(Path(path)) as fh:
         return {(r["id"], r["track"]): r for r in map(json.loads, fh)}
 
 

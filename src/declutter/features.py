@@ -96,9 +96,10 @@ def block_starts(page: Page) -> np.ndarray:
     Text in the training data's layout (html-text) puts blank lines around paragraphs and none inside a run
     of menu items, and the model reads that. Many extractors write no blank lines at all (Common Crawl's WET
     files, scrapers that join blocks with one newline); there a missing blank line says nothing, and read as
-    given, one endless run of lines made the model drop body text (wcxb-dev without its blank lines, shipped
-    model: word F1 0.830 against 0.910 as given). Such a text page is read as if every line were its own
-    block, the layout the training pages come closest to (0.897; docs/benchmarks.md, "Text layouts").
+    given, one endless run of lines made the model drop body text. Such a text page is read as if every line
+    were its own block, the layout the training pages come closest to: on wcxb-dev without its blank lines,
+    with a model that never saw wcxb-dev, word F1 0.726 before and 0.812 now, against 0.814 as given
+    (docs/benchmarks.md, "Text layouts").
     """
     n = len(page.lines)
     if page.gaps is None:
