@@ -22,7 +22,6 @@ PAGES = FIXTURES / "pages"
 
 # (seed, 1-based non-empty line) -> why the shipped model gets it wrong. For the lead to fix in the model.
 KNOWN_MISSES = {
-    ("000", 1): "dateline 'Monday, May 20, 2024' is kept: the model reads its commas as prose",
     ("001", 3): "photo caption ending in 'Photograph: Anadolu/Getty Images' is kept as a sentence",
     ("002", 4): "teaser fragment ending in '...' above the article is kept",
     ("002", 2): "slider fragment repeated on line 6 is kept there (the text then appears in the output)",
@@ -30,9 +29,6 @@ KNOWN_MISSES = {
     ("004", 3): "'Free Subscribtion' between the headline and the body is kept: the soft subscribe rule is "
                 "outweighed by the body below (p 0.59, 0.86 after the sequence step) since the model retrained with "
                 "the lexicon on 2026-12-03 (0.97 after the retraining of 2026-12-04); the model before gave 0.27",
-    ("000", 2): "an unrelated headline with a '| World News' site suffix above the article is kept (p 0.54 since "
-                "the model retrained on 2026-12-04, 0.25 before): headline-like lines sit near the threshold because "
-                "the training golds disagree on headlines (docs/model.md), so retraining noise moves them across it",
 }
 
 

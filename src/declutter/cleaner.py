@@ -43,6 +43,7 @@ class Cleaner:
         stay = self.config.sequence_stay
         self._stay = float(meta.get("stay", 0.9) if stay is None else stay)
         self._prior = float(meta.get("prior", 0.5))
+        self._calibration = tuple(map(float, meta.get("calibration", (1.0, 0.0))))
         names = features.feature_names()
         if self.model.feature_names_ and self.model.feature_names_ != names:
             raise ValueError("the model was trained with other features than this version computes; retrain it")
@@ -79,8 +80,9 @@ class Cleaner:
         """
         view = linecounts.PageText.of(page.lines)  # the joined page both stages read, built once
         page.rule_action, page.rule_name = self.rules.match(page.lines, page.lang, view)
-        page.features = features.feature_matrix(page, features.line_stats(page, view),
-                                                getattr(self.model, "lexicon_", None))
+        stats = features.line_stats(page, view)
+        page.words = stats.words
+        page.features = features.feature_matrix(page, stats, getattr(self.model, "lexicon_", None))
         if self.site_templates is not None:
             self.site_templates.mark(page)
         return page
@@ -95,7 +97,7 @@ class Cleaner:
         self.prepare(page)
         page.probs = self.model.predict_proba(page.features).astype(np.float32)
         page.smoothed = smooth(page.probs, self._stay, self._prior) if self.config.smoothing else page.probs
-        decide(page, self.config.threshold)
+        decide(page, self.config.threshold, self._calibration)
         if self.config.drop_repeats:
             drop_repeated_runs(page)
         return page
@@ -111,7 +113,7 @@ class Cleaner:
                          rule=page.rule_name[i] if page.rule_name else None)
             for i, line in enumerate(page.lines)
         )
-        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title)
+        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut)
 
     def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
         """The main content: kept lines in order, paragraphs separated by a blank line.

@@ -54,8 +54,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     cleaner = _cleaner(_config(args))
     analysis = cleaner.analyze(_read_input(args.file))
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    cut = "none" if analysis.cut is None else f"{analysis.cut:.2f}"
+    how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
     print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
-          f"{len(analysis.kept)} of {len(analysis.lines)} lines kept")
+          f"{len(analysis.kept)} of {len(analysis.lines)} lines kept; model lines kept from p >= {cut} ({how})")
     for d in analysis.lines:
         mark = "KEEP" if d.keep else "drop"
         text = d.text if len(d.text) <= args.width else d.text[: args.width - 1] + "…"
@@ -87,9 +89,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args)
 
 
+def _threshold(value: str) -> float | None:
+    """``--threshold``: 'auto' (the per-page cut) or a probability."""
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a number in [0, 1], got {value!r}") from None
+
+
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--threshold", type=float, default=Config.threshold,
-                   help=f"keep lines with P(body) >= this (default {Config.threshold})")
+    p.add_argument("--threshold", type=_threshold, default=None, metavar="auto|P",
+                   help="keep lines with P(body) >= P; 'auto' (default) picks each page's cut for the best "
+                        "expected word F1")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
     p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
     p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",

@@ -16,8 +16,11 @@ RuleSource = Union[str, Path, Mapping[str, Any]]
 class Config:
     """Settings of one cleaner.
 
-    threshold: the single precision/recall knob. A line is kept when its smoothed body probability is at
-        least this value; raise it for cleaner output, lower it to lose less text.
+    threshold: the single precision/recall knob. None (the default) keeps, on each page, the lines from
+        the cut that maximises that page's expected word F1 (declutter.decide.expected_f1_cut): a page
+        the model is sure of keeps only its sure lines, a page where it hesitates keeps more. A number
+        keeps every line whose smoothed body probability reaches it, the same cut on every page: raise it
+        for cleaner output, lower it to lose less text.
     language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page.
     extra_rules: rule files (TOML) or dicts in the rule schema (docs/rules.md), applied after the shipped
         rules; a rule with the same name as a shipped one replaces it.
@@ -25,7 +28,7 @@ class Config:
         page; off gives the per-line model decision.
     sequence_stay: the chance, in the sequence step, that the next line keeps the current line's state.
         The training labels' own rate (about 0.94) over-smooths: the model's second stage already reads
-        its neighbours' probabilities, so the chain needs only a light hand. 0.7 (with threshold 0.4) was
+        its neighbours' probabilities, so the chain needs only a light hand. 0.7 was
         chosen by domain-grouped cross-validation (docs/model.md); None uses the rate stored in the model.
     max_line_chars: lines longer than this are cut into chunks before analysis, so one huge line cannot
         make feature extraction quadratic; the text itself is never dropped for being long.
@@ -37,7 +40,7 @@ class Config:
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
     """
 
-    threshold: float = 0.4
+    threshold: float | None = None
     language: str = "auto"
     extra_rules: tuple[RuleSource, ...] = ()
     smoothing: bool = True
@@ -50,8 +53,9 @@ class Config:
     site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be within [0, 1], got {self.threshold!r}")
+        if self.threshold is not None and not (isinstance(self.threshold, (int, float))
+                                               and 0.0 <= self.threshold <= 1.0):
+            raise ValueError(f"threshold must be None (per-page cut) or within [0, 1], got {self.threshold!r}")
         if self.sequence_stay is not None and not 0.0 < self.sequence_stay < 1.0:
             raise ValueError(f"sequence_stay must be within (0, 1) or None, got {self.sequence_stay!r}")
         check_output(self.output)

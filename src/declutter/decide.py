@@ -1,8 +1,9 @@
 """From probabilities and rule hits to keep/drop decisions, each with a reason a person can read.
 
 Order of authority: a certain rule decides outright; after a section terminator ("Related Articles",
-"Most Popular") that follows the body, lines are dropped unless the model is very sure of them; everything
-else follows the (smoothed) model probability against the user's threshold.
+"Most Popular") that follows the body, lines are dropped unless the model is very sure of them; every
+other line follows the (smoothed) model probability: against the user's threshold when one is set, else
+against the page's own cut, the one that maximises the page's expected word F1 (:func:`expected_f1_cut`).
 """
 from __future__ import annotations
 
@@ -23,11 +24,51 @@ FALLBACK_SHARE = 0.6
 FALLBACK_FLOOR = 0.05
 
 
-def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Optional[int]:
+def calibrated(probs: np.ndarray, calibration: tuple[float, float] = (1.0, 0.0)) -> np.ndarray:
+    """P(body) as the expected-F1 cut reads it: ``logit(p) / T + b`` squashed, ``(T, b) = calibration``.
+
+    The model file says how its probabilities read (``meta_["calibration"]``, written by ``declutter
+    train``); (1, 0) takes them as they are.
+    """
+    t, b = calibration
+    p = np.clip(probs.astype(np.float64), 1e-6, 1 - 1e-6)
+    return 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) / t + b)))
+
+
+def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray, kept: np.ndarray,
+                    calibration: tuple[float, float] = (1.0, 0.0)) -> Optional[float]:
+    """The probability from which the page's open lines are kept, chosen to maximise expected word F1.
+
+    The metric is word F1 per page, and one threshold for every page is a compromise: a page whose body the
+    model is sure of should keep only its sure lines, a page where it hesitates everywhere (products,
+    listings) loses more by dropping than by keeping. Reading each open line's calibrated probability q as
+    the chance its words are body, the expected gold is G = sum(q w) over open lines plus the words the
+    rules keep; keeping the open lines down to some q gives expected overlap O and output size S, and
+    F1 is about 2 O / (S + G). Sorting by q, every prefix is scored at once and the best one wins. None
+    when keeping no open line scores best (or the page has none).
+    """
+    idx = np.flatnonzero(open_lines)
+    if not len(idx):
+        return None
+    q = calibrated(probs[idx], calibration)
+    w = words[idx].astype(np.float64)
+    base = float(words[kept].sum())
+    order = np.argsort(-q, kind="stable")
+    overlap = base + np.cumsum(q[order] * w[order])
+    size = base + np.cumsum(w[order])
+    gold = base + float((q * w).sum())
+    f1 = 2 * overlap / np.maximum(size + gold, 1e-9)
+    best = int(np.argmax(f1))
+    if f1[best] <= 2 * base / max(base + gold, 1e-9):
+        return None
+    return float(probs[idx[order[best]]])
+
+
+def _terminated_from(page: Page, kept: np.ndarray, words: np.ndarray) -> Optional[int]:
     """Index of the first terminator that comes after most of the body, or None.
 
     A "Latest" or "Popular" link in the top menu must not wipe the article below it, so a terminator only
-    counts when at least 70% of the words the model would keep lie before it.
+    counts when at least 70% of the words the model would keep (``kept``) lie before it.
     """
     actions = page.rule_action
     if actions is None:
@@ -35,8 +76,7 @@ def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Opt
     terms = np.flatnonzero(actions == TERMINATOR)
     if len(terms) == 0:
         return None
-    words = np.fromiter(map(str.count, page.lines, repeat(" ")), dtype=np.float64, count=len(page.lines)) + 1
-    kept_words = np.where(keep_prob >= threshold, words, 0.0)
+    kept_words = np.where(kept, words, 0.0)
     total = kept_words.sum()
     if total == 0:
         return None
@@ -47,27 +87,44 @@ def _terminated_from(page: Page, keep_prob: np.ndarray, threshold: float) -> Opt
     return None
 
 
-def decide(page: Page, threshold: float) -> None:
-    """Fill ``page.keep`` and ``page.reasons``."""
+def line_words(page: Page) -> np.ndarray:
+    """Each line's words as the metric counts them (``Page.words``, set by the feature pass); for a page
+    that skipped it, spaces + 1."""
+    if page.words is not None and len(page.words) == len(page.lines):
+        return np.asarray(page.words, dtype=np.float64)
+    return np.fromiter(map(str.count, page.lines, repeat(" ")), dtype=np.float64, count=len(page.lines)) + 1
+
+
+def decide(page: Page, threshold: Optional[float], calibration: tuple[float, float] = (1.0, 0.0)) -> None:
+    """Fill ``page.keep``, ``page.reasons`` and ``page.cut`` (the probability lines were kept from).
+
+    ``threshold`` None: the page's expected-F1 cut (:func:`expected_f1_cut`, reading the probabilities
+    through the model's ``calibration``); a number: that threshold.
+    """
     n = len(page)
     probs = page.smoothed if page.smoothed is not None else page.probs
     assert probs is not None, "decide() needs model probabilities"
     actions = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
     names = page.rule_name or [None] * n
+    words = line_words(page)
+    by_rule = (actions == DROP) | (actions == KEEP)
+    if threshold is None:
+        found = expected_f1_cut(probs, words, ~by_rule, actions == KEEP, calibration)
+        threshold = found if found is not None else float("inf")
     keep = probs >= threshold
     # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.
     reasons = _model_reasons(probs)
-    cut = _terminated_from(page, probs, threshold)
-    by_rule = (actions == DROP) | (actions == KEEP)
+    term = _terminated_from(page, keep, words)
     keep[by_rule] = actions[by_rule] == KEEP
     for i in np.flatnonzero(by_rule).tolist():
         reasons[i] = f"rule {names[i]}"
-    if cut is not None:
-        _after_terminator(cut, probs, by_rule, names, keep, reasons)
+    if term is not None:
+        _after_terminator(term, probs, by_rule, names, keep, reasons)
     if not keep.any():
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
     page.reasons = reasons
+    page.cut = threshold if threshold != float("inf") else None
 
 
 _MODEL_REASONS = tuple(f"model p={k // 100}.{k % 100:02d}" for k in range(101))

@@ -51,6 +51,8 @@ class Page:
     smoothed: Optional[np.ndarray] = None     # P(body) after the sequence step
     keep: Optional[np.ndarray] = None         # bool per line
     reasons: Optional[list[str]] = None
+    words: Optional[np.ndarray] = None        # words per line as the metric counts them (feature pass)
+    cut: Optional[float] = None               # the probability from which model-decided lines were kept
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -76,6 +78,7 @@ class Analysis:
     lang: Optional[str]
     source: str
     title: Optional[str] = None
+    cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold)
 
     @property
     def kept(self) -> list[LineDecision]:
@@ -95,6 +98,7 @@ class Analysis:
             "title": self.title,
             "lang": self.lang,
             "source": self.source,
+            "cut": None if self.cut is None else round(self.cut, 4),
             "text": self.text,
             "lines": [
                 {"index": d.index, "text": d.text, "keep": d.keep, "prob": round(d.prob, 4), "reason": d.reason, "rule": d.rule}

@@ -49,6 +49,13 @@ class Example:
 
 TRACKS = ("text", "html")  # the shipped model reads both; pages without HTML simply add no HTML example
 
+# How the per-page expected-F1 cut reads the two-stage model's smoothed probabilities (decide.calibrated:
+# logit(p) / T + b). Chosen for the word F1 the cut gives in the 5-fold domain-grouped CV (docs/model.md,
+# "The per-page cut"), not fitted as a calibration: the mapping is flatter than the probabilities' own
+# calibration, because a page's errors come in runs (a whole comment thread, a whole product grid), so a
+# page is less certain than its lines taken one by one. A single-stage model (tiny label sets) is read as it is.
+STACKED_CALIBRATION = (3.0, -0.75)
+
 
 def domain_of(page: LabelledPage) -> str:
     """The grouping key for held-out splits: the URL's host, else the page id (one page, one group)."""
@@ -165,6 +172,8 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     stay, prior = transition_stats(examples)
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples)),
                    "track_means": track_means(examples)}
+    if isinstance(model, StackedModel):
+        model.meta_["calibration"] = list(STACKED_CALIBRATION)
     return model
 
 

@@ -1,0 +1,103 @@
+"""The decision step: the per-page expected-F1 cut (the default) against a fixed threshold."""
+import json
+
+import numpy as np
+import pytest
+
+from declutter import Cleaner, Config
+from declutter.cli import main as cli_main
+from declutter.decide import calibrated, decide, expected_f1_cut
+from declutter.page import DROP, KEEP, NO_RULE, Page
+from declutter.train import STACKED_CALIBRATION
+
+SEED = "tests/fixtures/seeds/004.txt"
+
+
+def page_of(probs, words, actions=None):
+    n = len(probs)
+    page = Page(lines=[f"line {i}" for i in range(n)], probs=np.array(probs, np.float32),
+                rule_action=np.array(actions or [NO_RULE] * n, np.int8), rule_name=[None] * n)
+    page.smoothed = page.probs
+    page.words = np.array(words, np.float64)
+    return page
+
+
+def test_identity_calibration_reads_probabilities_as_they_are():
+    p = np.array([0.01, 0.3, 0.5, 0.9])
+    assert np.allclose(calibrated(p), p)
+    flat = calibrated(p, STACKED_CALIBRATION)
+    assert np.all(np.diff(flat) > 0) and flat[-1] < 0.9 and flat[0] > 0.01  # same order, flatter
+
+
+def test_a_sure_page_keeps_only_its_sure_lines():
+    # Ten sure body lines, one line the model is fairly sure of, menus it is sure are not body.
+    probs, words = [0.999] * 10 + [0.8] + [0.02] * 5, [20] * 10 + [20] + [3] * 5
+    page = page_of(probs, words)
+    decide(page, None, STACKED_CALIBRATION)
+    assert page.keep[:10].all() and not page.keep[10:].any() and page.cut > 0.8
+    fixed = page_of(probs, words)
+    decide(fixed, 0.4, STACKED_CALIBRATION)
+    assert fixed.keep[:11].all() and fixed.cut == 0.4
+
+
+def test_a_hesitant_page_keeps_more_than_a_fixed_threshold():
+    # A product page as the model sees it: nothing sure, the body a little above the rest.
+    probs, words = [0.35, 0.3, 0.32, 0.28, 0.05, 0.04], [25, 30, 20, 15, 4, 4]
+    page = page_of(probs, words)
+    decide(page, None, STACKED_CALIBRATION)
+    assert page.keep[:4].all() and not page.keep[4:].any() and page.cut < 0.3
+    fixed = page_of(probs, words)
+    decide(fixed, 0.4, STACKED_CALIBRATION)
+    # nothing reaches 0.4: the fallback keeps the lines within 0.6 of the best, as before
+    assert fixed.keep.tolist() == [True, True, True, True, False, False]
+
+
+def test_lines_kept_by_rules_count_as_body_and_rule_drops_stay_dropped():
+    probs, words = [0.95, 0.95, 0.6, 0.99], [30, 30, 10, 10]
+    page = page_of(probs, words, [KEEP, KEEP, NO_RULE, DROP])
+    decide(page, None, STACKED_CALIBRATION)
+    assert page.keep.tolist() == [True, True, False, False]
+    assert page.reasons[3].startswith("rule")
+
+
+def test_the_cut_is_none_without_open_lines():
+    assert expected_f1_cut(np.array([0.9]), np.array([5.0]), np.array([False]), np.array([True])) is None
+    page = page_of([0.9, 0.1], [5, 5], [DROP, DROP])
+    decide(page, None)
+    assert page.cut is None and not page.keep.any()
+
+
+def test_zero_word_lines_cannot_move_the_cut():
+    with_marks = expected_f1_cut(np.array([0.99, 0.98, 0.2, 0.97]), np.array([20.0, 0.0, 0.0, 20.0]),
+                                 np.ones(4, bool), np.zeros(4, bool), STACKED_CALIBRATION)
+    without = expected_f1_cut(np.array([0.99, 0.97]), np.array([20.0, 20.0]), np.ones(2, bool),
+                              np.zeros(2, bool), STACKED_CALIBRATION)
+    assert with_marks == without == pytest.approx(0.97)
+
+
+def test_default_is_the_per_page_cut_and_a_number_is_a_threshold():
+    assert Config().threshold is None
+    text = open(SEED, encoding="utf-8").read()
+    auto = Cleaner().analyze(text)
+    assert auto.cut is not None and all(d.prob >= auto.cut for d in auto.kept if d.reason.startswith("model"))
+    fixed = Cleaner(threshold=0.5).analyze(text)
+    assert fixed.cut == 0.5 and all(d.prob >= 0.5 for d in fixed.kept if d.reason.startswith("model"))
+    assert json.loads(Cleaner(output="json").clean(text))["cut"] == round(auto.cut, 4)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.5", float("nan")])
+def test_bad_threshold_is_rejected(bad):
+    with pytest.raises(ValueError, match="threshold"):
+        Config(threshold=bad)
+
+
+def test_cli_threshold_takes_auto_or_a_number(capsys):
+    assert cli_main(["explain", SEED, "--color", "never"]) == 0
+    assert "this page's cut" in capsys.readouterr().out
+    assert cli_main(["explain", SEED, "--color", "never", "--threshold", "0.6"]) == 0
+    assert "p >= 0.60 (threshold)" in capsys.readouterr().out
+    assert cli_main(["clean", SEED, "--threshold", "AUTO"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        cli_main(["clean", SEED, "--threshold", "high"])
+    assert "expected 'auto' or a number" in capsys.readouterr().err
