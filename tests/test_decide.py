@@ -7,7 +7,7 @@ import pytest
 from declutter import Cleaner, Config
 from declutter.cli import main as cli_main
 from declutter.decide import calibrated, decide, expected_f1_cut
-from declutter.page import DROP, KEEP, NO_RULE, Page
+from declutter.page import DROP, KEEP, NO_RULE, TERMINATOR, Page
 from declutter.train import STACKED_CALIBRATION
 
 SEED = "tests/fixtures/seeds/004.txt"
@@ -101,3 +101,19 @@ def test_cli_threshold_takes_auto_or_a_number(capsys):
     with pytest.raises(SystemExit):
         cli_main(["clean", SEED, "--threshold", "high"])
     assert "expected 'auto' or a number" in capsys.readouterr().err
+
+
+def test_a_terminator_never_keeps_what_the_cut_drops():
+    # Body, then "Related Articles", then a teaser the model rates 0.92: STRONG_BODY (0.9) alone would keep
+    # it, but the page's threshold is 0.95, so without the terminator it would have gone too.
+    probs, words = [0.99] * 6 + [0.5, 0.92, 0.99], [20] * 6 + [2, 15, 20]
+    actions = [NO_RULE] * 6 + [TERMINATOR, NO_RULE, NO_RULE]
+    page = page_of(probs, words, actions)
+    page.rule_name = [None] * 6 + ["related", None, None]
+    decide(page, 0.95)
+    assert page.keep.tolist() == [True] * 6 + [False, False, True]
+    assert "after section terminator" in page.reasons[7] and "strong body" in page.reasons[8]
+    page = page_of(probs, words, actions)
+    page.rule_name = [None] * 6 + ["related", None, None]
+    decide(page, 0.4)
+    assert page.keep.tolist() == [True] * 6 + [False, True, True]  # 0.92 >= STRONG_BODY

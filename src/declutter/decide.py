@@ -119,7 +119,7 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
     for i in np.flatnonzero(by_rule).tolist():
         reasons[i] = f"rule {names[i]}"
     if term is not None:
-        _after_terminator(term, probs, by_rule, names, keep, reasons)
+        _after_terminator(term, probs, by_rule, names, keep, reasons, max(STRONG_BODY, threshold))
     if not keep.any():
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
@@ -146,14 +146,17 @@ def _model_reasons(probs: np.ndarray) -> list[str]:
 
 
 def _after_terminator(cut: int, probs: np.ndarray, by_rule: np.ndarray, names: list, keep: np.ndarray,
-                      reasons: list[str]) -> None:
-    """From the cutting terminator on, lines go unless a certain rule or a very sure model keeps them."""
+                      reasons: list[str], strong: float = STRONG_BODY) -> None:
+    """From the cutting terminator on, lines go unless a certain rule or a very sure model keeps them.
+
+    ``strong`` is STRONG_BODY or the page's cut when that is higher: a terminator only ever drops more.
+    """
     for i in np.flatnonzero(~by_rule[cut:]).tolist():
         i += cut
         if i == cut:
             keep[i] = False
             reasons[i] = f"rule {names[i]} (section terminator)"
-        elif probs[i] >= STRONG_BODY:
+        elif probs[i] >= strong:
             keep[i] = True
             reasons[i] = f"model p={probs[i]:.2f} (strong body after terminator line {cut + 1})"
         else:
