@@ -6,7 +6,7 @@ import pytest
 
 from declutter import Cleaner, Config
 from declutter.cli import main as cli_main
-from declutter.decide import calibrated, decide, expected_f1_cut
+from declutter.decide import calibrated, code_blocks, decide, expected_f1_cut
 from declutter.page import DROP, KEEP, NO_RULE, TERMINATOR, Page
 from declutter.train import STACKED_CALIBRATION
 
@@ -117,3 +117,32 @@ def test_a_terminator_never_keeps_what_the_cut_drops():
     page.rule_name = [None] * 6 + ["related", None, None]
     decide(page, 0.4)
     assert page.keep.tolist() == [True] * 6 + [False, True, True]  # 0.92 >= STRONG_BODY
+
+
+CODE_PAGE = ("<html><body><h1>Using the cache</h1><p>" + "The cache keeps recent answers in memory so that a repeated "
+             "question costs nothing the second time it is asked. " * 4 + "</p><pre>{code}</pre><pre>{other}</pre>"
+             "<p>Footer links and a copyright line</p></body></html>")
+
+
+def test_code_blocks_are_runs_of_pre_lines_without_a_boundary():
+    cleaner = Cleaner(Config(input_format="html"))
+    page = cleaner.read(CODE_PAGE.format(code="import os\ndef main():\n    pass", other="one\ntwo"))
+    blocks = [(b.start, b.stop) for b in code_blocks(page)]
+    assert blocks == [(2, 5), (5, 7)]  # two <pre> elements, two blocks, though their lines touch
+    assert code_blocks(cleaner.read("import os\ndef main():\n    pass")) == []  # text has no DOM
+
+
+def test_a_code_block_is_kept_whole_or_not_at_all():
+    cleaner = Cleaner(Config(input_format="html"))
+    page = cleaner.read(CODE_PAGE.format(code="import os\ndef main():\n    pass", other="one\ntwo"))
+    n = len(page.lines)
+    assert n == 8
+    page.probs = page.smoothed = np.array([0.9, 0.99, 0.95, 0.2, 0.1, 0.1, 0.1, 0.05], np.float32)
+    page.rule_action, page.rule_name = np.zeros(n, np.int8), [None] * n
+    page.words = np.array([3, 60, 2, 2, 1, 1, 1, 5], np.float64)
+    decide(page, 0.5)
+    assert page.keep.tolist() == [True, True, True, True, True, False, False, False]
+    assert page.reasons[3] == page.reasons[4] == "code block with line 3"
+    page.rule_action[4] = DROP  # a rule's decision stands inside a block
+    decide(page, 0.5)
+    assert page.keep.tolist() == [True, True, True, True, False, False, False, False]

@@ -120,6 +120,7 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
         reasons[i] = f"rule {names[i]}"
     if term is not None:
         _after_terminator(term, probs, by_rule, names, keep, reasons, max(STRONG_BODY, threshold))
+    _whole_code_blocks(page, by_rule, term, keep, reasons)
     if not keep.any():
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
@@ -162,6 +163,43 @@ def _after_terminator(cut: int, probs: np.ndarray, by_rule: np.ndarray, names: l
         else:
             keep[i] = False
             reasons[i] = f"after section terminator line {cut + 1} ({names[cut]})"
+
+
+def code_blocks(page: Page) -> list[range]:
+    """The page's code blocks of two lines or more: runs of ``pre`` lines with no block boundary between them."""
+    if page.dom is None or len(page.dom) != len(page.lines):
+        return []
+    gaps = page.gaps if page.gaps is not None and len(page.gaps) == len(page.lines) else [True] * len(page.lines)
+    blocks, start = [], None
+    for i, ev in enumerate(page.dom):
+        if start is not None and not (ev.is_pre and not gaps[i]):
+            if i - start > 1:
+                blocks.append(range(start, i))
+            start = None
+        if start is None and ev.is_pre:
+            start = i
+    if start is not None and len(page.lines) - start > 1:
+        blocks.append(range(start, len(page.lines)))
+    return blocks
+
+
+def _whole_code_blocks(page: Page, by_rule: np.ndarray, term: Optional[int], keep: np.ndarray,
+                       reasons: list[str]) -> None:
+    """A code block the model keeps any line of is kept whole.
+
+    Half a code block is never what a reader wants, and its lines look unlike prose line by line (``pass``,
+    a decorator, a closing brace), so the model rates them unevenly. Rule decisions and lines after a
+    section terminator stand. Measured in docs/model.md ("The per-page cut").
+    """
+    for block in code_blocks(page):
+        lines = [i for i in block if not by_rule[i] and (term is None or i < term)]
+        kept = [i for i in lines if keep[i]]
+        if not kept:
+            continue
+        for i in lines:
+            if not keep[i]:
+                keep[i] = True
+                reasons[i] = f"code block with line {kept[0] + 1}"
 
 
 def _fallback(probs: np.ndarray, actions: np.ndarray, keep: np.ndarray, reasons: list[str]) -> None:
