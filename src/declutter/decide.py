@@ -166,20 +166,20 @@ def _after_terminator(cut: int, probs: np.ndarray, by_rule: np.ndarray, names: l
 
 
 def code_blocks(page: Page) -> list[range]:
-    """The page's code blocks of two lines or more: runs of ``pre`` lines with no block boundary between them."""
-    if page.dom is None or len(page.dom) != len(page.lines):
+    """The page's code blocks of two lines or more: runs of ``pre`` lines with no block boundary between them.
+
+    The same unit ``output.to_text`` joins with single newlines; text pages have no DOM and so no blocks.
+    """
+    dom, gaps, n = page.dom, page.gaps, len(page.lines)
+    if dom is None or gaps is None or len(dom) != n or len(gaps) != n:
         return []
-    gaps = page.gaps if page.gaps is not None and len(page.gaps) == len(page.lines) else [True] * len(page.lines)
-    blocks, start = [], None
-    for i, ev in enumerate(page.dom):
-        if start is not None and not (ev.is_pre and not gaps[i]):
-            if i - start > 1:
-                blocks.append(range(start, i))
-            start = None
-        if start is None and ev.is_pre:
-            start = i
-    if start is not None and len(page.lines) - start > 1:
-        blocks.append(range(start, len(page.lines)))
+    blocks, start = [], 0
+    for i in range(1, n + 1):
+        if i < n and dom[i].is_pre and dom[i - 1].is_pre and not gaps[i]:
+            continue
+        if dom[start].is_pre and i - start > 1:
+            blocks.append(range(start, i))
+        start = i
     return blocks
 
 
@@ -189,7 +189,7 @@ def _whole_code_blocks(page: Page, by_rule: np.ndarray, term: Optional[int], kee
 
     Half a code block is never what a reader wants, and its lines look unlike prose line by line (``pass``,
     a decorator, a closing brace), so the model rates them unevenly. Rule decisions and lines after a
-    section terminator stand. Measured in docs/model.md ("The per-page cut").
+    section terminator stand. Measured in docs/model.md ("Code blocks kept whole").
     """
     for block in code_blocks(page):
         lines = [i for i in block if not by_rule[i] and (term is None or i < term)]
