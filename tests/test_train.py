@@ -123,3 +123,40 @@ def test_train_command_refuses_scores_without_cross_validation(fixtures, tmp_pat
         main(["train", str(fixtures / "pages"), "--scores", str(tmp_path / "s.jsonl"), "--quiet"])
     with pytest.raises(SystemExit, match="no such folder"):
         main(["train", str(fixtures / "pages"), "--cv", "2", "--scores", str(tmp_path / "nope" / "s.jsonl"), "--quiet"])
+
+
+def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, capsys):
+    """`--lines` writes what `benchmarks/redecode.py` needs to reproduce every held-out decision exactly."""
+    import gzip
+    import json
+    import runpy
+    import sys
+
+    scores = tmp_path / "scores.jsonl.gz"
+    rc = main(["train", str(fixtures / "pages"), "-o", str(tmp_path / "m.npz"), "--cv", "2", "--scores", str(scores),
+               "--lines", "--epochs", "2", "--hidden", "8", "--quiet"])
+    assert rc == 0
+    with gzip.open(scores, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    for r in rows:
+        lines = r["lines"]
+        assert len(lines["p"]) == len(lines["rule"]) == len(lines["words"]) == len(lines["keep"]) == len(lines["label"])
+    capsys.readouterr()
+    script = fixtures.parent.parent / "benchmarks" / "redecode.py"
+    argv, sys.argv = sys.argv, [str(script), str(scores), str(fixtures / "pages")]
+    try:
+        with pytest.raises(SystemExit) as done:
+            runpy.run_path(str(script), run_name="__main__")
+    finally:
+        sys.argv = argv
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert f"reproduces {len(rows)} of {len(rows)} pages' decisions exactly" in out
+    text = np.mean([r["f1"] for r in rows if r["track"] == "text"])
+    html = np.mean([r["f1"] for r in rows if r["track"] == "html"])
+    assert f"| pages | 9 | {text:.4f} | {html:.4f} |" in out
+
+
+def test_train_command_refuses_lines_without_scores(fixtures, tmp_path):
+    with pytest.raises(SystemExit, match="--lines needs --scores"):
+        main(["train", str(fixtures / "pages"), "--cv", "2", "--lines", "--quiet"])

@@ -26,6 +26,7 @@ from .datasets import LabelledPage, read_pages
 from .lexicon import Lexicon
 from .metrics import PRF, mean_word_prf, word_prf
 from .model import STAGE_FOLDS, LineModel, StackedModel, fold_of
+from .output import to_text
 from .page import Page
 from .reading import normalize_text, split_lines
 from .rules import RuleSet
@@ -226,12 +227,14 @@ def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, confi
 
 def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
                    model_factory=StackedModel, rules: Sequence = (),
-                   records: Optional[list[dict]] = None) -> dict[str, float]:
+                   records: Optional[list[dict]] = None, lines: bool = False) -> dict[str, float]:
     """Word F1 per dataset over domain-grouped folds: each page scored by a model that never saw its site.
 
     ``rules`` are the extra rule sources the examples were labelled with; the scoring cleaners use them too.
     ``records``, when given, receives one dict per scored page (:func:`score_record`): the per-page
-    numbers behind the means, which paired comparisons of two runs and error analysis need.
+    numbers behind the means, which paired comparisons of two runs and error analysis need. ``lines``
+    adds each page's per-line decisions (:func:`line_record`), so that decoding variants can be scored
+    on the held-out probabilities without retraining (``benchmarks/redecode.py``).
     """
     by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
     scores: dict[str, list[float]] = {}
@@ -240,12 +243,16 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
         model = fit(train, model_factory())
         cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
         for ex in by_fold[k]:
-            output = cleaners[ex.track].clean(ex.text)
+            cleaner = cleaners[ex.track]
+            page = cleaner.annotate(cleaner.read(ex.text))  # what clean() does, keeping the page
+            output = to_text(page)
             prf = word_prf(output, ex.gold)
             for key in _score_keys(ex):
                 scores.setdefault(key, []).append(prf.f1)
             if records is not None:
                 records.append(score_record(ex, k, prf, output))
+                if lines:
+                    records[-1]["lines"] = line_record(ex, page)
         if verbose:
             print(f"fold {k + 1}/{folds} done", flush=True)
     return {d: float(np.mean(v)) for d, v in sorted(scores.items())}
@@ -256,6 +263,19 @@ def score_record(ex: Example, fold: int, prf: PRF, output: str) -> dict:
     return {"id": ex.page_id, "dataset": ex.page_id.split("/")[0], "track": ex.track, "page_type": ex.page_type,
             "fold": fold, "precision": round(prf.precision, 6), "recall": round(prf.recall, 6),
             "f1": round(prf.f1, 6), "output": output}
+
+
+def line_record(ex: Example, page: Page) -> dict:
+    """A held-out page's per-line decisions: the smoothed P(body) (exact: a float32 written as a double),
+    the rule action (``page.NO_RULE`` ... ``TERMINATOR``), the words the metric counts, the final keep,
+    and the aligner's label where the example's lines are the page's lines (else an empty list)."""
+    labels = ex.y.tolist() if len(ex.y) == len(page.lines) and tuple(ex.lines) == tuple(page.lines) else []
+    smoothed = page.smoothed if page.smoothed is not None else np.zeros(len(page), dtype=np.float32)
+    return {"p": smoothed.astype(np.float64).tolist(),
+            "rule": page.rule_action.tolist() if page.rule_action is not None else [0] * len(page),
+            "words": np.asarray(page.words if page.words is not None else np.zeros(len(page))).astype(int).tolist(),
+            "keep": page.keep.astype(int).tolist() if page.keep is not None else [],
+            "label": [int(v) for v in labels]}
 
 
 def write_records(records: Sequence[dict], path: str | Path) -> None:
@@ -283,6 +303,9 @@ def add_arguments(p) -> None:
     p.add_argument("--scores", default=None, metavar="FILE",
                    help="with --cv: write every held-out page's precision, recall, F1 and output as JSON lines "
                         "(.gz compresses); compare two runs with benchmarks/compare_cv.py")
+    p.add_argument("--lines", action="store_true",
+                   help="with --scores: also write every held-out line's smoothed probability, rule action, words, "
+                        "decision and label, for benchmarks/redecode.py")
     p.add_argument("--limit", type=int, default=None, help="use at most this many pages per file (smoke tests)")
     p.add_argument("--epochs", type=int, default=StackedModel().epochs)
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
@@ -302,6 +325,8 @@ def main(args) -> int:
     verbose = not args.quiet
     if args.scores and not args.cv:
         raise SystemExit("declutter train: --scores needs --cv K (the scores are the held-out pages')")
+    if args.lines and not args.scores:
+        raise SystemExit("declutter train: --lines needs --scores FILE (the lines are written there)")
     if args.scores and not Path(args.scores).resolve().parent.is_dir():
         raise SystemExit(f"declutter train: cannot write {args.scores}: no such folder")
     try:
@@ -315,7 +340,7 @@ def main(args) -> int:
     if args.cv:
         records: Optional[list[dict]] = [] if args.scores else None
         scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules,
-                                records=records)
+                                records=records, lines=args.lines)
         for dataset, f1 in scores.items():
             print(f"cv word F1 {dataset}: {f1:.4f}")
         if records is not None:

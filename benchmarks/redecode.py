@@ -1,0 +1,119 @@
+"""Score decoding variants on the held-out probabilities of one cross-validation run, without retraining.
+
+A decoding change (the per-page cut, a fixed threshold, dropping lines outside some span) leaves the
+model and its probabilities as they are, so it need not cost a 30-minute cross-validation: run the CV
+once with the per-line decisions written out, then decode those probabilities again as often as needed.
+
+    declutter train ../shared/data/*.jsonl.gz --cv 5 --scores cv.jsonl.gz --lines -o /tmp/cv-model.npz
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz                 # shipped decoding
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --threshold 0.4  # a fixed threshold
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --oracle-span
+
+Each held-out page is read again (the reader is deterministic: the same lines, block gaps and DOM as in the
+run), its stored smoothed probabilities and rule actions are put back, and ``decide`` and the repeats step
+run as ``Cleaner.annotate`` runs them. The first figure printed is how many pages the shipped decoding
+reproduces exactly (the stored keep of every line); anything else means the scores file and the code or
+data disagree, and the variants' figures would not be comparable. ``--oracle-span`` is not a decoder: it
+also drops every kept line before the page's first gold line and after its last (the aligner's labels),
+which bounds what any estimate of where the body begins and ends could add (docs/model.md).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from declutter import Cleaner
+from declutter.config import Config
+from declutter.datasets import read_pages
+from declutter.decide import decide
+from declutter.metrics import word_prf
+from declutter.output import to_text
+from declutter.page import Page
+from declutter.repeats import drop_repeated_runs
+
+sys.path.insert(0, str(Path(__file__).parent))
+from compare_cv import read_scores  # noqa: E402
+
+
+def restore(cleaner: Cleaner, source: str, lines: dict) -> Optional[Page]:
+    """The held-out page as the run left it before decoding; None when its lines no longer match."""
+    page = cleaner.read(source)
+    n = len(page.lines)
+    if n != len(lines["p"]):
+        return None
+    page.rule_action = np.asarray(lines["rule"], dtype=np.int8)
+    page.rule_name = [None] * n
+    page.probs = page.smoothed = np.asarray(lines["p"], dtype=np.float32)
+    page.words = np.asarray(lines["words"], dtype=np.float64)
+    return page
+
+
+def decode(page: Page, threshold: Optional[float], calibration: tuple[float, float], oracle: Optional[list]) -> str:
+    """``decide`` and the repeats step, as ``Cleaner.annotate`` runs them; then the oracle span if given."""
+    if not page.lines:
+        return ""
+    decide(page, threshold, calibration)
+    drop_repeated_runs(page)
+    if oracle:
+        body = np.flatnonzero(np.asarray(oracle) > 0)
+        inside = np.zeros(len(page.lines), dtype=bool)
+        if len(body):
+            inside[body[0]:body[-1] + 1] = True
+        page.keep &= inside
+    return to_text(page)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scores", help="the --scores file of `declutter train --cv K --lines`")
+    ap.add_argument("data", nargs="+", help="the labelled pages the run was trained and scored on")
+    ap.add_argument("--threshold", type=float, default=None, help="a fixed threshold instead of the per-page cut")
+    ap.add_argument("--oracle-span", action="store_true", help="also drop kept lines outside the gold's span")
+    args = ap.parse_args(argv)
+
+    records = read_scores(args.scores)
+    if not any("lines" in r for r in records.values()):
+        raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
+    cleaners = {t: Cleaner(Config(input_format=t)) for t in ("text", "html")}
+    calibration = cleaners["text"]._calibration
+    f1 = defaultdict(list)
+    pages = same = skipped = 0
+    for path in args.data:
+        for lp in read_pages(path):
+            for track, source in (("text", lp.text), ("html", lp.html)):
+                rec = records.get((lp.id, track))
+                if rec is None or "lines" not in rec or source is None:
+                    continue
+                page = restore(cleaners[track], source, rec["lines"])
+                if page is None:
+                    skipped += 1
+                    continue
+                pages += 1
+                if args.threshold is None and not args.oracle_span:
+                    decode(page, None, calibration, None)
+                    same += page.keep.astype(int).tolist() == rec["lines"]["keep"]
+                    page = restore(cleaners[track], source, rec["lines"])
+                out = decode(page, args.threshold, calibration, rec["lines"]["label"] if args.oracle_span else None)
+                score = word_prf(out, lp.gold).f1
+                f1[(lp.dataset, track)].append(score)
+                if lp.page_type:
+                    f1[(f"{lp.dataset}:{lp.page_type}", track)].append(score)
+    if args.threshold is None and not args.oracle_span:
+        print(f"shipped decoding reproduces {same} of {pages} pages' decisions exactly")
+    if skipped:
+        print(f"{skipped} pages skipped: their lines no longer match the run's")
+    print("| set | pages | text | HTML |\n|---|---|---|---|")
+    for name in sorted({k for k, _ in f1}):
+        text, html = f1.get((name, "text"), []), f1.get((name, "html"), [])
+        cell = lambda v: f"{np.mean(v):.4f}" if v else "–"  # noqa: E731
+        print(f"| {name} | {max(len(text), len(html))} | {cell(text)} | {cell(html)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
