@@ -55,7 +55,8 @@ def restore(cleaner: Cleaner, source: str, lines: dict) -> Optional[Page]:
 
 def decode(page: Page, threshold: Optional[float], calibration: tuple[float, float], oracle: Optional[list]) -> str:
     """``decide`` and the repeats step, as ``Cleaner.annotate`` runs them; then the oracle span if given."""
-    if not page.lines:
+    if not page.lines:  # as Cleaner.annotate leaves an empty page
+        page.keep = np.zeros(0, dtype=bool)
         return ""
     decide(page, threshold, calibration)
     drop_repeated_runs(page)

@@ -160,3 +160,13 @@ def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, caps
 def test_train_command_refuses_lines_without_scores(fixtures, tmp_path):
     with pytest.raises(SystemExit, match="--lines needs --scores"):
         main(["train", str(fixtures / "pages"), "--cv", "2", "--lines", "--quiet"])
+
+
+def test_redecode_scores_a_page_without_lines_as_empty(fixtures):
+    import runpy
+
+    from declutter.page import Page
+
+    decode = runpy.run_path(str(fixtures.parent.parent / "benchmarks" / "redecode.py"))["decode"]
+    page = Page(lines=[])
+    assert decode(page, None, (1.0, 0.0), None) == "" and page.keep.tolist() == []
