@@ -75,12 +75,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("data", nargs="+", help="the labelled pages the run was trained and scored on")
     ap.add_argument("--threshold", type=float, default=None, help="a fixed threshold instead of the per-page cut")
     ap.add_argument("--oracle-span", action="store_true", help="also drop kept lines outside the gold's span")
+    ap.add_argument("--rules", action="append", default=[], metavar="FILE",
+                    help="the extra rule files the run was trained with (`declutter train --rules`): they can change how "
+                         "HTML is read (hidden_elements)")
     args = ap.parse_args(argv)
 
     records = read_scores(args.scores)
     if not any("lines" in r for r in records.values()):
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
-    cleaners = {t: Cleaner(Config(input_format=t)) for t in ("text", "html")}
+    cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules))) for t in ("text", "html")}
     calibration = cleaners["text"]._calibration
     f1 = defaultdict(list)
     pages = same = skipped = 0
