@@ -15,7 +15,8 @@ run as ``Cleaner.annotate`` runs them. The first figure printed is how many page
 reproduces exactly (the stored keep of every line); anything else means the scores file and the code or
 data disagree, and the variants' figures would not be comparable. ``--oracle-span`` is not a decoder: it
 also drops every kept line before the page's first gold line and after its last (the aligner's labels),
-which bounds what any estimate of where the body begins and ends could add (docs/model.md).
+which bounds what any estimate of where the body begins and ends could add (docs/model.md). A page whose
+record has no labels (its training example's lines differed from the page's) is left as decoded.
 """
 from __future__ import annotations
 
