@@ -31,11 +31,9 @@ import numpy as np
 from declutter import Cleaner
 from declutter.config import Config
 from declutter.datasets import read_pages
-from declutter.decide import decide
 from declutter.metrics import word_prf
 from declutter.output import to_text
 from declutter.page import Page
-from declutter.repeats import drop_repeated_runs
 
 sys.path.insert(0, str(Path(__file__).parent))
 from compare_cv import read_scores  # noqa: E402
@@ -54,13 +52,12 @@ def restore(cleaner: Cleaner, source: str, lines: dict) -> Optional[Page]:
     return page
 
 
-def decode(page: Page, threshold: Optional[float], calibration: tuple[float, float], oracle: Optional[list]) -> str:
-    """``decide`` and the repeats step, as ``Cleaner.annotate`` runs them; then the oracle span if given."""
+def decode(cleaner: Cleaner, page: Page, oracle: Optional[list]) -> str:
+    """The cleaner's decisions (:meth:`Cleaner.decide`, as ``annotate`` ends), then the oracle span if given."""
     if not page.lines:  # as Cleaner.annotate leaves an empty page
         page.keep = np.zeros(0, dtype=bool)
         return ""
-    decide(page, threshold, calibration)
-    drop_repeated_runs(page)
+    cleaner.decide(page)
     if oracle:
         body = np.flatnonzero(np.asarray(oracle) > 0)
         inside = np.zeros(len(page.lines), dtype=bool)
@@ -84,8 +81,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     records = read_scores(args.scores)
     if not any("lines" in r for r in records.values()):
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
-    cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules))) for t in ("text", "html")}
-    calibration = cleaners["text"]._calibration
+    cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold))
+                for t in ("text", "html")}
+    shipped = args.threshold is None and not args.oracle_span
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
@@ -99,16 +97,14 @@ def main(argv: Optional[list[str]] = None) -> int:
                     skipped += 1
                     continue
                 pages += 1
-                if args.threshold is None and not args.oracle_span:
-                    decode(page, None, calibration, None)
+                out = decode(cleaners[track], page, rec["lines"]["label"] if args.oracle_span else None)
+                if shipped:
                     same += page.keep.astype(int).tolist() == rec["lines"]["keep"]
-                    page = restore(cleaners[track], source, rec["lines"])
-                out = decode(page, args.threshold, calibration, rec["lines"]["label"] if args.oracle_span else None)
                 score = word_prf(out, lp.gold).f1
                 f1[(lp.dataset, track)].append(score)
                 if lp.page_type:
                     f1[(f"{lp.dataset}:{lp.page_type}", track)].append(score)
-    if args.threshold is None and not args.oracle_span:
+    if shipped:
         print(f"shipped decoding reproduces {same} of {pages} pages' decisions exactly")
     if skipped:
         print(f"{skipped} pages skipped: their lines no longer match the run's")

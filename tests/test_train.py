@@ -130,7 +130,6 @@ def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, caps
     import gzip
     import json
     import runpy
-    import sys
 
     scores = tmp_path / "scores.jsonl.gz"
     rc = main(["train", str(fixtures / "pages"), "-o", str(tmp_path / "m.npz"), "--cv", "2", "--scores", str(scores),
@@ -142,14 +141,8 @@ def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, caps
         lines = r["lines"]
         assert len(lines["p"]) == len(lines["rule"]) == len(lines["words"]) == len(lines["keep"]) == len(lines["label"])
     capsys.readouterr()
-    script = fixtures.parent.parent / "benchmarks" / "redecode.py"
-    argv, sys.argv = sys.argv, [str(script), str(scores), str(fixtures / "pages")]
-    try:
-        with pytest.raises(SystemExit) as done:
-            runpy.run_path(str(script), run_name="__main__")
-    finally:
-        sys.argv = argv
-    assert done.value.code == 0
+    redecode = runpy.run_path(str(fixtures.parent.parent / "benchmarks" / "redecode.py"))["main"]
+    assert redecode([str(scores), str(fixtures / "pages")]) == 0
     out = capsys.readouterr().out
     assert f"reproduces {len(rows)} of {len(rows)} pages' decisions exactly" in out
     text = np.mean([r["f1"] for r in rows if r["track"] == "text"])
@@ -169,4 +162,4 @@ def test_redecode_scores_a_page_without_lines_as_empty(fixtures):
 
     decode = runpy.run_path(str(fixtures.parent.parent / "benchmarks" / "redecode.py"))["decode"]
     page = Page(lines=[])
-    assert decode(page, None, (1.0, 0.0), None) == "" and page.keep.tolist() == []
+    assert decode(Cleaner(), page, None) == "" and page.keep.tolist() == []

@@ -97,6 +97,12 @@ class Cleaner:
         self.prepare(page)
         page.probs = self.model.predict_proba(page.features).astype(np.float32)
         page.smoothed = smooth(page.probs, self._stay, self._prior) if self.config.smoothing else page.probs
+        return self.decide(page)
+
+    def decide(self, page: Page) -> Page:
+        """Keep/drop from the page's smoothed probabilities and rule actions: the cut (or the configured
+        threshold), then the repeats step. The last step of :meth:`annotate`, on its own so that decoding
+        can be run again on stored probabilities (``benchmarks/redecode.py``)."""
         decide(page, self.config.threshold, self._calibration)
         if self.config.drop_repeats:
             drop_repeated_runs(page)
