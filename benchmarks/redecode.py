@@ -83,12 +83,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
     cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold))
                 for t in ("text", "html")}
+    cleaners["clean"] = cleaners["text"]  # the gold read as a page (`declutter train --track clean`)
     shipped = args.threshold is None and not args.oracle_span
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
         for lp in read_pages(path):
-            for track, source in (("text", lp.text), ("html", lp.html)):
+            for track, source in (("text", lp.text), ("html", lp.html), ("clean", lp.gold)):
                 rec = records.get((lp.id, track))
                 if rec is None or "lines" not in rec or source is None:
                     continue
@@ -108,11 +109,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"shipped decoding reproduces {same} of {pages} pages' decisions exactly")
     if skipped:
         print(f"{skipped} pages skipped: their lines no longer match the run's")
-    print("| set | pages | text | HTML |\n|---|---|---|---|")
+    clean = any(t == "clean" for _, t in f1)
+    print("| set | pages | text | HTML |" + (" clean |" if clean else "") + "\n|---|---|---|---|" + ("---|" if clean else ""))
     for name in sorted({k for k, _ in f1}):
-        text, html = f1.get((name, "text"), []), f1.get((name, "html"), [])
+        text, html, gold = (f1.get((name, t), []) for t in ("text", "html", "clean"))
         cell = lambda v: f"{np.mean(v):.4f}" if v else "–"  # noqa: E731
-        print(f"| {name} | {max(len(text), len(html))} | {cell(text)} | {cell(html)} |")
+        print(f"| {name} | {max(len(text), len(html), len(gold))} | {cell(text)} | {cell(html)} |"
+              + (f" {cell(gold)} |" if clean else ""))
     return 0
 
 

@@ -43,12 +43,22 @@ class Example:
     w: np.ndarray
     text: str
     gold: str
-    track: str = "text"           # "text": the page's text; "html": its HTML (``text`` then holds the HTML)
+    track: str = "text"           # "text": the page's text; "html": its HTML (``text`` then holds the HTML);
+    #                               "clean": its gold read as a text page (``text`` then holds the gold)
     page_type: Optional[str] = None
     lines: Sequence[str] = ()      # the page's lines, which the lexicon reads
 
 
 TRACKS = ("text", "html")  # the shipped model reads both; pages without HTML simply add no HTML example
+# A third, opt-in track ("clean"): each page's gold read as a text page of its own, every line body, so
+# that the model also sees what already-clean text looks like. Scored held out as "DATASET:clean" (how
+# much of clean input survives), and weighted CLEAN_WEIGHT times a scraped page, because a short scraped
+# page with a few junk lines looks much like a clean one (docs/model.md, "Already-clean input").
+ALL_TRACKS = TRACKS + ("clean",)
+CLEAN_WEIGHT = 0.1
+# What the lexicon (whose words would otherwise count twice, once as the page's, once as the gold's), the
+# sequence step's statistics and explain's typical rows are learned from: scraped pages only.
+SCRAPED = ("text", "html")
 
 # How the per-page expected-F1 cut reads the two-stage model's smoothed probabilities (decide.calibrated:
 # logit(p) / T + b). Chosen for the word F1 the cut gives in the 5-fold domain-grouped CV (docs/model.md,
@@ -89,7 +99,8 @@ def _html_page(lp: LabelledPage, config: Config) -> Optional[Page]:
 
 
 def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = "text") -> Optional[Example]:
-    """The page's example for ``track``; None when the page has no such field.
+    """The page's example for ``track`` ("text", "html", or "clean": the gold read as a text page); None when
+    the page has no such field.
 
     A page whose field yields no lines (an HTML file whose content never reached the markup) is still an
     example, with no rows: it teaches nothing, but evaluation scores it, as a user would see it.
@@ -101,8 +112,9 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
         lines, source = page.lines, lp.html or ""
         page.lang = page.lang or lp.lang or language.detect(lines)
     else:
-        lines, gaps = split_lines(normalize_text(lp.text), config.max_line_chars)
-        page, source = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines)), lp.text
+        source = lp.gold if track == "clean" else lp.text
+        lines, gaps = split_lines(normalize_text(source), config.max_line_chars)
+        page = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines))
     if not lines:
         n = len(features.feature_names())
         empty = np.zeros(0, dtype=np.float32)
@@ -113,8 +125,8 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
     X = features.feature_matrix(page, stats)
     given = lp.labels if track == "text" and lp.labels and len(lp.labels) == len(lines) else None
     y = np.asarray(given or label_lines(lines, lp.gold), dtype=np.float32)
-    return Example(lp.id, domain_of(lp), X, y, _line_weights(stats.words), source, lp.gold, track, lp.page_type,
-                   tuple(lines))
+    w = _line_weights(stats.words) * np.float32(CLEAN_WEIGHT if track == "clean" else 1.0)
+    return Example(lp.id, domain_of(lp), X, y, w, source, lp.gold, track, lp.page_type, tuple(lines))
 
 
 def load_examples(paths: Iterable[str | Path], config: Optional[Config] = None, limit: Optional[int] = None,
@@ -168,9 +180,9 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     else:
         model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
                   [e.group for e in examples], features.feature_names(), verbose=verbose)
-    model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples))
+    model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples) if e.track in SCRAPED)
                       if learn_lexicon else None)
-    stay, prior = transition_stats(examples)
+    stay, prior = transition_stats([e for e in examples if e.track in SCRAPED])
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples)),
                    "track_means": track_means(examples)}
     if isinstance(model, StackedModel):
@@ -186,7 +198,7 @@ def track_means(examples: Sequence[Example]) -> dict[str, list[float]]:
     page's DOM evidence, and an HTML page half of it.
     """
     out = {}
-    for track in sorted({e.track for e in examples}):
+    for track in sorted({e.track for e in examples} & set(SCRAPED)):
         X = np.concatenate([e.X for e in examples if e.track == track])
         out[track] = [float(v) for v in X.mean(axis=0, dtype=np.float64)]
     return out
@@ -207,7 +219,7 @@ def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] 
     lex_cols = slice(len(features.feature_names()) - len(lexicon.COLUMNS), None)
     out = [e for e, _ in pairs]
     for k in sorted(set(fold)):
-        vocab = Lexicon.from_tokens((t, e.y, e.group) for (e, t), f in zip(pairs, fold) if f != k)
+        vocab = Lexicon.from_tokens((t, e.y, e.group) for (e, t), f in zip(pairs, fold) if f != k and e.track in SCRAPED)
         for i in (i for i, f in enumerate(fold) if f == k):
             e, t = pairs[i]
             X = e.X.copy()
@@ -242,6 +254,7 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
         train = [e for j, f in enumerate(by_fold) if j != k for e in f]
         model = fit(train, model_factory())
         cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
+        cleaners["clean"] = cleaners["text"]
         for ex in by_fold[k]:
             cleaner = cleaners[ex.track]
             page = cleaner.annotate(cleaner.read(ex.text))  # what clean() does, keeping the page
@@ -292,6 +305,8 @@ def _score_keys(ex: Example) -> list[str]:
     dataset = ex.page_id.split("/")[0]
     if ex.track == "text":
         return [dataset]
+    if ex.track == "clean":  # the gold given as input: how much of already-clean text is kept
+        return [f"{dataset}:clean"]
     keys = [f"{dataset}:{ex.track}"]
     return keys + [f"{dataset}:{ex.track}:{ex.page_type}"] if ex.page_type else keys
 
@@ -310,8 +325,9 @@ def add_arguments(p) -> None:
     p.add_argument("--epochs", type=int, default=StackedModel().epochs)
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
     p.add_argument("--quiet", action="store_true")
-    p.add_argument("--track", action="append", choices=("text", "html"), default=None,
-                   help="train on each page's text and/or its HTML; repeatable (default: both, as the shipped model)")
+    p.add_argument("--track", action="append", choices=ALL_TRACKS, default=None,
+                   help="train on each page's text, its HTML and/or (\"clean\") its gold read as an already-clean "
+                        "text page; repeatable (default: text and HTML, as the shipped model)")
     p.add_argument("--rules", action="append", default=[], metavar="FILE",
                    help="extra rule file (TOML, docs/rules.md) applied while labelling and scoring; repeatable. "
                         "Use the same files with the model (Config(extra_rules=...), --rules of clean/batch)")
