@@ -16,7 +16,9 @@ reproduces exactly (the stored keep of every line); anything else means the scor
 data disagree, and the variants' figures would not be comparable. ``--oracle-span`` is not a decoder: it
 also drops every kept line before the page's first gold line and after its last (the aligner's labels),
 which bounds what any estimate of where the body begins and ends could add (docs/model.md). A page whose
-record has no labels (its training example's lines differed from the page's) is left as decoded.
+record has no labels (its training example's lines differed from the page's) is left as decoded. A run
+trained with ``--track clean`` also holds each page's gold read as a page; those are decoded too and get a
+"clean" column.
 """
 from __future__ import annotations
 
