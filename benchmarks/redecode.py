@@ -36,6 +36,7 @@ from declutter.datasets import read_pages
 from declutter.metrics import word_prf
 from declutter.output import to_text
 from declutter.page import Page
+from declutter.train import ALL_TRACKS, INPUT_FORMAT, track_source
 
 sys.path.insert(0, str(Path(__file__).parent))
 from compare_cv import read_scores  # noqa: E402
@@ -85,22 +86,22 @@ def main(argv: Optional[list[str]] = None) -> int:
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
     cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold))
                 for t in ("text", "html")}
-    cleaners["clean"] = cleaners["text"]  # the gold read as a page (`declutter train --track clean`)
     shipped = args.threshold is None and not args.oracle_span
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
         for lp in read_pages(path):
-            for track, source in (("text", lp.text), ("html", lp.html), ("clean", lp.gold)):
-                rec = records.get((lp.id, track))
+            for track in ALL_TRACKS:
+                rec, source = records.get((lp.id, track)), track_source(lp, track)
                 if rec is None or "lines" not in rec or source is None:
                     continue
-                page = restore(cleaners[track], source, rec["lines"])
+                cleaner = cleaners[INPUT_FORMAT[track]]
+                page = restore(cleaner, source, rec["lines"])
                 if page is None:
                     skipped += 1
                     continue
                 pages += 1
-                out = decode(cleaners[track], page, rec["lines"]["label"] if args.oracle_span else None)
+                out = decode(cleaner, page, rec["lines"]["label"] if args.oracle_span else None)
                 if shipped:
                     same += page.keep.astype(int).tolist() == rec["lines"]["keep"]
                 score = word_prf(out, lp.gold).f1

@@ -49,16 +49,23 @@ class Example:
     lines: Sequence[str] = ()      # the page's lines, which the lexicon reads
 
 
-TRACKS = ("text", "html")  # the shipped model reads both; pages without HTML simply add no HTML example
+# The scraped pages' tracks. The shipped model reads both; pages without HTML simply add no HTML example.
+# The lexicon (whose words would otherwise count twice, once as the page's, once as the gold's), the sequence
+# step's statistics and explain's typical rows are learned from these tracks only.
+TRACKS = ("text", "html")
 # A third, opt-in track ("clean"): each page's gold read as a text page of its own, every line body, so
 # that the model also sees what already-clean text looks like. Scored held out as "DATASET:clean" (how
 # much of clean input survives), and weighted CLEAN_WEIGHT times a scraped page, because a short scraped
 # page with a few junk lines looks much like a clean one (docs/model.md, "Already-clean input").
 ALL_TRACKS = TRACKS + ("clean",)
 CLEAN_WEIGHT = 0.1
-# What the lexicon (whose words would otherwise count twice, once as the page's, once as the gold's), the
-# sequence step's statistics and explain's typical rows are learned from: scraped pages only.
-SCRAPED = ("text", "html")
+# How each track's source is read (the ``input_format`` of its cleaner).
+INPUT_FORMAT = {"text": "text", "html": "html", "clean": "text"}
+
+
+def track_source(lp: LabelledPage, track: str) -> Optional[str]:
+    """The field of ``lp`` that ``track`` reads: its text, its HTML, or ("clean") its gold."""
+    return {"text": lp.text, "html": lp.html, "clean": lp.gold}[track]
 
 # How the per-page expected-F1 cut reads the two-stage model's smoothed probabilities (decide.calibrated:
 # logit(p) / T + b). Chosen for the word F1 the cut gives in the 5-fold domain-grouped CV (docs/model.md,
@@ -112,7 +119,7 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
         lines, source = page.lines, lp.html or ""
         page.lang = page.lang or lp.lang or language.detect(lines)
     else:
-        source = lp.gold if track == "clean" else lp.text
+        source = track_source(lp, track) or ""
         lines, gaps = split_lines(normalize_text(source), config.max_line_chars)
         page = Page(lines=lines, gaps=gaps, lang=lp.lang or language.detect(lines))
     if not lines:
@@ -180,9 +187,9 @@ def fit(examples: Sequence[Example], model: Optional[LineModel | StackedModel] =
     else:
         model.fit([e.X for e in examples], [e.y for e in examples], [e.w for e in examples],
                   [e.group for e in examples], features.feature_names(), verbose=verbose)
-    model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples) if e.track in SCRAPED)
+    model.lexicon_ = (Lexicon.from_tokens((t, e.y, e.group) for t, e in zip(tokens, examples) if e.track in TRACKS)
                       if learn_lexicon else None)
-    stay, prior = transition_stats([e for e in examples if e.track in SCRAPED])
+    stay, prior = transition_stats([e for e in examples if e.track in TRACKS])
     model.meta_ = {"stay": stay, "prior": prior, "pages": len(examples), "lines": int(sum(len(e.y) for e in examples)),
                    "track_means": track_means(examples)}
     if isinstance(model, StackedModel):
@@ -198,7 +205,7 @@ def track_means(examples: Sequence[Example]) -> dict[str, list[float]]:
     page's DOM evidence, and an HTML page half of it.
     """
     out = {}
-    for track in sorted({e.track for e in examples} & set(SCRAPED)):
+    for track in sorted({e.track for e in examples} & set(TRACKS)):
         X = np.concatenate([e.X for e in examples if e.track == track])
         out[track] = [float(v) for v in X.mean(axis=0, dtype=np.float64)]
     return out
@@ -219,7 +226,7 @@ def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] 
     lex_cols = slice(len(features.feature_names()) - len(lexicon.COLUMNS), None)
     out = [e for e, _ in pairs]
     for k in sorted(set(fold)):
-        vocab = Lexicon.from_tokens((t, e.y, e.group) for (e, t), f in zip(pairs, fold) if f != k and e.track in SCRAPED)
+        vocab = Lexicon.from_tokens((t, e.y, e.group) for (e, t), f in zip(pairs, fold) if f != k and e.track in TRACKS)
         for i in (i for i, f in enumerate(fold) if f == k):
             e, t = pairs[i]
             X = e.X.copy()
@@ -254,9 +261,8 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
         train = [e for j, f in enumerate(by_fold) if j != k for e in f]
         model = fit(train, model_factory())
         cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
-        cleaners["clean"] = cleaners["text"]
         for ex in by_fold[k]:
-            cleaner = cleaners[ex.track]
+            cleaner = cleaners[INPUT_FORMAT[ex.track]]
             page = cleaner.annotate(cleaner.read(ex.text))  # what clean() does, keeping the page
             output = to_text(page)
             prf = word_prf(output, ex.gold)
