@@ -59,6 +59,7 @@ class LineStats:
     rule: np.ndarray           # rule action code per line
     cjk: bool
     tokens: tuple[list[str], np.ndarray]  # the page's lowercased words and the line of each (lexicon.page_tokens)
+    first_at: Optional[np.ndarray] = None  # where each word first occurs (linecounts.Tokens), when known
 
 
 def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
@@ -126,17 +127,17 @@ def line_stats(page: Page, view: Optional[linecounts.PageText] = None) -> LineSt
         cols, tokens = fast
         topic_share, topic_strength, title_overlap = linecounts.topic(tokens, n)
         duplicated = linecounts.duplicated(lines).astype(np.float32)
-        words = (tokens.words, tokens.line)
+        words, first_at = (tokens.words, tokens.line), tokens.first_at
     else:
         cols, (topic_share, topic_strength, title_overlap), duplicated = _line_loop(lines, stops, cjk)
-        words = lexicon.page_tokens(lines, view)
+        words, first_at = lexicon.page_tokens(lines, view), None
     gap_before = block_starts(page)
     gap_after = np.concatenate([gap_before[1:], [1.0]]).astype(np.float32) if n else gap_before
     run_len, run_words = _runs(gap_before, cols["words"])
     rule = page.rule_action if page.rule_action is not None else np.zeros(n, dtype=np.int8)
     return LineStats(n=n, **cols, duplicated=duplicated, topic_share=topic_share, topic_strength=topic_strength,
                      title_overlap=title_overlap, gap_before=gap_before, gap_after=gap_after, run_len=run_len,
-                     run_words=run_words, rule=rule, cjk=cjk, tokens=words)
+                     run_words=run_words, rule=rule, cjk=cjk, tokens=words, first_at=first_at)
 
 
 def _line_loop(lines: list[str], stops: frozenset[str], cjk: bool
@@ -383,7 +384,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None,
     if page.dom is not None:
         X[:, at:at + len(DOM_FEATURES)] = np.stack(dom_columns(page), axis=1)
     if vocabulary is not None:
-        X[:, at + len(DOM_FEATURES):] = vocabulary.columns(*s.tokens, s.n)
+        X[:, at + len(DOM_FEATURES):] = vocabulary.columns(*s.tokens, s.n, s.first_at)
     return X
 
 

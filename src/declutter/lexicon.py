@@ -103,17 +103,29 @@ class Lexicon:
         self._lookup = (ids, word_weight, keys[order], values[order])
         return self._lookup
 
-    def _weights_of_terms(self, words: Sequence[str], line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order."""
+    def _weights_of_terms(self, words: Sequence[str], line: np.ndarray, first_at: Optional[np.ndarray] = None
+                          ) -> tuple[np.ndarray, np.ndarray]:
+        """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order.
+
+        ``first_at`` (:class:`linecounts.Tokens`): where each word first occurs, so each distinct word is
+        looked up once. The pairs are searched in sorted order, which about halves the search's cost
+        (each search starts where the last one ended, in the same part of the table).
+        """
         word_ids, word_weight, pair_keys, pair_weight = self._lookup or self._index()
-        ids = np.fromiter(map(word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        if first_at is None:
+            ids = np.fromiter(map(word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        else:
+            at = linecounts.distinct(first_at).tolist()
+            ids = linecounts.spread(first_at, map(word_ids.get, map(words.__getitem__, at), repeat(-1)), np.int64)
         w_words = word_weight[ids]
         same, where, order = _term_order(line)
         a, b = ids[:-1][same], ids[1:][same]
         keys = np.where((a >= 0) & (b >= 0), a * len(word_ids) + b, -1)
         w_pairs = np.full(len(keys), math.nan)
         if len(pair_keys) and len(keys):
-            pos = np.minimum(np.searchsorted(pair_keys, keys), len(pair_keys) - 1)
+            by_key = np.argsort(keys)
+            pos = np.empty(len(keys), dtype=np.int64)
+            pos[by_key] = np.minimum(np.searchsorted(pair_keys, keys[by_key]), len(pair_keys) - 1)
             hit = pair_keys[pos] == keys
             w_pairs[hit] = pair_weight[pos[hit]]
         return np.concatenate([w_words, w_pairs])[order], where[order]
@@ -152,13 +164,14 @@ class Lexicon:
                 weights[t] = math.log((body[t] + 1) / (n_body + 2)) - math.log((boiler[t] + 1) / (n_boiler + 2))
         return cls(weights)
 
-    def columns(self, words: Sequence[str], line: np.ndarray, n: int) -> np.ndarray:
+    def columns(self, words: Sequence[str], line: np.ndarray, n: int, first_at: Optional[np.ndarray] = None
+                ) -> np.ndarray:
         """``[n, len(COLUMNS)]`` float32 from the page's tokens (:func:`page_tokens`); zeros for lines
-        with no known token."""
+        with no known token. ``first_at``: each word's first position, when the caller has it."""
         out = np.zeros((n, len(COLUMNS)), dtype=np.float32)
         if not n or not len(words) or not self.weights:
             return out
-        w, line = self._weights_of_terms(words, np.asarray(line))
+        w, line = self._weights_of_terms(words, np.asarray(line), first_at)
         known = ~np.isnan(w)
         if not known.any():
             return out

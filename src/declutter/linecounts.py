@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from typing import Optional
+from typing import Iterable, Optional
 
 import numpy as np
 
@@ -89,21 +89,42 @@ class PageText:
 
 
 class Tokens:
-    """The words (letter runs) of the lowercased page, with the line each one is on."""
+    """The words (letter runs) of the lowercased page, with the line each one is on.
+
+    ``first_at`` is the position of each word's first occurrence on the page: a page repeats its words
+    (about 28% of wcxb-dev's are distinct), so per-word lookups (stopwords here, the lexicon's word ids)
+    are made once per distinct word and spread back through it.
+    """
 
     def __init__(self, page: PageText, stops: frozenset[str]):
         lp = page.lowered()
         letter = (lp.flags & chars.LETTER).astype(bool)
-        first = np.flatnonzero(letter & ~lp.preceded_by(letter))
-        last = np.flatnonzero(letter & ~lp.followed_by(letter))
+        begin = np.flatnonzero(letter & ~lp.preceded_by(letter))
+        end = np.flatnonzero(letter & ~lp.followed_by(letter))
         self.words = chars.from_codepoints(np.where(letter, lp.cp, 32)).split()
-        self.line = lp.line_of(first)
-        self.length = last - first + 1
+        self.line = lp.line_of(begin)
+        self.length = end - begin + 1
         self.letters = lp.per_line(letter)
+        vocab: dict[str, int] = {}
+        self.first_at = np.fromiter(map(vocab.setdefault, self.words, itertools.count()), dtype=np.int64,
+                                 count=len(self.words))
         if stops:
-            self.stop = np.array(list(map(stops.__contains__, self.words)), dtype=bool)
+            self.stop = spread(self.first_at, map(stops.__contains__, vocab), bool)
         else:
             self.stop = np.zeros(len(self.words), dtype=bool)
+
+
+def distinct(first_at: np.ndarray) -> np.ndarray:
+    """The positions of the distinct words (their first occurrences), in page order."""
+    return np.flatnonzero(first_at == np.arange(len(first_at)))
+
+
+def spread(first_at: np.ndarray, values: Iterable, dtype) -> np.ndarray:
+    """One value per distinct word, in page order (:func:`distinct`), as one value per word."""
+    at = distinct(first_at)
+    out = np.zeros(len(first_at), dtype=dtype)
+    out[at] = np.fromiter(values, dtype=dtype, count=len(at))
+    return out[first_at]
 
 
 def _ends_ellipsis(page: PageText) -> np.ndarray:
@@ -188,10 +209,8 @@ def topic(tok: Tokens, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     A content word is a non-stopword longer than two letters; each line counts a word once.
     """
     content = ~tok.stop & (tok.length > 2)
-    words = list(itertools.compress(tok.words, content.tolist()))
-    vocab: dict[str, int] = {}
-    ids = np.array(list(map(vocab.setdefault, words, itertools.count())), dtype=np.int64)  # first occurrence
-    m = len(words) + 1
+    ids = tok.first_at[content]  # a word's id: where it first occurs on the page
+    m = len(tok.words) + 1
     pairs = _distinct(tok.line[content] * m + ids)
     line, word = pairs // m, pairs % m
     others = np.bincount(word, minlength=m)[word] - 1
