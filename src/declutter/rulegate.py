@@ -233,18 +233,25 @@ class LiteralGate:
     def _key(c0, c1, c2):
         return ((c0 & 63) << 12) | ((c1 & 63) << 6) | (c2 & 63)
 
-    def positions(self, low: str, cp: np.ndarray) -> list[int]:
-        """Start positions in ``low`` (whose codepoints are ``cp``) where some literal occurs."""
-        found: list[int] = []
+    def occurrences(self, low: str, cp: np.ndarray) -> list[tuple[int, str]]:
+        """(start position, literal) of every occurrence of a literal in ``low`` (whose codepoints are ``cp``).
+
+        Naming the literal lets the caller try only the rules that own it: a line holding "share" need
+        not be searched for "cookie".
+        """
+        found: list[tuple[int, str]] = []
         if len(cp) >= 3:
             c = (cp & 63).astype(np.int32)
             keys = self._key(c[:-2], c[1:-1], c[2:])
             hits = np.flatnonzero(np.take(self.table, keys))
             by_key = self.by_key
-            found = [p for p, k in zip(hits.tolist(), keys[hits].tolist()) if low.startswith(by_key[k], p)]
+            for p, k in zip(hits.tolist(), keys[hits].tolist()):
+                lits = by_key[k]
+                if low.startswith(lits, p):  # one C call rejects most table hits; then which literals
+                    found.extend((p, lit) for lit in lits if low.startswith(lit, p))
         for lit in self.short:
             start = low.find(lit)
             while start != -1:
-                found.append(start)
+                found.append((start, lit))
                 start = low.find(lit, start + 1)
         return found

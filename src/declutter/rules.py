@@ -210,14 +210,16 @@ class _Compiled:
     full_gate: Optional[FullGate] = None        # None: no page-level gates, every line goes through _first_match
     literal_gate: Optional[LiteralGate] = None
     search_only: tuple[tuple[Rule, re.Pattern[str]], ...] = ()  # the search rules of ``ordered``, in order
-    _with_full: dict = field(default_factory=dict)  # full rules' positions -> those rules and the search rules
+    literal_owners: dict = field(default_factory=dict)  # a search literal -> positions of the rules holding it
+    _of_owners: dict = field(default_factory=dict)  # rule positions -> those rules, in order
 
     def candidates(self, owners: frozenset[int]) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
-        """The search rules and the full rules at ``owners`` (positions in ``ordered``), in order."""
-        found = self._with_full.get(owners)
+        """The rules at ``owners`` (positions in ``ordered``), in precedence order."""
+        found = self._of_owners.get(owners)
         if found is None:
-            found = tuple((r, rx) for k, (r, rx) in enumerate(self.ordered) if r.match == "search" or k in owners)
-            self._with_full[owners] = found
+            found = tuple(self.ordered[k] for k in sorted(owners))
+            if len(self._of_owners) < 100_000:  # bounded, like the gate's cache
+                self._of_owners[owners] = found
         return found
 
 
@@ -236,8 +238,12 @@ def _compile(rules: list[Rule]) -> _Compiled:
     full_gate = FullGate(full) if gated else None
     literal_gate = LiteralGate([c for r in search for c in r.contains]) if gated else None
     search_only = tuple((r, rx) for r, rx in compiled if r.match == "search")
+    literal_owners: dict[str, set[int]] = {}
+    for k, r in enumerate(ordered):
+        for c in r.contains if r.match == "search" else ():
+            literal_owners.setdefault(c, set()).add(k)
     return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate,
-                     search_only)
+                     search_only, {c: frozenset(ks) for c, ks in literal_owners.items()})
 
 
 def _first_match(line: str, comp: _Compiled, candidates: Optional[tuple] = None) -> Optional[Rule]:
@@ -318,7 +324,8 @@ def _lines_to_try(lines: list[str], comp: _Compiled, view: Optional[PageText] = 
 
     Rules only look at lines of at most 12 characters per allowed word. Within those, the gates of
     :mod:`declutter.rulegate` pass the lines a full rule could match (with those full rules) and the lines
-    holding a search rule's literal (with the search rules); every other line is certain to match nothing.
+    holding a search rule's literal (with the search rules that hold a literal found on the line); every
+    other line is certain to match nothing.
     """
     limit = 12 * comp.max_words
     if comp.full_gate is not None and comp.literal_gate is not None:
@@ -333,9 +340,14 @@ def _lines_to_try(lines: list[str], comp: _Compiled, view: Optional[PageText] = 
     short = np.flatnonzero((lens <= limit) & (n_words <= gate.max_words))
     full = gate.hits(lines, short, n_words, first_is_word, has_letter)
     low = view.lowered()
-    searched = set(low.line_of(comp.literal_gate.positions(low.text, low.cp)).tolist())
-    return [(i, comp.candidates(full[i]) if i in full else comp.search_only)
-            for i in sorted(full.keys() | searched) if lens[i] <= limit]
+    found = comp.literal_gate.occurrences(low.text, low.cp)
+    owners: dict[int, frozenset[int]] = dict(full)
+    if found:
+        at = low.line_of(np.fromiter((p for p, _ in found), dtype=np.int64, count=len(found))).tolist()
+        by_literal = comp.literal_owners
+        for i, (_, lit) in zip(at, found):
+            owners[i] = owners.get(i, frozenset()) | by_literal[lit]
+    return [(i, comp.candidates(owners[i])) for i in sorted(owners) if lens[i] <= limit]
 
 
 @lru_cache(maxsize=1)
