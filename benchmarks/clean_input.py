@@ -14,7 +14,7 @@ for the gold as input comes from `declutter train --cv 5 --track text --track ht
 (docs/model.md).
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/clean_input.py ../shared/data/wcxb-dev.jsonl.gz [--limit N]
-        [--model M.npz] [--threshold T]
+        [--model M.npz] [--threshold T] [--judge-clean-pages]
 """
 from __future__ import annotations
 
@@ -31,8 +31,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="at most this many pages per file")
     ap.add_argument("--model", default=None, help="model file (default: the shipped model)")
     ap.add_argument("--threshold", type=float, default=None, help="a fixed threshold instead of the per-page cut")
+    ap.add_argument("--judge-clean-pages", action="store_true",
+                    help="let the model judge pages without rule hits too (Config.keep_clean_pages=False)")
     args = ap.parse_args()
-    cleaner = declutter.Cleaner(input_format="text", model_path=args.model, threshold=args.threshold)
+    cleaner = declutter.Cleaner(input_format="text", model_path=args.model, threshold=args.threshold,
+                                keep_clean_pages=not args.judge_clean_pages)
     print("| data | pages | gold as input: words kept | second pass keeps | identical after two passes "
           "| F1 one pass | F1 two passes |\n|---|---:|---:|---:|---:|---:|---:|")
     for path in args.data:

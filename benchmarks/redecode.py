@@ -76,6 +76,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("data", nargs="+", help="the labelled pages the run was trained and scored on")
     ap.add_argument("--threshold", type=float, default=None, help="a fixed threshold instead of the per-page cut")
     ap.add_argument("--oracle-span", action="store_true", help="also drop kept lines outside the gold's span")
+    ap.add_argument("--judge-clean-pages", action="store_true",
+                    help="let the model judge text pages without rule hits too (Config.keep_clean_pages=False), "
+                         "as every run before 2026-12-06 decoded them")
     ap.add_argument("--rules", action="append", default=[], metavar="FILE",
                     help="the extra rule files the run was trained with (`declutter train --rules`): they can change how "
                          "HTML is read (hidden_elements)")
@@ -84,7 +87,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     records = read_scores(args.scores)
     if not any("lines" in r for r in records.values()):
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
-    cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold))
+    cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold,
+                                  keep_clean_pages=not args.judge_clean_pages))
                 for t in ("text", "html")}
     shipped = args.threshold is None and not args.oracle_span
     f1 = defaultdict(list)

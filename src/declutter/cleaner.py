@@ -12,7 +12,7 @@ import numpy as np
 
 from . import features, language, linecounts, markdown, reading
 from .config import Config, check_output
-from .decide import decide
+from .decide import decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
@@ -102,8 +102,15 @@ class Cleaner:
     def decide(self, page: Page) -> Page:
         """Keep/drop from the page's smoothed probabilities and rule actions: the cut (or the configured
         threshold), then the repeats step. The last step of :meth:`annotate`, on its own so that decoding
-        can be run again on stored probabilities (``benchmarks/redecode.py``)."""
-        decide(page, self.config.threshold, self._calibration)
+        can be run again on stored probabilities (``benchmarks/redecode.py``).
+
+        A page that reads as already clean (``Config.keep_clean_pages``) is kept whole instead: the model
+        still scores its lines (``analyze`` shows the probabilities), but no line is cut.
+        """
+        if self.config.keep_clean_pages and self.rules.covers(page.lang) and reads_clean(page):
+            keep_whole(page)
+        else:
+            decide(page, self.config.threshold, self._calibration)
         if self.config.drop_repeats:
             drop_repeated_runs(page)
         return page
@@ -119,7 +126,8 @@ class Cleaner:
                          rule=page.rule_name[i] if page.rule_name else None)
             for i, line in enumerate(page.lines)
         )
-        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut)
+        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut,
+                        reads_clean=page.reads_clean)
 
     def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
         """The main content: kept lines in order, paragraphs separated by a blank line.

@@ -28,7 +28,7 @@ def _config(args: argparse.Namespace, **extra) -> Config:
     try:
         return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
                       input_format=args.input_format, model_path=args.model, drop_repeats=not args.keep_repeats,
-                      **extra)
+                      keep_clean_pages=not args.judge_clean_pages, **extra)
     except ValueError as exc:
         raise SystemExit(f"declutter: {exc}") from None
 
@@ -56,8 +56,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     cut = "none" if analysis.cut is None else f"{analysis.cut:.2f}"
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
+    decided = (f"model lines kept from p >= {cut} ({how})" if not analysis.reads_clean
+               else "no boilerplate rule matched: the page reads as clean and is kept whole")
     print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
-          f"{len(analysis.kept)} of {len(analysis.lines)} lines kept; model lines kept from p >= {cut} ({how})")
+          f"{len(analysis.kept)} of {len(analysis.lines)} lines kept; {decided}")
     for d in analysis.lines:
         mark = "KEEP" if d.keep else "drop"
         text = d.text if len(d.text) <= args.width else d.text[: args.width - 1] + "…"
@@ -110,6 +112,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default=None, help="model file from 'declutter train' (default: shipped model)")
     p.add_argument("--keep-repeats", action="store_true",
                    help="keep every copy of content the page repeats (default: a repeated run of lines is given once)")
+    p.add_argument("--judge-clean-pages", action="store_true",
+                   help="let the model judge every line of a text page no boilerplate rule matches (default: such "
+                        "a page reads as already clean and is kept whole)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 
-from .page import DROP, KEEP, TERMINATOR, Page
+from .page import DROP, KEEP, SOFT_DROP, TERMINATOR, Page
 
 # After a terminator, only lines this sure of being body survive.
 STRONG_BODY = 0.9
@@ -126,6 +126,28 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
     page.keep = keep
     page.reasons = reasons
     page.cut = threshold if threshold != float("inf") else None
+    page.reads_clean = False
+
+
+CLEAN_PAGE_REASON = "page reads as clean: no boilerplate rule matched"
+
+
+def reads_clean(page: Page) -> bool:
+    """A plain-text page on which no line matched a drop, soft-drop or terminator rule (nor a site template).
+
+    Plain text only: an HTML page's menus and footers are told by their markup (``nav``, link density,
+    class words) more often than by words a rule knows, so a page without rule hits is not clean there.
+    """
+    actions = page.rule_action
+    return page.dom is None and actions is not None and not np.isin(actions, (DROP, SOFT_DROP, TERMINATOR)).any()
+
+
+def keep_whole(page: Page) -> None:
+    """Keep every line of a page that reads as clean (:func:`reads_clean`), with the reason why."""
+    page.keep = np.ones(len(page), dtype=bool)
+    page.reasons = [CLEAN_PAGE_REASON] * len(page)
+    page.cut = None
+    page.reads_clean = True
 
 
 _MODEL_REASONS = tuple(f"model p={k // 100}.{k % 100:02d}" for k in range(101))

@@ -53,6 +53,7 @@ class Page:
     reasons: Optional[list[str]] = None
     words: Optional[np.ndarray] = None        # words per line as the metric counts them (feature pass)
     cut: Optional[float] = None               # the probability from which model-decided lines were kept
+    reads_clean: bool = False                 # kept whole: no boilerplate rule matched (Config.keep_clean_pages)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -79,6 +80,7 @@ class Analysis:
     source: str
     title: Optional[str] = None
     cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold)
+    reads_clean: bool = False    # the page read as already clean and was kept whole (Config.keep_clean_pages)
 
     @property
     def kept(self) -> list[LineDecision]:
@@ -99,6 +101,7 @@ class Analysis:
             "lang": self.lang,
             "source": self.source,
             "cut": None if self.cut is None else round(self.cut, 4),
+            "reads_clean": self.reads_clean,
             "text": self.text,
             "lines": [
                 {"index": d.index, "text": d.text, "keep": d.keep, "prob": round(d.prob, 4), "reason": d.reason, "rule": d.rule}

@@ -301,6 +301,11 @@ class RuleSet:
     def languages(self) -> list[str]:
         return sorted(self._compiled)
 
+    def covers(self, lang: Optional[str]) -> bool:
+        """Are there rules written for ``lang`` itself (not only the language-neutral and English ones
+        every page gets)? A page in another language can hold boilerplate no rule knows."""
+        return lang is not None and lang != "*" and lang in self._compiled
+
     def match(self, lines: list[str], lang: Optional[str], view: Optional[PageText] = None
               ) -> tuple[np.ndarray, list[Optional[str]]]:
         """Per line: the action code of the first matching rule and its name (``NO_RULE``/None if none).
