@@ -185,6 +185,19 @@ def test_explain_adds_line_decisions(jsonl, tmp_path):
     assert row["text"] == "\n\n".join(line["text"] for line in row["lines"] if line["keep"])
 
 
+def test_explain_says_which_records_read_as_clean(fixtures, tmp_path):
+    seed = (fixtures / "seeds" / "002.txt").read_text(encoding="utf-8")
+    body = (fixtures / "seeds" / "002.gold.txt").read_text(encoding="utf-8")
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in (("scraped", seed), ("clean", body))))
+    out = tmp_path / "out"
+    run_batch([str(path)], out, options=BatchOptions(explain=True))
+    rows = {row["id"]: row for row in outputs(out)}
+    assert rows["clean"]["reads_clean"] and rows["clean"]["text"].split() == body.split()
+    assert not rows["scraped"]["reads_clean"]
+    assert not any(line["reason"].startswith("page reads as clean") for line in rows["scraped"]["lines"])
+
+
 def test_site_templates_mode_drops_the_shared_header(tmp_path):
     path = tmp_path / "site.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in good_rows()))

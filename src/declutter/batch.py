@@ -157,7 +157,8 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if explain:
         analysis = cleaner.analyze(content, url=record.url)
-        row.update(text=analysis.text, lang=analysis.lang, lines=analysis.to_dict()["lines"])
+        row.update(text=analysis.text, lang=analysis.lang, reads_clean=analysis.reads_clean,
+                   lines=analysis.to_dict()["lines"])
     else:
         row["text"] = cleaner.clean(content, url=record.url)
     return row
