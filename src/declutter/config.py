@@ -34,13 +34,13 @@ class Config:
         make feature extraction quadratic; the text itself is never dropped for being long.
     drop_repeats: drop runs of two or more kept lines (ten words or more) that repeat earlier kept lines:
         a page's second copy of its content (responsive layouts, quoted posts). False keeps every copy.
-    keep_clean_pages: a plain-text page on which no boilerplate rule matched (no drop, soft-drop or terminator
-        hit), in a language the rules cover, reads as already clean and is kept whole (HTML pages are always
-        judged line by line: their boilerplate is told by markup more often than by words). Scraped pages almost always
-        hold a menu, a share button or a copyright line the rules know; text that has none of them is
-        usually already an article body (the output of a cleaner, a corpus that was cleaned before), and
-        the model alone would still cut about 6% of it (docs/model.md, "Already-clean input"). False lets
-        the model judge every line of every page.
+    keep_clean_pages: a plain-text page on which no boilerplate rule matched (no drop, soft-drop or
+        terminator hit), in a language the rules cover, reads as already clean and is kept whole. Scraped
+        pages almost always hold a menu, a share button or a copyright line the rules know; text that has
+        none of them is usually already an article body (the output of a cleaner, a corpus that was cleaned
+        before), and the model alone would still cut about 6% of it (docs/model.md, "Already-clean
+        input"). HTML pages are always judged line by line: their boilerplate is told by markup more often
+        than by words. False lets the model judge every line of every page.
     output: "text" (paragraphs separated by a blank line), "markdown" or "json".
     input_format: "auto" (sniff HTML, Markdown or plain text), "text", "html" or "markdown" (plain text whose
         Markdown links, images, heading and list marks are taken off first: :mod:`declutter.markdown`).
