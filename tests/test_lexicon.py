@@ -71,7 +71,7 @@ def test_the_feature_pass_reads_the_same_tokens_training_reads(lines):
 
 def test_looking_words_up_once_per_distinct_word_gives_the_same_columns():
     # The feature pass hands the lexicon each word's first position on the page (linecounts.Tokens), so
-    # repeated words are looked up once; the columns must be those of looking every word up.
+    # repeated words are looked up once; the columns must be those training gets from the tokens alone.
     lines = ["Add to cart", "add to cart now", "The vote, the vote and the cart.", "sign in", "Sign in to vote"]
     lex = Lexicon({"add": -2.0, "cart": -1.0, "vote": 3.0, "sign in": -3.0, "to cart": -1.5, "the vote": 0.5})
     stats = features.line_stats(Page(lines=lines, gaps=[True] * len(lines), lang="en"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import compress, repeat
+from itertools import compress
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
@@ -107,16 +107,15 @@ class Lexicon:
                           ) -> tuple[np.ndarray, np.ndarray]:
         """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order.
 
-        ``first_at`` (:class:`linecounts.Tokens`): where each word first occurs, so each distinct word is
-        looked up once. The pairs are searched in sorted order, which about halves the search's cost
-        (each search starts where the last one ended, in the same part of the table).
+        Each distinct word is looked up once (``first_at``: :func:`linecounts.first_occurrence`, which the
+        feature pass has already computed and training computes here). The pairs are searched in sorted
+        order, which about halves the search's cost (each search starts where the last one ended, in the
+        same part of the table).
         """
         word_ids, word_weight, pair_keys, pair_weight = self._lookup or self._index()
         if first_at is None:
-            ids = np.fromiter(map(word_ids.get, words, repeat(-1)), dtype=np.int64, count=len(words))
-        else:
-            at = linecounts.distinct(first_at).tolist()
-            ids = linecounts.spread(first_at, map(word_ids.get, map(words.__getitem__, at), repeat(-1)), np.int64)
+            first_at = linecounts.first_occurrence(words)
+        ids = linecounts.spread(words, first_at, word_ids.get, np.int64, -1)
         w_words = word_weight[ids]
         same, where, order = _term_order(line)
         a, b = ids[:-1][same], ids[1:][same]

@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from typing import Iterable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -105,23 +105,24 @@ class Tokens:
         self.line = lp.line_of(begin)
         self.length = end - begin + 1
         self.letters = lp.per_line(letter)
-        vocab: dict[str, int] = {}
-        self.first_at = np.fromiter(map(vocab.setdefault, self.words, itertools.count()), dtype=np.int64,
-                                 count=len(self.words))
+        self.first_at = first_occurrence(self.words)
         if stops:
-            self.stop = spread(self.first_at, map(stops.__contains__, vocab), bool)
+            self.stop = spread(self.words, self.first_at, stops.__contains__, bool)
         else:
             self.stop = np.zeros(len(self.words), dtype=bool)
 
 
-def distinct(first_at: np.ndarray) -> np.ndarray:
-    """The positions of the distinct words (their first occurrences), in page order."""
-    return np.flatnonzero(first_at == np.arange(len(first_at)))
+def first_occurrence(words: Sequence[str]) -> np.ndarray:
+    """For each word, the position of its first occurrence in ``words``."""
+    seen: dict[str, int] = {}
+    return np.fromiter(map(seen.setdefault, words, itertools.count()), dtype=np.int64, count=len(words))
 
 
-def spread(first_at: np.ndarray, values: Iterable, dtype) -> np.ndarray:
-    """One value per distinct word, in page order (:func:`distinct`), as one value per word."""
-    at = distinct(first_at)
+def spread(words: Sequence[str], first_at: np.ndarray, lookup: Callable, dtype, *default) -> np.ndarray:
+    """``lookup(word, *default)`` for every word, called once per distinct word (``first_at``:
+    :func:`first_occurrence`) and spread back to every occurrence."""
+    at = np.flatnonzero(first_at == np.arange(len(first_at)))
+    values = map(lookup, map(words.__getitem__, at.tolist()), *(itertools.repeat(d) for d in default))
     out = np.zeros(len(first_at), dtype=dtype)
     out[at] = np.fromiter(values, dtype=dtype, count=len(at))
     return out[first_at]

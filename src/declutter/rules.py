@@ -236,14 +236,14 @@ def _compile(rules: list[Rule]) -> _Compiled:
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
     full = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
     full_gate = FullGate(full) if gated else None
-    literal_gate = LiteralGate([c for r in search for c in r.contains]) if gated else None
-    search_only = tuple((r, rx) for r, rx in compiled if r.match == "search")
-    literal_owners: dict[str, set[int]] = {}
+    owners: dict[str, set[int]] = {}  # each search literal -> the positions of the rules holding it
     for k, r in enumerate(ordered):
         for c in r.contains if r.match == "search" else ():
-            literal_owners.setdefault(c, set()).add(k)
+            owners.setdefault(c, set()).add(k)
+    literal_gate = LiteralGate(list(owners)) if gated else None
+    search_only = tuple((r, rx) for r, rx in compiled if r.match == "search")
     return _Compiled(any_full, compiled, max((r.max_words for r in rules), default=0), full_gate, literal_gate,
-                     search_only, {c: frozenset(ks) for c, ks in literal_owners.items()})
+                     search_only, {c: frozenset(ks) for c, ks in owners.items()})
 
 
 def _first_match(line: str, comp: _Compiled, candidates: Optional[tuple] = None) -> Optional[Rule]:
