@@ -45,15 +45,20 @@ def warc_record(kind: str, uri: str, block: bytes, content_type: str, n: int) ->
     return head + block + b"\r\n\r\n"
 
 
-def http_response(body: bytes, content_type: str) -> bytes:
-    return f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n".encode() + body
+def http_response(body: bytes, content_type: str, *headers: str) -> bytes:
+    head = "".join(f"{h}\r\n" for h in headers)
+    return f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n{head}\r\n".encode() + body
+
+
+def seed_html(text: str) -> str:
+    return "<html><head><title>t</title></head><body>" + "".join(f"<p>{p}</p>" for p in text.split("\n\n")) + "</body></html>"
 
 
 def warc_bytes() -> list[bytes]:
     """One gzip member per record, as Common Crawl writes them: pages, a request, an image, an empty page."""
     recs = [warc_record("warcinfo", "", b"software: test", "application/warc-fields", 0)]
     for i, text in enumerate(seed_texts()[:3]):
-        html = "<html><head><title>t</title></head><body>" + "".join(f"<p>{p}</p>" for p in text.split("\n\n")) + "</body></html>"
+        html = seed_html(text)
         uri = f"https://example.org/{i}"
         recs.append(warc_record("request", uri, b"GET / HTTP/1.1\r\n\r\n", "application/http; msgtype=request", 10 + i))
         recs.append(warc_record("response", uri, http_response(html.encode("utf-8"), "text/html; charset=utf-8"),

@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from batchdata import BAD_JSONL_IDS, FOOTER, HEADER, good_rows, jsonl_bytes, warc_bytes, wet_bytes
+from batchdata import (BAD_JSONL_IDS, FOOTER, HEADER, good_rows, http_response, jsonl_bytes, seed_html, seed_texts,
+                       warc_bytes, warc_record, wet_bytes)
 
 from declutter import Cleaner
 from declutter.batch import BatchOptions, SerialEngine, run_batch
@@ -102,6 +103,27 @@ def test_warc_pages_and_skipped_records(tmp_path):
     assert "record has no body" in reasons
     ids = {e["id"] for e in errors(out)} | {r["id"] for r in outputs(out)}
     assert all(i.startswith("<urn:uuid:") for i in ids)
+
+
+def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
+    """Heritrix and wget keep the server's gzip and chunking; a payload that cannot be opened is an error row."""
+    text = seed_texts()[0]
+    page = seed_html(text).encode("utf-8")
+    body = gzip.compress(page)
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 500]), body[i:i + 500]) for i in range(0, len(body), 500))
+    blocks = [http_response(chunks + b"0\r\n\r\n", "text/html", "Transfer-Encoding: chunked", "Content-Encoding: gzip"),
+              http_response(page, "text/html", "Content-Encoding: gzip"),     # decoded, header left in place
+              http_response(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 8, "text/html", "Content-Encoding: gzip")]
+    path = tmp_path / "heritrix.warc.gz"
+    path.write_bytes(b"".join(gzip.compress(warc_record("response", f"https://example.org/{i}", block,
+                                                       "application/http; msgtype=response", i)) for i, block in enumerate(blocks)))
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.cleaned == 2 and summary.errors == 1
+    assert "HTTP payload: Content-Encoding gzip: corrupt payload" in errors(out)[0]["reason"]
+    longest = max(text.split("\n\n"), key=len).strip()
+    assert all(longest in r["text"] and "\ufffd" not in r["text"] for r in outputs(out))
 
 
 def test_truncated_warc_reports_the_break(tmp_path):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional, Union
 
+from .httpbody import PayloadError, decoded_body, split_response
+
 Content = Union[str, bytes]
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -215,23 +217,6 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
         yield Record(position=f"{path}:{lineno + 1}", error=f"{stream.failure} (after line {lineno})")
 
 
-def _http_split(block: bytes) -> tuple[Optional[str], Optional[str], bytes]:
-    """(content type, charset, body) of an HTTP response block."""
-    head, sep, body = block.partition(b"\r\n\r\n")
-    if not sep:
-        head, sep, body = block.partition(b"\n\n")
-    ctype = charset = None
-    for raw in head.split(b"\n")[1:]:
-        name, _, value = raw.decode("latin-1").partition(":")
-        if name.strip().lower() == "content-type":
-            parts = [p.strip() for p in value.split(";")]
-            ctype = parts[0].lower() or None
-            for p in parts[1:]:
-                if p.lower().startswith("charset="):
-                    charset = p[8:].strip("\"' ") or None
-    return ctype, charset, body
-
-
 def _decode_body(body: bytes, charset: Optional[str]) -> Content:
     """Decode with the declared charset when Python knows it; else hand bytes to the cleaner's decoder."""
     if charset:
@@ -263,11 +248,14 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
             return None
         record.content = block
     else:
-        ctype, charset, body = _http_split(block)
-        if ctype not in HTML_TYPES:
-            skip(f"warc response of type {ctype or 'unknown'}")
+        response = split_response(block)
+        if response.content_type not in HTML_TYPES:
+            skip(f"warc response of type {response.content_type or 'unknown'}")
             return None
-        record.content = _decode_body(body, charset)
+        try:
+            record.content = _decode_body(decoded_body(response), response.charset)
+        except PayloadError as exc:
+            record.error = f"HTTP payload: {exc}"
     return record
 
 
