@@ -368,3 +368,19 @@ def test_a_process_builds_one_cleaner_per_config_and_rereads_edited_rule_files(t
     again = cleaner_for(config)
     assert again is not first
     assert any(line.rule == "mine" for line in again.analyze("yyy only\n\n" + "Body text here. " * 20).lines)
+
+
+@pytest.mark.parametrize("charset, body, expected", [
+    ("windows-1251", "Это было очень интересно, и мы не знали.".encode("cp1251"), "Это было очень интересно"),
+    ("iso-8859-1", "Déjà vu, naïve café — über alles. ".encode("utf-8") * 5 + b"\xff", "Déjà vu, naïve café"),
+    ("rot13", "Déjà vu et voilà, c'était très bien là-bas.".encode("cp1252"), "Déjà vu et voilà"),
+])
+def test_warc_http_charset_is_used_unless_the_body_is_mostly_utf8(tmp_path, charset, body, expected):
+    html = b"<html><body>" + b"".join(b"<p>" + body + b" %d</p>" % i for i in range(6)) + b"</body></html>"
+    block = http_response(html, f"text/html; charset={charset}")
+    path = tmp_path / "one.warc"
+    path.write_bytes(warc_record("response", "https://example.org/x", block, "application/http; msgtype=response", 1))
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.cleaned == 1 and expected in outputs(out)[0]["text"]

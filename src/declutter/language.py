@@ -62,6 +62,11 @@ def stopwords(lang: Optional[str]) -> frozenset[str]:
     return _stoplists().get(lang, frozenset())
 
 
+def in_any_stoplist(word: str) -> bool:
+    """Whether some language's stoplist holds ``word`` (lower-case): evidence that a decoding made real words."""
+    return word in _word_index()
+
+
 def known_languages() -> list[str]:
     return sorted(_stoplists())
 

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from . import chars
+from . import chars, charsets
 
 # Every newline convention we meet in scraped text: \r\n, lone \r, NEL, VT/FF, and the Unicode separators.
 _NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -28,10 +28,11 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 
 
 def decode_bytes(data: bytes) -> str:
-    """Decode bytes: a BOM wins, then UTF-8, then cp1252 with replacement.
+    """Decode text bytes: a BOM wins, then UTF-8 (kept when mostly valid), then a code page the words vouch for.
 
-    Invalid sequences become U+FFFD rather than raising, so one bad byte never loses a page; the caller
-    sees the replacement character where the damage was.
+    Bytes that neither read as UTF-8 nor make stopwords in any legacy code page (binary, undeclared UTF-16)
+    are decoded as UTF-8 with U+FFFD for every invalid sequence, so the damage stays visible and no page is
+    lost; see :mod:`declutter.charsets`.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -39,11 +40,7 @@ def decode_bytes(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    if data.count(b"\x00") > len(data) // 4:
-        # Mostly NUL bytes: binary data or undeclared UTF-16; replacement keeps it visible, never silent.
-        return data.decode("utf-8", errors="replace")
-    return data.decode("utf-8", errors="replace")
+        return charsets.decode_undeclared(data, fallback=None)
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -58,9 +55,9 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def decode_html_bytes(data: bytes) -> str:
-    """Decode HTML bytes as a browser would: BOM, then the declared charset, then UTF-8, then cp1252.
+    """Decode HTML bytes as a browser would: BOM, then the declared charset, then UTF-8, then detection.
 
-    A declared charset is overruled when the bytes are valid UTF-8 with non-ASCII sequences:
+    A declared charset is overruled when the bytes are mostly valid UTF-8 with non-ASCII sequences:
     servers and templates often declare latin-1 for pages that are UTF-8, and valid multi-byte UTF-8 almost
     never happens by accident in a single-byte encoding. Undecodable bytes become U+FFFD, never an error.
     """
@@ -72,10 +69,9 @@ def decode_html_bytes(data: bytes) -> str:
         declared = None  # a byte-level HTML text cannot be UTF-16; browsers ignore such a declaration too
     if declared is not None and declared != "utf-8":
         if not data.isascii():
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
+            text = data.decode("utf-8", errors="replace")
+            if charsets.mostly_utf8(data, text):
+                return text
         try:
             return data.decode(declared, errors="replace")
         except (LookupError, UnicodeError, TypeError):
@@ -83,7 +79,7 @@ def decode_html_bytes(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return charsets.decode_undeclared(data, fallback="cp1252")
 
 
 def to_text(obj: object, html: bool | None = None) -> str:

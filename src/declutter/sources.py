@@ -10,6 +10,7 @@ Compression is recognised by its magic bytes (gzip, zstd), not by the file name.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional, Union
 
+from . import charsets
 from .httpbody import PayloadError, decoded_body, split_response
 
 Content = Union[str, bytes]
@@ -218,13 +220,23 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
 
 
 def _decode_body(body: bytes, charset: Optional[str]) -> Content:
-    """Decode with the declared charset when Python knows it; else hand bytes to the cleaner's decoder."""
-    if charset:
-        try:
-            return body.decode(charset, errors="replace")
-        except LookupError:
-            pass
-    return body
+    """Decode with the charset the HTTP header declares, unless the bytes are mostly valid UTF-8 (servers often
+    declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, or with UTF-8 or a charset
+    Python does not know, hand the bytes to the cleaner's decoder (which reads ``<meta>`` and detects)."""
+    if not charset or body.isascii():
+        return body
+    try:
+        if codecs.lookup(charset).name == "utf-8":
+            return body
+    except LookupError:
+        return body
+    text = body.decode("utf-8", errors="replace")
+    if charsets.mostly_utf8(body, text):
+        return text
+    try:
+        return body.decode(charset, errors="replace")
+    except (LookupError, UnicodeError):  # a codec that is not a text encoding, such as rot13
+        return body
 
 
 def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:

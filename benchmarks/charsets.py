@@ -1,0 +1,109 @@
+"""How often undeclared bytes are decoded back to the page they came from.
+
+The labelled pages are Unicode, so each page's HTML is turned into the bytes a server could send without a
+charset: its ``<meta charset>`` declarations removed, then encoded in every candidate code page that can
+hold all of its characters and that is made for its script: a page needs 20 non-ASCII letters to test
+a one-byte code page, 20 CJK characters (half its non-ASCII characters or more) to test a CJK encoding
+(which also holds Latin, Greek and Cyrillic). A page counts as
+decoded when ``declutter.reading.decode_html_bytes`` gives back exactly the page. Two kinds of damaged
+UTF-8 are measured the same way, by the share of the page's non-ASCII characters that come back: the
+payload cut inside a random non-ASCII character (as a crawler's size limit cuts), and one stray 0xFF byte
+at a random place.
+Printed beside the decoder before detection (UTF-8, else cp1252), for the same bytes.
+
+    python benchmarks/charsets.py ../shared/data/*.jsonl.gz [--limit 300]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import Counter
+
+from declutter import datasets
+from declutter.charsets import _candidates
+from declutter.reading import decode_html_bytes
+
+META = re.compile(r"<meta[^>]+charset[^>]*>", re.IGNORECASE)
+LEAD_BYTE = re.compile(rb"[\xc2-\xf4]")
+CJK = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+MIN_LETTERS = 20  # non-ASCII letters (CJK characters for CJK encodings) a page needs to test an encoding
+
+
+def old_decode(data: bytes) -> str:
+    """The decoder before detection (2026-12-06): UTF-8, else cp1252."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def kept_share(original: str, decoded: str) -> float:
+    """Share of the original's non-ASCII characters (with multiplicity) found in the decoded text."""
+    want = Counter(c for c in original if ord(c) > 127)
+    got = Counter(c for c in decoded if ord(c) > 127)
+    return sum(min(n, got[c]) for c, n in want.items()) / sum(want.values()) if want else 1.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("data", nargs="+")
+    ap.add_argument("--limit", type=int, default=0, help="pages per file (0: all)")
+    args = ap.parse_args(argv)
+    cands = _candidates()
+    encodings = cands.single_byte + cands.multi_byte
+    right, total, seconds = Counter(), Counter(), 0.0
+    damage = {"cut": [0.0, 0.0, 0], "stray byte": [0.0, 0.0, 0]}
+    rng = random.Random(0)
+    for path in args.data:
+        for i, page in enumerate(datasets.read_jsonl(path)):
+            if args.limit and i >= args.limit:
+                break
+            html = META.sub("", page.html or "")
+            if html.isascii():
+                continue
+            non_ascii = [c for c in html if ord(c) > 127]
+            letters = sum(c.isalpha() for c in non_ascii)
+            cjk = len(CJK.findall(html))
+            cjk = cjk if cjk >= len(non_ascii) / 2 else 0  # a CJK page, not a page quoting a few characters
+            for enc in encodings:
+                if (cjk if enc in cands.multi_byte else letters) < MIN_LETTERS:
+                    continue
+                try:
+                    data = html.encode(enc)
+                except UnicodeEncodeError:
+                    continue
+                start = time.perf_counter()
+                new = decode_html_bytes(data)
+                seconds += time.perf_counter() - start
+                total[enc] += 1
+                right[(enc, "new")] += new == html
+                right[(enc, "old")] += old_decode(data) == html
+            raw = html.encode("utf-8")
+            leads = [m.start() for m in LEAD_BYTE.finditer(raw)]
+            cut = leads[rng.randrange(len(leads))] + 1  # inside a character, as a crawler's size limit cuts
+            pos = rng.randrange(len(raw))
+            for kind, data in (("cut", raw[:cut]), ("stray byte", raw[:pos] + b"\xff" + raw[pos:])):
+                original = html if kind != "cut" else raw[:cut].decode("utf-8", errors="ignore")
+                damage[kind][0] += kept_share(original, decode_html_bytes(data))
+                damage[kind][1] += kept_share(original, old_decode(data))
+                damage[kind][2] += 1
+    print("| encoding | pages | decoded exactly, before | decoded exactly, now |")
+    print("|---|---|---|---|")
+    for enc in encodings:
+        if total[enc]:
+            print(f"| {enc} | {total[enc]} | {right[(enc, 'old')]} | {right[(enc, 'new')]} |")
+    print()
+    print("| damaged UTF-8 | pages | non-ASCII characters kept, before | now |")
+    print("|---|---|---|---|")
+    for kind, (new, old, n) in damage.items():
+        print(f"| {kind} | {n} | {old / max(1, n):.4f} | {new / max(1, n):.4f} |")
+    n = sum(total.values())
+    print(f"\n{n} encoded pages decoded in {seconds:.1f} s ({1000 * seconds / max(1, n):.1f} ms a page)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

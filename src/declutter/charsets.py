@@ -1,0 +1,117 @@
+"""Which encoding bytes are in when nothing says so: UTF-8 (even when damaged), else the code page that makes words.
+
+Two failures this prevents. A UTF-8 page with one bad byte (a crawler's payload cut mid-character, a stray
+Latin-1 byte in a template) is not legacy text: decoding all of it as cp1252 turns every accented letter and
+dash of the page into mojibake ("cafÃ©"). And a page in a legacy code page (Russian in cp1251, Japanese in
+Shift_JIS, Chinese in GBK) read as cp1252 loses all of its text to mojibake, silently.
+
+So bytes that are *mostly* valid UTF-8 stay UTF-8, with U+FFFD where the damage is. Otherwise each candidate
+encoding of ``data/charsets.toml`` is scored by the evidence its reading gives: for one-byte code pages, how
+many of the words it makes with non-ASCII letters are in some jusText stoplist (mojibake words never are);
+for CJK encodings, how many decoded characters are kana, common Han characters or common Hangul syllables,
+counted only when they are a fair share of all non-ASCII characters decoded (a wrong CJK reading gives rare
+characters). The best reading with enough evidence wins; with none, the caller's fallback decides.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+from . import language
+
+SAMPLE_BYTES = 1 << 16          # evidence is read from 64 KiB of text: a page's language does not change after it
+MIN_EVIDENCE = 3                # words or characters a reading must show before it is believed
+MIN_WORD_SHARE = 0.05           # of the words with non-ASCII letters a code page reading makes
+MIN_CJK_SHARE = 0.15            # of the non-ASCII characters a CJK reading decodes
+UTF8_MAJORITY = 2               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
+_KANA = re.compile(r"[\u3041-\u30ff]")
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    single_byte: tuple[str, ...]
+    multi_byte: tuple[str, ...]
+    common_cjk: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _candidates() -> _Candidates:
+    data = tomllib.loads((resources.files("declutter") / "data" / "charsets.toml").read_text(encoding="utf-8"))
+    common = set("".join(data["common_han"].split())) | set(data["common_hangul"])
+    return _Candidates(tuple(data["single_byte"]), tuple(data["multi_byte"]), frozenset(common))
+
+
+def decode_undeclared(data: bytes, fallback: Optional[str]) -> str:
+    """``data`` decoded by the evidence above; ``fallback`` (or UTF-8 with U+FFFD when None) without any."""
+    text = data.decode("utf-8", errors="replace")
+    if mostly_utf8(data, text) or _cut_utf8(data):
+        return text
+    encoding = guess(data) or fallback
+    return data.decode(encoding, errors="replace") if encoding else text
+
+
+def mostly_utf8(data: bytes, text: str) -> bool:
+    """At least UTF8_MAJORITY valid multi-byte characters for every damaged sequence (U+FFFD already in the
+    bytes does not count as damage). Legacy text almost never forms valid multi-byte UTF-8 by accident."""
+    damaged = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - text.count("\ufffd")
+    return valid > 0 and valid >= UTF8_MAJORITY * damaged
+
+
+def _cut_utf8(data: bytes) -> bool:
+    """Valid UTF-8 up to a character cut short at the very end: a payload truncated at a size limit."""
+    for k in (1, 2, 3):
+        if len(data) > k and data[-k] >= 0xC2:  # the cut character's lead byte
+            try:
+                data[:-k].decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            return all(0x80 <= b < 0xC0 for b in data[len(data) - k + 1:])
+    return False
+
+
+def guess(data: bytes) -> Optional[str]:
+    """The candidate encoding whose reading of ``data`` shows the most evidence, or None without enough."""
+    sample = _sample(data)
+    if sample.count(b"\x00") > len(sample) // 100:
+        return None  # binary, or UTF-16 without a BOM: no code page reading is text
+    cands = _candidates()
+    scores = {enc: _word_evidence(sample, enc) for enc in cands.single_byte}
+    scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
+    order = cands.single_byte + cands.multi_byte
+    best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
+    return best if scores[best] >= MIN_EVIDENCE else None
+
+
+def _sample(data: bytes) -> bytes:
+    """SAMPLE_BYTES from just before the first non-ASCII byte: a page's head of scripts and styles says nothing."""
+    first = _HIGH_BYTE.search(data)
+    start = max(0, first.start() - 64) if first else 0
+    return data[start:start + SAMPLE_BYTES]
+
+
+def _word_evidence(sample: bytes, encoding: str) -> int:
+    """Occurrences of stopwords (of any language jusText knows) among the words with non-ASCII letters, or 0
+    when they are under MIN_WORD_SHARE of those words (noise read in any code page makes a few)."""
+    words = Counter(w for w in _LETTER_RUNS.findall(sample.decode(encoding, errors="replace").lower())
+                    if not w.isascii())
+    hits = sum(n for w, n in words.items() if language.in_any_stoplist(w))
+    return hits if hits >= MIN_WORD_SHARE * sum(words.values()) else 0
+
+
+def _cjk_evidence(sample: bytes, encoding: str, common: frozenset[str]) -> int:
+    """Kana and common Han/Hangul characters in the reading, or 0 when they are under MIN_CJK_SHARE of it."""
+    text = sample.decode(encoding, errors="replace")
+    non_ascii = _NON_ASCII.findall(text)
+    if not non_ascii or text.count("\ufffd") > 0.01 * len(non_ascii) + 2:
+        return 0
+    evidence = sum(map(common.__contains__, non_ascii)) + len(_KANA.findall(text))
+    return evidence if evidence >= MIN_CJK_SHARE * len(non_ascii) else 0
