@@ -2,9 +2,12 @@
 
 The labelled pages are Unicode, so each page's HTML is turned into the bytes a server could send without a
 charset: its ``<meta charset>`` declarations removed, then encoded in every candidate code page that can
-hold all of its characters and that is made for its script: a page needs 20 non-ASCII letters to test
-a one-byte code page, 20 CJK characters (half its non-ASCII characters or more) to test a CJK encoding
-(which also holds Latin, Greek and Cyrillic). A page counts as
+hold all of its characters and that is made for its script: a page's gold (its main text) needs 20
+non-ASCII letters to test a one-byte code page, 20 CJK characters (half its non-ASCII characters or more) to
+test a CJK encoding
+(which also holds Latin, Greek and Cyrillic). Pages that already hold mojibake of UTF-8 ("Ã©", "â€™") are
+left out when their encoded bytes are mostly valid UTF-8: reading them as UTF-8 mends them, which an
+exact comparison would count as a miss. A page counts as
 decoded when ``declutter.reading.decode_html_bytes`` gives back exactly the page. Two kinds of damaged
 UTF-8 are measured the same way, by the share of the page's non-ASCII characters that come back: the
 payload cut inside a random non-ASCII character (as a crawler's size limit cuts), and one stray 0xFF byte
@@ -23,7 +26,7 @@ import time
 from collections import Counter
 
 from declutter import datasets
-from declutter.charsets import _candidates
+from declutter.charsets import _candidates, mostly_utf8
 from declutter.reading import decode_html_bytes
 
 META = re.compile(r"<meta[^>]+charset[^>]*>", re.IGNORECASE)
@@ -54,7 +57,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     cands = _candidates()
     encodings = cands.single_byte + cands.multi_byte
-    right, total, seconds = Counter(), Counter(), 0.0
+    right, total, seconds, skipped = Counter(), Counter(), 0.0, 0
     damage = {"cut": [0.0, 0.0, 0], "stray byte": [0.0, 0.0, 0]}
     rng = random.Random(0)
     for path in args.data:
@@ -64,9 +67,9 @@ def main(argv=None) -> int:
             html = META.sub("", page.html or "")
             if html.isascii():
                 continue
-            non_ascii = [c for c in html if ord(c) > 127]
+            non_ascii = [c for c in page.gold if ord(c) > 127]  # the main text says what the page is written in
             letters = sum(c.isalpha() for c in non_ascii)
-            cjk = len(CJK.findall(html))
+            cjk = len(CJK.findall(page.gold))
             cjk = cjk if cjk >= len(non_ascii) / 2 else 0  # a CJK page, not a page quoting a few characters
             for enc in encodings:
                 if (cjk if enc in cands.multi_byte else letters) < MIN_LETTERS:
@@ -74,6 +77,9 @@ def main(argv=None) -> int:
                 try:
                     data = html.encode(enc)
                 except UnicodeEncodeError:
+                    continue
+                if mostly_utf8(data, data.decode("utf-8", errors="replace")):
+                    skipped += 1  # the page holds mojibake of UTF-8: reading it as UTF-8 mends it
                     continue
                 start = time.perf_counter()
                 new = decode_html_bytes(data)
@@ -101,6 +107,7 @@ def main(argv=None) -> int:
     for kind, (new, old, n) in damage.items():
         print(f"| {kind} | {n} | {old / max(1, n):.4f} | {new / max(1, n):.4f} |")
     n = sum(total.values())
+    print(f"\n{skipped} encoded pages left out: their bytes are mostly valid UTF-8 (the page holds mojibake)")
     print(f"\n{n} encoded pages decoded in {seconds:.1f} s ({1000 * seconds / max(1, n):.1f} ms a page)", file=sys.stderr)
     return 0
 

@@ -5,9 +5,11 @@ Latin-1 byte in a template) is not legacy text: decoding all of it as cp1252 tur
 dash of the page into mojibake ("cafÃ©"). And a page in a legacy code page (Russian in cp1251, Japanese in
 Shift_JIS, Chinese in GBK) read as cp1252 loses all of its text to mojibake, silently.
 
-So bytes that are *mostly* valid UTF-8 stay UTF-8, with U+FFFD where the damage is. Otherwise each candidate
+So bytes that are *mostly* valid UTF-8 (at least as many valid multi-byte characters as damaged sequences)
+stay UTF-8, with U+FFFD where the damage is. Otherwise each candidate
 encoding of ``data/charsets.toml`` is scored by the evidence its reading gives: for one-byte code pages, how
-many of the words it makes with non-ASCII letters are in some jusText stoplist (mojibake words never are);
+many of the page's words with non-ASCII letters it makes into words of some jusText stoplist (mojibake
+words never are);
 for CJK encodings, how many decoded characters are kana, common Han characters or common Hangul syllables,
 counted only when they are a fair share of all non-ASCII characters decoded (a wrong CJK reading gives rare
 characters). The best reading with enough evidence wins; with none, the caller's fallback decides.
@@ -19,6 +21,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from importlib import resources
 from typing import Optional
 
@@ -26,10 +29,13 @@ from . import language
 
 SAMPLE_BYTES = 1 << 16          # evidence is read from 64 KiB of text: a page's language does not change after it
 MIN_EVIDENCE = 3                # words or characters a reading must show before it is believed
-MIN_WORD_SHARE = 0.05           # of the words with non-ASCII letters a code page reading makes
+MIN_WORD_SHARE = 0.1            # of the words with non-ASCII letters a code page reading makes
+MIN_DISTINCT = 3                # different stopwords a code page reading must make
+MAX_WORDS = 20000               # words with a high byte read from anywhere in the page
 MIN_CJK_SHARE = 0.15            # of the non-ASCII characters a CJK reading decodes
-UTF8_MAJORITY = 2               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
+UTF8_MAJORITY = 1               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_WORDS = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")  # letters in any code page
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
 _KANA = re.compile(r"[\u3041-\u30ff]")
@@ -60,7 +66,8 @@ def decode_undeclared(data: bytes, fallback: Optional[str]) -> str:
 
 def mostly_utf8(data: bytes, text: str) -> bool:
     """At least UTF8_MAJORITY valid multi-byte characters for every damaged sequence (U+FFFD already in the
-    bytes does not count as damage). Legacy text almost never forms valid multi-byte UTF-8 by accident."""
+    bytes does not count as damage). Legacy text almost never forms valid multi-byte UTF-8 by accident: where
+    half its high bytes do, it is UTF-8 that was mis-decoded once already."""
     damaged = text.count("\ufffd") - data.count("\ufffd".encode())
     valid = len(text) - len(text.encode("ascii", errors="ignore")) - text.count("\ufffd")
     return valid > 0 and valid >= UTF8_MAJORITY * damaged
@@ -84,7 +91,8 @@ def guess(data: bytes) -> Optional[str]:
     if sample.count(b"\x00") > len(sample) // 100:
         return None  # binary, or UTF-16 without a BOM: no code page reading is text
     cands = _candidates()
-    scores = {enc: _word_evidence(sample, enc) for enc in cands.single_byte}
+    words = b" ".join(m.group() for m in islice(_HIGH_WORDS.finditer(data), MAX_WORDS))
+    scores = {enc: _word_evidence(words, enc) for enc in cands.single_byte}
     scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
     order = cands.single_byte + cands.multi_byte
     best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
@@ -98,13 +106,15 @@ def _sample(data: bytes) -> bytes:
     return data[start:start + SAMPLE_BYTES]
 
 
-def _word_evidence(sample: bytes, encoding: str) -> int:
+def _word_evidence(words: bytes, encoding: str) -> int:
     """Occurrences of stopwords (of any language jusText knows) among the words with non-ASCII letters, or 0
-    when they are under MIN_WORD_SHARE of those words (noise read in any code page makes a few)."""
-    words = Counter(w for w in _LETTER_RUNS.findall(sample.decode(encoding, errors="replace").lower())
-                    if not w.isascii())
-    hits = sum(n for w, n in words.items() if language.in_any_stoplist(w))
-    return hits if hits >= MIN_WORD_SHARE * sum(words.values()) else 0
+    when they are under MIN_WORD_SHARE of those words (noise read in any code page makes a few) or fewer than
+    MIN_DISTINCT different words (one name that happens to be a stopword somewhere is not a language)."""
+    counts = Counter(w for w in _LETTER_RUNS.findall(words.decode(encoding, errors="replace").lower())
+                     if not w.isascii())
+    hits = {w: n for w, n in counts.items() if language.in_any_stoplist(w)}
+    score = sum(hits.values())
+    return score if len(hits) >= MIN_DISTINCT and score >= MIN_WORD_SHARE * sum(counts.values()) else 0
 
 
 def _cjk_evidence(sample: bytes, encoding: str, common: frozenset[str]) -> int:
