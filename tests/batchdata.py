@@ -74,3 +74,21 @@ def wet_bytes() -> bytes:
     recs = [warc_record("conversion", f"https://example.org/{i}", t.encode("utf-8"), "text/plain", 40 + i)
             for i, t in enumerate(seed_texts())]
     return gzip.compress(b"".join(recs), mtime=0)
+
+
+def arc_record(url: str, content_type: str, block: bytes, version: int = 1) -> bytes:
+    """One ARC record: its header line (version 2 adds result code, checksum, location, offset and file
+    name before the length), the block, the newline that ends it."""
+    extra = " 200 SHA1DIGEST - 0 crawl.arc" if version == 2 else ""
+    return f"{url} 1.2.3.4 20050614070159 {content_type}{extra} {len(block)}\n".encode() + block + b"\n"
+
+
+def arc_bytes() -> list[bytes]:
+    """An ARC file as the Internet Archive wrote them, one gzip member per record: its header, pages, a DNS lookup."""
+    desc = b"1 0 Internet Archive\nURL IP-address Archive-date Content-type Archive-length\n"
+    recs = [arc_record("filedesc://crawl.arc", "text/plain", desc)]
+    for i, text in enumerate(seed_texts()[:2]):
+        recs.append(arc_record(f"http://example.org/{i}", "text/html",
+                               http_response(seed_html(text).encode("utf-8"), "text/html; charset=utf-8"), version=1 + i))
+    recs.append(arc_record("dns:example.org", "text/dns", b"20050614070159\nexample.org. 3600 IN A 1.2.3.4\n"))
+    return [gzip.compress(r, mtime=0) for r in recs]

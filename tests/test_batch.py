@@ -4,8 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from batchdata import (BAD_JSONL_IDS, FOOTER, HEADER, good_rows, http_response, jsonl_bytes, seed_html, seed_texts,
-                       warc_bytes, warc_record, wet_bytes)
+from batchdata import (BAD_JSONL_IDS, FOOTER, HEADER, arc_bytes, good_rows, http_response, jsonl_bytes, seed_html,
+                       seed_texts, warc_bytes, warc_record, wet_bytes)
 
 from declutter import Cleaner
 from declutter.batch import BatchOptions, SerialEngine, run_batch
@@ -124,6 +124,32 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
     assert "HTTP payload: Content-Encoding gzip: corrupt payload" in errors(out)[0]["reason"]
     longest = max(text.split("\n\n"), key=len).strip()
     assert all(longest in r["text"] and "\ufffd" not in r["text"] for r in outputs(out))
+
+
+def test_arc_pages_are_read_and_other_records_counted_as_skipped(tmp_path):
+    path = tmp_path / "crawl.arc.gz"
+    path.write_bytes(b"".join(arc_bytes()))
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    assert summary.cleaned == 2 and summary.errors == 0
+    assert summary.skipped == {"arc file header record": 1, "arc record of type text/dns": 1}
+    longest = max(seed_texts()[1].split("\n\n"), key=len).strip()
+    assert [r["url"] for r in outputs(out)] == ["http://example.org/0", "http://example.org/1"]
+    assert longest in outputs(out)[1]["text"]
+
+
+def test_a_cut_or_broken_arc_is_reported_not_raised(tmp_path):
+    members = arc_bytes()
+    cut = tmp_path / "cut.arc.gz"
+    cut.write_bytes(b"".join(members[:2]) + members[2][: len(members[2]) // 2])
+    broken = tmp_path / "broken.arc"
+    broken.write_bytes(gzip.decompress(members[1]) + b"this is not an ARC header line\n")
+    out = tmp_path / "out"
+    summary = run_batch([str(cut), str(broken)], out)
+    check_accounting(out, summary)
+    reasons = [e["reason"] for e in errors(out)]
+    assert any("truncated" in r for r in reasons) and any("unreadable ARC after 1 records" in r for r in reasons)
 
 
 def test_truncated_warc_reports_the_break(tmp_path):

@@ -25,7 +25,7 @@ from .httpbody import PayloadError, decoded_body, split_response
 Content = Union[str, bytes]
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
-WARC_SUFFIXES = (".warc", ".wet", ".arc")
+WARC_SUFFIXES = (".warc", ".wet")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -62,7 +62,7 @@ Skip = Callable[[str], None]  # told why a non-page WARC record was passed over
 
 
 def input_kind(path: Path) -> str:
-    """'dir', 'page', 'jsonl' or 'warc', from the path; compression suffixes are looked through."""
+    """'dir', 'page', 'jsonl', 'warc' or 'arc', from the path; compression suffixes are looked through."""
     if path.is_dir():
         return "dir"
     name = path.name.lower()
@@ -71,11 +71,13 @@ def input_kind(path: Path) -> str:
             name = name[: -len(suffix)]
     if name.endswith(WARC_SUFFIXES):
         return "warc"
+    if name.endswith(".arc"):
+        return "arc"
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if name.endswith(PAGE_SUFFIXES):
         return "page"
-    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .html, .txt or .md)")
+    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .arc[.gz], .html, .txt or .md)")
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
@@ -260,14 +262,20 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
             return None
         record.content = block
     else:
-        response = split_response(block)
-        if response.content_type not in HTML_TYPES:
-            skip(f"warc response of type {response.content_type or 'unknown'}")
-            return None
-        try:
-            record.content = _decode_body(decoded_body(response), response.charset)
-        except PayloadError as exc:
-            record.error = f"HTTP payload: {exc}"
+        return _http_page(record, block, skip, "warc response")
+    return record
+
+
+def _http_page(record: Record, block: bytes, skip: Skip, label: str) -> Optional[Record]:
+    """``record`` holding the HTML page of an HTTP response block, None (and skip told) for other types."""
+    response = split_response(block)
+    if response.content_type not in HTML_TYPES:
+        skip(f"{label} of type {response.content_type or 'unknown'}")
+        return None
+    try:
+        record.content = _decode_body(decoded_body(response), response.charset)
+    except PayloadError as exc:
+        record.error = f"HTTP payload: {exc}"
     return record
 
 
@@ -296,6 +304,53 @@ def read_warc(path: Path, skip: Skip) -> Iterator[Record]:
         yield Record(position=f"{path}#{count + 1}", error=f"{stream.failure} (after {count} WARC records)")
 
 
+def read_arc(path: Path, skip: Skip) -> Iterator[Record]:
+    """Pages of an ARC file, the Internet Archive's format before WARC (FastWARC reads WARC only).
+
+    A record is one header line, ``URL IP date content-type length`` (version 2 puts more fields before
+    the length), then ``length`` bytes: an HTTP response for HTTP captures, the bare document otherwise.
+    """
+    stream = open_stream(path)
+    count = offset = 0
+    with io.BufferedReader(stream) as fh:
+        for line in iter(fh.readline, b""):
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                continue  # the newline that ends each record
+            fields = line.split()
+            if len(fields) < 5 or not fields[-1].isdigit():
+                yield Record(position=f"{path}@{start}", error=f"unreadable ARC after {count} records: bad header line")
+                return
+            block = fh.read(int(fields[-1]))
+            offset += len(block)
+            count += 1
+            page = _arc_page(fields, block, f"{path}@{start}", skip)
+            if page is not None:
+                yield page
+    if stream.failure:
+        yield Record(position=f"{path}@{offset}", error=f"{stream.failure} (after {count} ARC records)")
+
+
+def _arc_page(fields: list[bytes], block: bytes, position: str, skip: Skip) -> Optional[Record]:
+    """The page in one ARC record; None (and skip told) for the file header and documents that are not pages."""
+    url = fields[0].decode("latin-1")
+    if url.startswith("filedesc://"):
+        skip("arc file header record")
+        return None
+    record = Record(position=position, url=url)
+    if len(block) < int(fields[-1]):
+        record.error = f"record truncated: {len(block)} of {int(fields[-1])} bytes"
+        return record
+    if block.startswith(b"HTTP/"):
+        return _http_page(record, block, skip, "arc response")
+    ctype = fields[3].decode("latin-1").split(";")[0].lower()
+    if ctype not in HTML_TYPES + ("text/plain",):
+        skip(f"arc record of type {ctype}")
+        return None
+    record.content = block
+    return record
+
+
 def read_inputs(paths: list[Path], opts: SourceOptions, skip: Skip) -> Iterator[Record]:
     """All records of all inputs, in the order given (folders sorted)."""
     for path in paths:
@@ -306,5 +361,7 @@ def read_inputs(paths: list[Path], opts: SourceOptions, skip: Skip) -> Iterator[
             yield read_page_file(path)
         elif kind == "jsonl":
             yield from read_jsonl(path, opts)
+        elif kind == "arc":
+            yield from read_arc(path, skip)
         else:
             yield from read_warc(path, skip)
