@@ -200,6 +200,37 @@ def test_folder_of_pages(tmp_path):
     assert "](https://example.org" not in rows["page.md"]["text"]  # read as Markdown: links became their text
 
 
+def test_compressed_pages_in_a_folder_are_read_and_a_cut_one_reported(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    rows = good_rows()
+    (folder / "page0.html.gz").write_bytes(gzip.compress(seed_html(rows[0]["text"]).encode("utf-8")))
+    whole = gzip.compress(rows[1]["text"].encode("utf-8"))
+    (folder / "page1.txt.gz").write_bytes(whole[: len(whole) // 2])
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out)
+    check_accounting(out, summary)
+    assert summary.cleaned == 1 and summary.errors == 1
+    assert "truncated or corrupt" in errors(out)[0]["reason"] and errors(out)[0]["position"] == "page1.txt.gz"
+    assert max(seed_texts()[0].split("\n\n"), key=len).strip() in outputs(out)[0]["text"]
+
+
+def test_cli_clean_reads_compressed_files(tmp_path, capsys):
+    text = seed_texts()[0]
+    longest = max(text.split("\n\n"), key=len).strip()
+    path = tmp_path / "page.txt.gz"
+    path.write_bytes(gzip.compress(text.encode("utf-8")) + gzip.compress(b"\n\nA second gzip member.\n"))
+    assert cli_main(["clean", str(path)]) == 0
+    assert longest in capsys.readouterr().out
+    path.write_bytes(gzip.compress(text.encode("utf-8"))[:-400])
+    assert cli_main(["clean", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "gzip data cut short" in captured.err and captured.out.strip()
+    path.write_bytes(b"\x1f\x8b" + b"not gzip at all" * 10)
+    with pytest.raises(SystemExit, match="corrupt gzip data"):
+        cli_main(["clean", str(path)])
+
+
 def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):
     path = tmp_path / "surrogate.jsonl"
     text = good_rows()[1]["text"].replace("Putin praised", "Putin \ud800 praised")

@@ -7,21 +7,52 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import Optional, Sequence
 
 from .config import INPUT_FORMATS, Config
 
+MAX_DECOMPRESSED = 1 << 28  # a compressed input's limit: far beyond any page, short of a decompression bomb
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
 
 def _read_input(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
+    """The input's bytes, gunzipped or un-zstd-ed by magic number (``page.html.gz`` works as it is)."""
     try:
-        return Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}") from None
+    if data[:2] == b"\x1f\x8b":
+        return _gunzip(data, path)
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        import io
+
+        from .sources import SourceError, decompressed, read_all
+        try:
+            data, failure = read_all(decompressed(io.BytesIO(data), path))
+        except SourceError as exc:
+            raise SystemExit(f"declutter: {exc}") from None
+        if failure:
+            print(f"declutter: warning: {path}: {failure}; cleaning the {len(data)} bytes before it", file=sys.stderr)
+    return data
+
+
+def _gunzip(data: bytes, path: str) -> bytes:
+    """Every gzip member, up to MAX_DECOMPRESSED bytes; a file cut short gives what it holds, with a warning."""
+    out, room = [], MAX_DECOMPRESSED
+    while data[:2] == b"\x1f\x8b" and room > 0:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out.append(inflater.decompress(data, room))
+        except zlib.error as exc:
+            raise SystemExit(f"declutter: {path}: corrupt gzip data ({exc})") from None
+        room -= len(out[-1])
+        if not inflater.eof:
+            why = "decompresses to more than 256 MiB" if room <= 0 else "gzip data cut short"
+            print(f"declutter: warning: {path}: {why}; cleaning what it holds", file=sys.stderr)
+        data = inflater.unused_data
+    return b"".join(out)
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:

@@ -26,6 +26,7 @@ Content = Union[str, bytes]
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet")
+COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -65,10 +66,7 @@ def input_kind(path: Path) -> str:
     """'dir', 'page', 'jsonl', 'warc' or 'arc', from the path; compression suffixes are looked through."""
     if path.is_dir():
         return "dir"
-    name = path.name.lower()
-    for suffix in (".gz", ".zst", ".zstd"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+    name = _uncompressed_name(path.name)
     if name.endswith(WARC_SUFFIXES):
         return "warc"
     if name.endswith(".arc"):
@@ -150,7 +148,11 @@ class _TolerantReader(io.RawIOBase):
 
 def open_stream(path: Path) -> _TolerantReader:
     """The file's bytes, gunzipped or un-zstd-ed by magic number, ending cleanly at a break."""
-    raw = open(path, "rb")
+    return decompressed(open(path, "rb"), str(path))
+
+
+def decompressed(raw: BinaryIO, name: str) -> _TolerantReader:
+    """``raw`` (seekable) read through gzip or zstd when its magic number says so, ending cleanly at a break."""
     magic = raw.read(4)
     raw.seek(0)
     if magic[:2] == b"\x1f\x8b":
@@ -160,26 +162,45 @@ def open_stream(path: Path) -> _TolerantReader:
             import zstandard
         except ImportError:
             raw.close()
-            raise SourceError(f"{path}: reading zstd needs the 'zstandard' package (pip install 'declutter[batch]')") from None
+            raise SourceError(f"{name}: reading zstd needs the 'zstandard' package (pip install 'declutter[batch]')") from None
         inner = zstandard.ZstdDecompressor().stream_reader(raw)
     else:
         inner = raw
     return _TolerantReader(inner, raw)
 
 
+def read_all(stream: _TolerantReader) -> tuple[bytes, Optional[str]]:
+    """Everything ``stream`` holds, with the reason it broke off (None when it did not)."""
+    with io.BufferedReader(stream) as fh:
+        data = fh.read()
+    return data, stream.failure
+
+
 def read_folder(path: Path) -> Iterator[Record]:
     """Every page file under ``path`` (recursively, sorted), as raw bytes; the cleaner decodes them."""
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(PAGE_SUFFIXES))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and _uncompressed_name(p.name).endswith(PAGE_SUFFIXES))
     for file in files:
         yield read_page_file(file, file.relative_to(path).as_posix())
 
 
 def read_page_file(file: Path, position: Optional[str] = None) -> Record:
+    """One saved page (``page.html``, or ``page.html.gz`` / ``.zst``: decompressed by magic number)."""
     position = position or str(file)
     try:
-        return Record(position=position, content=file.read_bytes())
+        data, failure = read_all(open_stream(file))
     except OSError as exc:
         return Record(position=position, error=f"cannot read file: {exc.strerror or exc}")
+    if failure:
+        return Record(position=position, error=f"{failure} (after {len(data)} bytes)")
+    return Record(position=position, content=data)
+
+
+def _uncompressed_name(name: str) -> str:
+    name = name.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _jsonl_record(line: bytes, position: str, opts: SourceOptions) -> Record:
