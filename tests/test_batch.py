@@ -182,6 +182,7 @@ def test_wet_conversions_are_cleaned_as_text(tmp_path):
     assert rows[0]["text"] == Cleaner().clean(good_rows()[0]["text"].split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
 
 
+@pytest.mark.filterwarnings("ignore::declutter.reading.BinaryInputWarning")
 def test_folder_of_pages(tmp_path):
     folder = tmp_path / "site"
     (folder / "sub").mkdir(parents=True)

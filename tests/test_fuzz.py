@@ -97,6 +97,7 @@ def test_plain_text_output_lines_are_input_lines(cases):
             assert line == "" or line in known, line[:80]
 
 
+@pytest.mark.filterwarnings("ignore::declutter.reading.BinaryInputWarning")
 def test_mangled_input_through_analyze(cases):
     for data in cases:
         with warnings.catch_warnings():

@@ -227,6 +227,7 @@ def test_parser_failure_is_a_value_error_not_an_lxml_traceback(monkeypatch):
     assert issubclass(HtmlError, ValueError)
 
 
+@pytest.mark.filterwarnings("ignore::declutter.reading.BinaryInputWarning")
 def test_binary_garbage_declared_as_html_gives_a_result():
     data = bytes(range(256)) * 50
     assert isinstance(Cleaner(input_format="html").clean(data), str)

@@ -60,3 +60,18 @@ def test_text_quoting_markup_is_not_taken_for_html():
 def test_markup_fragments_that_start_with_a_tag_are_html(fragment):
     assert looks_like_html(fragment)
     assert "<" not in declutter.clean(fragment)   # read as HTML: markup never comes back as text
+
+
+@pytest.mark.parametrize("data, what", [(bytes(range(256)) * 20, "binary data"),
+                                        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "a PNG image")])
+def test_binary_bytes_are_decoded_but_with_a_warning(data, what):
+    from declutter.reading import BinaryInputWarning
+
+    with pytest.warns(BinaryInputWarning, match=what):
+        assert isinstance(declutter.clean(data), str)
+
+
+def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):
+    declutter.clean((fixtures / "seeds" / "000.txt").read_bytes())
+    declutter.clean(("<html><body><p>" + "Ünïcödé text. " * 50 + "</p></body></html>").encode("cp1252"))
+    assert not [w for w in recwarn if "binary" in str(w.message)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 
 import numpy as np
 
@@ -82,6 +83,25 @@ def decode_html_bytes(data: bytes) -> str:
         return charsets.decode_undeclared(data, fallback="cp1252")
 
 
+class BinaryInputWarning(UserWarning):
+    """Bytes that decode mostly to U+FFFD and control characters: an image, an archive, a compressed file."""
+
+
+BINARY_SHARE = 0.1  # of the first 64 KiB of decoded characters, U+FFFD or C0 controls, above which bytes are binary
+_NOT_TEXT = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f]")
+
+
+def _warn_if_binary(data: bytes, text: str) -> None:
+    """Binary input is still decoded (the documented result), but never silently: the caller is warned."""
+    head = text[:65536]
+    bad = len(_NOT_TEXT.findall(head))
+    if len(head) >= 64 and bad > BINARY_SHARE * len(head):
+        magic = {b"\x1f\x8b": "gzip data", b"PK": "a zip archive", b"\x89P": "a PNG image", b"%P": "a PDF"}
+        what = next((name for m, name in magic.items() if data.startswith(m)), "binary data")
+        warnings.warn(f"input looks like {what}, not text: {bad} of its first {len(head)} characters are invalid "
+                      "bytes or control characters", BinaryInputWarning, stacklevel=4)
+
+
 def to_text(obj: object, html: bool | None = None) -> str:
     """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``.
 
@@ -93,8 +113,11 @@ def to_text(obj: object, html: bool | None = None) -> str:
     if isinstance(obj, (bytes, bytearray, memoryview)):
         data = bytes(obj)
         if html or (html is None and looks_like_html(data[:65536].decode("latin-1"))):
-            return decode_html_bytes(data)
-        return decode_bytes(data)
+            text = decode_html_bytes(data)
+        else:
+            text = decode_bytes(data)
+        _warn_if_binary(data, text)
+        return text
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}")
 
 
