@@ -8,6 +8,7 @@ once with the per-line decisions written out, then decode those probabilities ag
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz                 # shipped decoding
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --threshold 0.4  # a fixed threshold
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --oracle-span
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --stay 0.8       # another sequence step
 
 Each held-out page is read again (the reader is deterministic: the same lines, block gaps and DOM as in the
 run), its stored smoothed probabilities and rule actions are put back, and ``decide`` and the repeats step
@@ -15,7 +16,10 @@ run as ``Cleaner.annotate`` runs them. The first figure printed is how many page
 reproduces exactly (the stored keep of every line); anything else means the scores file and the code or
 data disagree, and the variants' figures would not be comparable. ``--oracle-span`` is not a decoder: it
 also drops every kept line before the page's first gold line and after its last (the aligner's labels),
-which bounds what any estimate of where the body begins and ends could add (docs/model.md). A page whose
+which bounds what any estimate of where the body begins and ends could add (docs/model.md). ``--stay S``
+runs the sequence step again with another stay on the model's probabilities before the sequence step
+(``p_model`` and the fold model's ``prior``, written by runs since 2026-12-06), or decides on them
+unsmoothed (``--stay none``). A page whose
 record has no labels (its training example's lines differed from the page's) is left as decoded. A run
 trained with ``--track clean`` also holds each page's gold read as a page; those are decoded too and get a
 "clean" column.
@@ -36,14 +40,20 @@ from declutter.datasets import read_pages
 from declutter.metrics import word_prf
 from declutter.output import to_text
 from declutter.page import Page
+from declutter.sequence import smooth
 from declutter.train import ALL_TRACKS, INPUT_FORMAT, track_source
 
 sys.path.insert(0, str(Path(__file__).parent))
 from compare_cv import read_scores  # noqa: E402
 
 
-def restore(cleaner: Cleaner, source: str, lines: dict) -> Optional[Page]:
-    """The held-out page as the run left it before decoding; None when its lines no longer match."""
+def restore(cleaner: Cleaner, source: str, lines: dict, stay: Optional[str] = None) -> Optional[Page]:
+    """The held-out page as the run left it before decoding; None when its lines no longer match.
+
+    ``stay``: a number runs the sequence step again with that stay on the stored model probabilities (and
+    the fold model's prior, as the run did), "none" decides on them unsmoothed; None keeps the run's
+    smoothed probabilities.
+    """
     page = cleaner.read(source)
     n = len(page.lines)
     if n != len(lines["p"]):
@@ -51,6 +61,9 @@ def restore(cleaner: Cleaner, source: str, lines: dict) -> Optional[Page]:
     page.rule_action = np.asarray(lines["rule"], dtype=np.int8)
     page.rule_name = [None] * n
     page.probs = page.smoothed = np.asarray(lines["p"], dtype=np.float32)
+    if stay is not None:
+        page.probs = np.asarray(lines["p_model"], dtype=np.float32)
+        page.smoothed = page.probs if stay == "none" else smooth(page.probs, float(stay), lines["prior"])
     page.words = np.asarray(lines["words"], dtype=np.float64)
     return page
 
@@ -70,12 +83,27 @@ def decode(cleaner: Cleaner, page: Page, oracle: Optional[list]) -> str:
     return to_text(page)
 
 
+def _stay(value: str) -> str:
+    """``--stay``: "none" or a number strictly between 0 and 1 (kept as text: "none" is not a number)."""
+    if value != "none":
+        try:
+            ok = 0 < float(value) < 1
+        except ValueError:
+            ok = False
+        if not ok:
+            raise argparse.ArgumentTypeError(f"expected a number between 0 and 1 or 'none', got {value!r}")
+    return value
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scores", help="the --scores file of `declutter train --cv K --lines`")
     ap.add_argument("data", nargs="+", help="the labelled pages the run was trained and scored on")
     ap.add_argument("--threshold", type=float, default=None, help="a fixed threshold instead of the per-page cut")
     ap.add_argument("--oracle-span", action="store_true", help="also drop kept lines outside the gold's span")
+    ap.add_argument("--stay", type=_stay, default=None, metavar="S|none",
+                    help="run the sequence step again with this stay (0 < S < 1) on the model's probabilities, "
+                         "or 'none' to decide on them unsmoothed (needs a run that wrote p_model)")
     ap.add_argument("--judge-clean-pages", action="store_true",
                     help="let the model judge text pages without rule hits too (Config.keep_clean_pages=False), "
                          "as every run before 2026-12-06 decoded them")
@@ -87,10 +115,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     records = read_scores(args.scores)
     if not any("lines" in r for r in records.values()):
         raise SystemExit(f"{args.scores} has no per-line decisions: rerun `declutter train` with --lines")
+    if args.stay is not None and not any("prior" in r.get("lines", {}) for r in records.values()):
+        raise SystemExit(f"{args.scores} has no model probabilities (p_model): --stay needs a run of 2026-12-06 or later")
     cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold,
                                   keep_clean_pages=not args.judge_clean_pages))
                 for t in ("text", "html")}
-    shipped = args.threshold is None and not args.oracle_span
+    shipped = args.threshold is None and not args.oracle_span and args.stay is None
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
@@ -100,7 +130,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if rec is None or "lines" not in rec or source is None:
                     continue
                 cleaner = cleaners[INPUT_FORMAT[track]]
-                page = restore(cleaner, source, rec["lines"])
+                page = restore(cleaner, source, rec["lines"], args.stay)
                 if page is None:
                     skipped += 1
                     continue

@@ -6,7 +6,7 @@ committed fixtures to check the whole path (labelling, fitting, saving, loading,
 import numpy as np
 import pytest
 
-from declutter import Cleaner
+from declutter import Cleaner, Config
 from declutter.cli import main
 from declutter.model import LineModel, StackedModel, load_model
 from declutter.train import cross_validate, fit, transition_stats
@@ -139,7 +139,8 @@ def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, caps
         rows = [json.loads(line) for line in fh]
     for r in rows:
         lines = r["lines"]
-        assert len(lines["p"]) == len(lines["rule"]) == len(lines["words"]) == len(lines["keep"]) == len(lines["label"])
+        assert (len(lines["p"]) == len(lines["p_model"]) == len(lines["rule"]) == len(lines["words"])
+                == len(lines["keep"]) == len(lines["label"]))
     capsys.readouterr()
     redecode = runpy.run_path(str(fixtures.parent.parent / "benchmarks" / "redecode.py"))["main"]
     assert redecode([str(scores), str(fixtures / "pages")]) == 0
@@ -148,6 +149,33 @@ def test_held_out_lines_decode_again_to_the_same_scores(fixtures, tmp_path, caps
     text = np.mean([r["f1"] for r in rows if r["track"] == "text"])
     html = np.mean([r["f1"] for r in rows if r["track"] == "html"])
     assert f"| pages | 9 | {text:.4f} | {html:.4f} |" in out
+    # The sequence step run again on the stored model probabilities with the shipped stay gives the same table.
+    assert redecode([str(scores), str(fixtures / "pages"), "--stay", str(Config().sequence_stay)]) == 0
+    assert f"| pages | 9 | {text:.4f} | {html:.4f} |" in capsys.readouterr().out
+
+
+def test_redecode_stay_runs_the_sequence_step_again(fixtures, tmp_path, capsys):
+    """``--stay`` smooths the stored model probabilities again; without them (an older run) it says so."""
+    import gzip
+    import json
+    import runpy
+
+    scores = tmp_path / "scores.jsonl.gz"
+    main(["train", str(fixtures / "pages"), "-o", str(tmp_path / "m.npz"), "--cv", "2", "--scores", str(scores),
+          "--lines", "--epochs", "2", "--hidden", "8", "--quiet"])
+    redecode = runpy.run_path(str(fixtures.parent.parent / "benchmarks" / "redecode.py"))["main"]
+    capsys.readouterr()
+    assert redecode([str(scores), str(fixtures / "pages"), "--stay", "none"]) == 0
+    assert "| pages | 9 |" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        redecode([str(scores), str(fixtures / "pages"), "--stay", "1.5"])
+    old = tmp_path / "old.jsonl.gz"
+    with gzip.open(scores, "rt", encoding="utf-8") as fh, gzip.open(old, "wt", encoding="utf-8") as out:
+        for row in map(json.loads, fh):
+            del row["lines"]["p_model"], row["lines"]["prior"]
+            out.write(json.dumps(row) + "\n")
+    with pytest.raises(SystemExit, match="no model probabilities"):
+        redecode([str(old), str(fixtures / "pages"), "--stay", "0.8"])
 
 
 def test_train_command_refuses_lines_without_scores(fixtures, tmp_path):

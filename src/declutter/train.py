@@ -271,7 +271,7 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
             if records is not None:
                 records.append(score_record(ex, k, prf, output))
                 if lines:
-                    records[-1]["lines"] = line_record(ex, page)
+                    records[-1]["lines"] = line_record(ex, page, model.meta_["prior"])
         if verbose:
             print(f"fold {k + 1}/{folds} done", flush=True)
     return {d: float(np.mean(v)) for d, v in sorted(scores.items())}
@@ -284,13 +284,16 @@ def score_record(ex: Example, fold: int, prf: PRF, output: str) -> dict:
             "f1": round(prf.f1, 6), "output": output}
 
 
-def line_record(ex: Example, page: Page) -> dict:
+def line_record(ex: Example, page: Page, prior: float) -> dict:
     """A held-out page's per-line decisions: the smoothed P(body) (exact: a float32 written as a double),
-    the rule action (``page.NO_RULE`` ... ``TERMINATOR``), the words the metric counts, the final keep,
+    the model's P(body) before the sequence step and the fold model's body prior (what the sequence step
+    read, so that it can be run again with other settings), the rule action (``page.NO_RULE`` ... ``TERMINATOR``), the words the metric counts, the final keep,
     and the aligner's label where the example's lines are the page's lines (else an empty list)."""
     labels = ex.y.tolist() if len(ex.y) == len(page.lines) and tuple(ex.lines) == tuple(page.lines) else []
     smoothed = page.smoothed if page.smoothed is not None else np.zeros(len(page), dtype=np.float32)
+    model = page.probs if page.probs is not None else np.zeros(len(page), dtype=np.float32)
     return {"p": smoothed.astype(np.float64).tolist(),
+            "p_model": model.astype(np.float64).tolist(), "prior": float(prior),
             "rule": page.rule_action.tolist() if page.rule_action is not None else [0] * len(page),
             "words": np.asarray(page.words if page.words is not None else np.zeros(len(page))).astype(int).tolist(),
             "keep": page.keep.astype(int).tolist() if page.keep is not None else [],
