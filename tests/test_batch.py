@@ -1,6 +1,7 @@
 """Batch cleaning: every record is cleaned or listed as an error, shards are atomic, jobs resume."""
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -356,6 +357,29 @@ def test_cli_batch_reports_and_exits(jsonl, tmp_path, capsys):
     assert "cannot write to output directory" in capsys.readouterr().err
     assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "o2"), "--engine", "dask"]) == 2
     assert "--scheduler" in capsys.readouterr().err
+
+
+def test_cli_batch_workers_auto_uses_the_cpus_it_may_run_on(jsonl, tmp_path, capsys, monkeypatch):
+    """``--workers auto`` is one worker per usable CPU (the affinity mask, not the host's cores); a count
+    that is not positive is refused by the parser with a message, not a traceback from the pool."""
+    import declutter.batch_cli as batch_cli
+
+    seen = {}
+
+    def fake_run_batch(inputs, out, **kwargs):
+        seen["workers"] = kwargs["workers"]
+        return run_batch(inputs, out, config=kwargs.get("config"), options=kwargs["options"], source=kwargs["source"])
+
+    monkeypatch.setattr(batch_cli, "usable_cpus", lambda: 3)
+    monkeypatch.setattr(batch_cli, "run_batch", fake_run_batch)
+    assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "out"), "--workers", "auto"]) == 0
+    assert seen["workers"] == 3
+    for bad in ("0", "-2", "many"):
+        with pytest.raises(SystemExit):
+            cli_main(["batch", str(jsonl), "-o", str(tmp_path / "o2"), "--workers", bad])
+        assert "positive number of workers or 'auto'" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert 1 <= batch_cli.usable_cpus() <= (os.cpu_count() or 1)
 
 
 def test_sigterm_mid_job_leaves_only_complete_shards(tmp_path):

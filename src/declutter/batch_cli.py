@@ -7,6 +7,7 @@ start or go on (bad input path, unwritable output, a failed worker), 130 interru
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -22,7 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--field", default="text", help="JSONL field holding the page text or HTML (default: text)")
     p.add_argument("--id-field", default="id", help="JSONL field holding the record id (default: id)")
     p.add_argument("--url-field", default="url", help="JSONL field holding the page URL (default: url)")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1: this process)")
+    p.add_argument("--workers", type=_workers, default=1, metavar="N|auto",
+                   help="local worker processes (default 1: this process; auto: one per CPU this process may use)")
     p.add_argument("--shard-size", type=int, default=500, help="records per output shard (default 500)")
     p.add_argument("--shard-chars", type=int, default=BatchOptions.shard_chars,
                    help="... or fewer, once the shard's pages reach this many characters "
@@ -35,6 +37,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (default: shown on a terminal)")
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask where the platform has one (a container or
+    ``taskset`` limit), else the machine's count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _workers(value: str) -> int:
+    """``--workers``: a positive count, or "auto" for :func:`usable_cpus`."""
+    if value == "auto":
+        return usable_cpus()
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of workers or 'auto', got {value!r}")
+    return n
 
 
 def _engine(args: argparse.Namespace):
