@@ -18,6 +18,7 @@ from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
 from .output import to_markdown, to_text
 from .page import Analysis, LineDecision, Page
+from .parts import judge_in_parts, needs_parts
 from .repeats import drop_repeated_runs
 from .rules import RuleSet
 from .sequence import smooth
@@ -88,7 +89,16 @@ class Cleaner:
         return page
 
     def annotate(self, page: Page) -> Page:
-        """Run rules, features, model, sequence step and decisions on ``page`` (in place)."""
+        """Run rules, features, model, sequence step and decisions on ``page`` (in place).
+
+        A page longer than ``Config.max_page_lines`` lines (or ``parts.MAX_PART_CHARS`` characters) is
+        judged in parts (:mod:`declutter.parts`), so memory stays bounded however long the input.
+        """
+        if needs_parts(page, self.config.max_page_lines):
+            return judge_in_parts(page, self._annotate_whole, self.config.max_page_lines)
+        return self._annotate_whole(page)
+
+    def _annotate_whole(self, page: Page) -> Page:
         if not page.lines:
             page.keep = np.zeros(0, dtype=bool)
             page.reasons = []
@@ -118,8 +128,12 @@ class Cleaner:
     # -- public API ---------------------------------------------------------------------------------------
     def analyze(self, data: object, *, url: Optional[str] = None) -> Analysis:
         """Every line with its decision, probability and the reason for it."""
-        page = self.annotate(self.read(data, url=url))
-        reasons = strongest_evidence(page, self.model)
+        page = self.read(data, url=url)
+        if needs_parts(page, self.config.max_page_lines):
+            page = judge_in_parts(page, self._explained, self.config.max_page_lines)
+        else:
+            page = self._explained(page)
+        reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         rows = tuple(
             LineDecision(index=i, text=line, keep=bool(page.keep[i]), prob=float(probs[i]), reason=reasons[i],
@@ -128,6 +142,12 @@ class Cleaner:
         )
         return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut,
                         reads_clean=page.reads_clean)
+
+    def _explained(self, page: Page) -> Page:
+        """:meth:`annotate` with each model decision's reason naming its strongest evidence."""
+        self._annotate_whole(page)
+        page.reasons = strongest_evidence(page, self.model)
+        return page
 
     def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
         """The main content: kept lines in order, paragraphs separated by a blank line.

@@ -32,6 +32,10 @@ class Config:
         chosen by domain-grouped cross-validation (docs/model.md); None uses the rate stored in the model.
     max_line_chars: lines longer than this are cut into chunks before analysis, so one huge line cannot
         make feature extraction quadratic; the text itself is never dropped for being long.
+    max_page_lines: a page of more lines than this is judged in parts of at most this many lines, each
+        as a page of its own, cut at block boundaries (declutter.parts): memory grows with the page (a few
+        KB a line), and no web page is this long (the longest labelled page has 2,650 lines), so such input
+        is a concatenation whose parts are better judged apart. Nothing is dropped for length.
     drop_repeats: drop runs of two or more kept lines (ten words or more) that repeat earlier kept lines:
         a page's second copy of its content (responsive layouts, quoted posts). False keeps every copy.
     keep_clean_pages: a plain-text page on which no boilerplate rule matched (no drop, soft-drop or
@@ -53,6 +57,7 @@ class Config:
     smoothing: bool = True
     sequence_stay: float | None = 0.7
     max_line_chars: int = 20_000
+    max_page_lines: int = 20_000
     drop_repeats: bool = True
     keep_clean_pages: bool = True
     output: str = "text"
@@ -72,6 +77,8 @@ class Config:
                              f"got {self.input_format!r}")
         if self.max_line_chars < 100:
             raise ValueError(f"max_line_chars must be >= 100, got {self.max_line_chars!r}")
+        if self.max_page_lines < 100:
+            raise ValueError(f"max_page_lines must be >= 100, got {self.max_page_lines!r}")
         if self.extra_rules is None:
             object.__setattr__(self, "extra_rules", ())
         elif isinstance(self.extra_rules, (str, Path, Mapping)):

@@ -79,7 +79,8 @@ class Analysis:
     lang: Optional[str]
     source: str
     title: Optional[str] = None
-    cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold)
+    cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold;
+    #                              None for a page judged in parts whose cuts differ: declutter.parts)
     reads_clean: bool = False    # the page read as already clean and was kept whole (Config.keep_clean_pages)
 
     @property

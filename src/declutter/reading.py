@@ -14,6 +14,9 @@ import numpy as np
 from . import chars, charsets
 
 # Every newline convention we meet in scraped text: \r\n, lone \r, NEL, VT/FF, and the Unicode separators.
+_WHITESPACE = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S")
+_ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that collapsing would change
 _NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
@@ -157,12 +160,81 @@ def split_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], lis
     return _split_page(text, cp, chars.flags_of(cp), max_line_chars)
 
 
+# Text is read in pieces of about this many characters, cut at newlines: the array pass below holds about
+# 30 bytes a character, so a 100 MB text read at once needed 3 GB; a piece needs about 60 MB.
+PIECE_CHARS = 1 << 21
+_NEWLINE_CHAR = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def page_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], list[bool]]:
     """``split_lines(normalize_text(text), max_line_chars)``, reading the codepoints once.
 
     Without control characters or odd newlines, normalizing would only turn tabs into spaces, which
-    splitting does anyway (a tab is whitespace).
+    splitting does anyway (a tab is whitespace). A text longer than :data:`PIECE_CHARS` is read piece by
+    piece (:func:`_pieces`), with the same result, so memory does not grow with the text: no line spans
+    two pieces, and whether a blank line precedes a piece's first line is worked out across the cut.
     """
+    if len(text) <= PIECE_CHARS:
+        return _page_lines_at_once(text, max_line_chars)
+    lines: list[str] = []
+    gaps: list[bool] = []
+    tail_blank = True  # the part before the first piece's first line: the page's start counts as blank
+    for i, piece in enumerate(_pieces(text, PIECE_CHARS)):
+        more, more_gaps = _lines_of_piece(piece, max_line_chars)
+        if more and i:
+            # The piece starts with the newline it was cut at, so its first line follows that newline
+            # directly (the part before it is the previous piece's last one) or follows blank parts.
+            after = piece[2:] if piece.startswith("\r\n") else piece[1:]
+            more_gaps[0] = tail_blank or _is_blank(_NEWLINE_CHAR.split(after, 1)[0], max_line_chars)
+        lines += more
+        gaps += more_gaps
+        tail_blank = _is_blank(piece[_last_newline(piece) + 1:], max_line_chars)
+    return lines, gaps
+
+
+def _pieces(text: str, size: int):
+    """``text`` in pieces of at least ``size`` characters (the last may be shorter), each after the first
+    starting at the newline it was cut before (never between the two characters of \\r\\n). A line longer
+    than ``size`` stays whole in its piece."""
+    start, n = 0, len(text)
+    while n - start > size:
+        found = _NEWLINE_CHAR.search(text, start + size)
+        if found is None:
+            break
+        cut = found.start()
+        if text[cut] == "\n" and text[cut - 1] == "\r":
+            cut -= 1
+        if cut <= start:
+            break
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
+
+
+def _lines_of_piece(piece: str, max_line_chars: int) -> tuple[list[str], list[bool]]:
+    """The lines of one piece; a piece holding a line far longer than a piece (one huge line) is split by
+    the string loop, which holds no per-character arrays."""
+    if len(piece) <= 2 * PIECE_CHARS:
+        return _page_lines_at_once(piece, max_line_chars)
+    if _NEWLINES.search(piece) or _CONTROLS.search(piece):
+        piece = _CONTROLS.sub("", _NEWLINES.sub("\n", piece))
+    return _split_lines_loop(piece.replace("\t", " "), max_line_chars)
+
+
+def _last_newline(text: str) -> int:
+    """The position of the last newline character of any kind in ``text`` (-1 if none)."""
+    return max(text.rfind(c) for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _is_blank(part: str, max_line_chars: int) -> bool:
+    """Does a part of the text between two newlines hold no line (only whitespace and control characters)?"""
+    if len(part) > PIECE_CHARS:  # without a list of its words
+        return _NON_SPACE.search(_CONTROLS.sub("", part)) is None
+    return not _page_lines_at_once(part, max_line_chars)[0]
+
+
+def _page_lines_at_once(text: str, max_line_chars: int) -> tuple[list[str], list[bool]]:
+    """:func:`page_lines` of a text read in one piece."""
     cp = chars.codepoints(text)
     flags = chars.flags_of(cp)
     if (flags & chars.SPECIAL).any():
@@ -194,17 +266,24 @@ def _split_lines_loop(text: str, max_line_chars: int = 20_000) -> tuple[list[str
     gaps: list[bool] = []
     gap = True
     for raw in text.split("\n"):
-        line = " ".join(raw.split())
+        # The same collapse as " ".join(raw.split()) (both split on str.isspace), without a list of every
+        # word of a megabyte-long line.
+        if len(raw) < 65536:
+            line = " ".join(raw.split())
+        else:
+            line = raw.strip() if _ODD_SPACE.search(raw) is None else _WHITESPACE.sub(" ", raw).strip()
         if not line:
             gap = True
             continue
-        while len(line) > max_line_chars:
-            cut = line.rfind(" ", max_line_chars // 2, max_line_chars)
-            cut = cut if cut > 0 else max_line_chars
-            lines.append(line[:cut].rstrip())
+        pos = 0  # chunks are cut by position: slicing off the rest each time made a huge line quadratic
+        while len(line) - pos > max_line_chars:
+            cut = line.rfind(" ", pos + max_line_chars // 2, pos + max_line_chars)
+            cut = cut if cut > pos else pos + max_line_chars
+            lines.append(line[pos:cut].rstrip())
             gaps.append(gap)
             gap = False
-            line = line[cut:].lstrip()
+            pos = cut + (line[cut] == " ")  # collapsed: at most one space to skip
+        line = line[pos:]
         if line:
             lines.append(line)
             gaps.append(gap)
