@@ -35,6 +35,16 @@ def check_accounting(out: Path, summary) -> None:
     assert not list(out.glob("*.tmp-*"))
 
 
+def batch_of_file(tmp_path, name: str, data: bytes):
+    """Run the batch on one input file holding ``data``; its accounting checked. (summary, output folder)."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = tmp_path / "out"
+    summary = run_batch([str(path)], out)
+    check_accounting(out, summary)
+    return summary, out
+
+
 @pytest.fixture
 def jsonl(tmp_path) -> Path:
     path = tmp_path / "pages.jsonl"
@@ -74,11 +84,7 @@ def test_compressed_inputs_read_like_plain(jsonl, tmp_path):
 
 def test_truncated_gzip_keeps_the_good_part_and_reports_the_break(tmp_path):
     data = gzip.compress(jsonl_bytes(with_bad_lines=False))
-    path = tmp_path / "cut.jsonl.gz"
-    path.write_bytes(data[: int(len(data) * 0.6)])
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "cut.jsonl.gz", data[: int(len(data) * 0.6)])
     assert 0 < summary.cleaned < len(good_rows())
     assert summary.errors == 1 and "truncated" in errors(out)[0]["reason"]
 
@@ -92,11 +98,7 @@ def test_field_option_selects_the_page(tmp_path):
 
 
 def test_warc_pages_and_skipped_records(tmp_path):
-    path = tmp_path / "crawl.warc.gz"
-    path.write_bytes(b"".join(warc_bytes()))
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "crawl.warc.gz", b"".join(warc_bytes()))
     # three HTML pages and one empty response are records; the request, image and warcinfo are not pages
     assert summary.records == 4
     assert summary.skipped == {"warc request record": 3, "warc response of type image/png": 1, "warc warcinfo record": 1}
@@ -115,12 +117,9 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
     blocks = [http_response(chunks + b"0\r\n\r\n", "text/html", "Transfer-Encoding: chunked", "Content-Encoding: gzip"),
               http_response(page, "text/html", "Content-Encoding: gzip"),     # decoded, header left in place
               http_response(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 8, "text/html", "Content-Encoding: gzip")]
-    path = tmp_path / "heritrix.warc.gz"
-    path.write_bytes(b"".join(gzip.compress(warc_record("response", f"https://example.org/{i}", block,
-                                                       "application/http; msgtype=response", i)) for i, block in enumerate(blocks)))
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "heritrix.warc.gz", b"".join(
+        gzip.compress(warc_record("response", f"https://example.org/{i}", block, "application/http; msgtype=response", i))
+        for i, block in enumerate(blocks)))
     assert summary.cleaned == 2 and summary.errors == 1
     assert "HTTP payload: Content-Encoding gzip: corrupt payload" in errors(out)[0]["reason"]
     longest = max(text.split("\n\n"), key=len).strip()
@@ -128,11 +127,7 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
 
 
 def test_arc_pages_are_read_and_other_records_counted_as_skipped(tmp_path):
-    path = tmp_path / "crawl.arc.gz"
-    path.write_bytes(b"".join(arc_bytes()))
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "crawl.arc.gz", b"".join(arc_bytes()))
     assert summary.cleaned == 2 and summary.errors == 0
     assert summary.skipped == {"arc file header record": 1, "arc record of type text/dns": 1}
     longest = max(seed_texts()[1].split("\n\n"), key=len).strip()
@@ -155,29 +150,17 @@ def test_a_cut_or_broken_arc_is_reported_not_raised(tmp_path):
 
 def test_truncated_warc_reports_the_break(tmp_path):
     members = warc_bytes()
-    path = tmp_path / "cut.warc.gz"
-    path.write_bytes(b"".join(members[:4]) + members[4][: len(members[4]) // 2])
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "cut.warc.gz", b"".join(members[:4]) + members[4][: len(members[4]) // 2])
     assert any("truncated" in e["reason"] for e in errors(out))
 
 
 def test_not_a_warc_is_an_error_record_not_a_crash(tmp_path):
-    path = tmp_path / "fake.warc"
-    path.write_bytes(b"this is not a WARC file\n")
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "fake.warc", b"this is not a WARC file\n")
     assert summary.errors == 1 and "unreadable WARC" in errors(out)[0]["reason"]
 
 
 def test_wet_conversions_are_cleaned_as_text(tmp_path):
-    path = tmp_path / "crawl.warc.wet.gz"
-    path.write_bytes(wet_bytes())
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    summary, out = batch_of_file(tmp_path, "crawl.warc.wet.gz", wet_bytes())
     rows = outputs(out)
     assert summary.cleaned == len(good_rows()) and rows[0]["url"] == "https://example.org/0"
     assert rows[0]["text"] == Cleaner().clean(good_rows()[0]["text"].split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
@@ -460,9 +443,6 @@ def test_a_process_builds_one_cleaner_per_config_and_rereads_edited_rule_files(t
 def test_warc_http_charset_is_used_unless_the_body_is_mostly_utf8(tmp_path, charset, body, expected):
     html = b"<html><body>" + b"".join(b"<p>" + body + b" %d</p>" % i for i in range(6)) + b"</body></html>"
     block = http_response(html, f"text/html; charset={charset}")
-    path = tmp_path / "one.warc"
-    path.write_bytes(warc_record("response", "https://example.org/x", block, "application/http; msgtype=response", 1))
-    out = tmp_path / "out"
-    summary = run_batch([str(path)], out)
-    check_accounting(out, summary)
+    record = warc_record("response", "https://example.org/x", block, "application/http; msgtype=response", 1)
+    summary, out = batch_of_file(tmp_path, "one.warc", record)
     assert summary.cleaned == 1 and expected in outputs(out)[0]["text"]
