@@ -1,5 +1,6 @@
 """Input far longer than a web page: read in pieces and judged in parts, with the results a whole reading
 gives where reading is concerned, and every line accounted for."""
+import json
 import random
 
 import numpy as np
@@ -93,6 +94,19 @@ def test_a_long_page_is_judged_in_parts_each_as_a_page_of_its_own(seeds):
     assert len(analysis.lines) == len(page) and all(d.reason for d in analysis.lines)
     assert [d.keep for d in analysis.lines] == judged.keep.tolist()
     assert any("strongest evidence" in d.reason for d in analysis.lines)
+    assert analysis.parts == judged.parts == len(starts)
+    assert json.loads(cleaner.clean(text, output="json"))["parts"] == len(starts)
+    assert cleaner.analyze(seeds[0]).parts == 1
+
+
+def test_explain_says_a_page_was_judged_in_parts(tmp_path, capsys):
+    from declutter.cli import main
+
+    path = tmp_path / "log.txt"
+    path.write_text("\n".join(f"Line {i} of a long log, with a few words in it." for i in range(25_000)) + "\nShare on Facebook\n")
+    assert main(["explain", str(path)]) == 0
+    header = capsys.readouterr().out.split("\n", 1)[0]
+    assert "judged in 2 parts" in header
 
 
 def test_a_page_within_the_limit_is_judged_whole(seeds):

@@ -141,7 +141,7 @@ class Cleaner:
             for i, line in enumerate(page.lines)
         )
         return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut,
-                        reads_clean=page.reads_clean)
+                        reads_clean=page.reads_clean, parts=page.parts)
 
     def _explained(self, page: Page) -> Page:
         """:meth:`annotate` with each model decision's reason naming its strongest evidence."""

@@ -87,8 +87,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     cut = "none" if analysis.cut is None else f"{analysis.cut:.2f}"
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
-    decided = (f"model lines kept from p >= {cut} ({how})" if not analysis.reads_clean
-               else "no boilerplate rule matched: the page reads as clean and is kept whole")
+    if analysis.reads_clean:
+        decided = "no boilerplate rule matched: the page reads as clean and is kept whole"
+    elif analysis.cut is None and analysis.parts > 1:
+        decided = "each part kept from its own cut"
+    else:
+        decided = f"model lines kept from p >= {cut} ({how})"
+    if analysis.parts > 1:
+        decided = f"a very long page, judged in {analysis.parts} parts (max_page_lines); {decided}"
     print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
           f"{len(analysis.kept)} of {len(analysis.lines)} lines kept; {decided}")
     for d in analysis.lines:

@@ -54,6 +54,7 @@ class Page:
     words: Optional[np.ndarray] = None        # words per line as the metric counts them (feature pass)
     cut: Optional[float] = None               # the probability from which model-decided lines were kept
     reads_clean: bool = False                 # kept whole: no boilerplate rule matched (Config.keep_clean_pages)
+    parts: int = 1                            # judged in this many parts (a very long page: declutter.parts)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -82,6 +83,7 @@ class Analysis:
     cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold;
     #                              None for a page judged in parts whose cuts differ: declutter.parts)
     reads_clean: bool = False    # the page read as already clean and was kept whole (Config.keep_clean_pages)
+    parts: int = 1               # a page longer than Config.max_page_lines is judged in parts (declutter.parts)
 
     @property
     def kept(self) -> list[LineDecision]:
@@ -103,6 +105,7 @@ class Analysis:
             "source": self.source,
             "cut": None if self.cut is None else round(self.cut, 4),
             "reads_clean": self.reads_clean,
+            "parts": self.parts,
             "text": self.text,
             "lines": [
                 {"index": d.index, "text": d.text, "keep": d.keep, "prob": round(d.prob, 4), "reason": d.reason, "rule": d.rule}

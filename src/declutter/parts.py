@@ -86,6 +86,7 @@ def judge_in_parts(page: Page, judge: Callable[[Page], Page], limit: int) -> Pag
     cuts = {p.cut for p in done}
     page.cut = cuts.pop() if len(cuts) == 1 else None
     page.reads_clean = all(p.reads_clean for p in done)
+    page.parts = len(done)
     return page
 
 
