@@ -419,7 +419,7 @@ def test_a_process_builds_one_cleaner_per_config_and_rereads_edited_rule_files(t
     import os
 
     from declutter import Config
-    from declutter.batch import cleaner_for
+    from declutter.cleaner import shared_cleaner as cleaner_for
 
     rules = tmp_path / "rules.toml"
     rules.write_text('language = "*"\n[[rules]]\nname = "mine"\ncertain = true\npatterns = [\'zzz only\']\n', encoding="utf-8")

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import hashlib
 import io
 import json
-import os
-import pickle
 import queue
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
+from .cleaner import shared_cleaner
 from .config import Config
 from .outdir import BatchError, OutDir
 from .sites import SiteTemplates, TemplateLearner
@@ -168,42 +166,12 @@ def _error_row(record: Record, shard: int, reason: str) -> dict[str, Any]:
     return {"id": record.id, "position": record.position, "shard": shard, "reason": reason}
 
 
-_CLEANERS: dict[bytes, Any] = {}
-
-
-def _file_stamp(path: object) -> object:
-    try:
-        st = os.stat(path)  # type: ignore[arg-type]
-    except (OSError, TypeError, ValueError):
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def cleaner_for(config: Config):
-    """This process's :class:`Cleaner` for ``config``, built once: building one (rules, model) takes about
-    0.2 s, as long as cleaning a hundred pages, and every shard of a job brings the same config.
-
-    The key is the pickled config (site templates included) plus the size and mtime of every file it
-    names, so an edited rule or model file is read again. One entry: a process serves one job at a time.
-    """
-    from .cleaner import Cleaner
-
-    files = [r for r in config.extra_rules if isinstance(r, (str, os.PathLike))] + [config.model_path]
-    key = hashlib.sha256(pickle.dumps((config, [(str(f), _file_stamp(f)) for f in files if f]))).digest()
-    cleaner = _CLEANERS.get(key)
-    if cleaner is None:
-        cleaner = Cleaner(config)
-        _CLEANERS.clear()
-        _CLEANERS[key] = cleaner
-    return cleaner
-
-
 def clean_shard(config: Config, index: int, records: list[Record], explain: bool) -> ShardResult:
     """Clean one shard; every record ends up either as an output row or as an error row with a reason.
 
     Output bytes are gzip with a fixed timestamp, so the same shard gives the same bytes on any engine.
     """
-    cleaner = cleaner_for(config)
+    cleaner = shared_cleaner(config)
     buf = io.BytesIO()
     errors: list[dict[str, Any]] = []
     cleaned = 0
@@ -225,7 +193,7 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
 
 def learn_shard(config: Config, records: list[Record]) -> TemplateLearner:
     """Pass one of ``--site-templates`` on one shard: count each host's lines."""
-    cleaner = cleaner_for(dataclasses.replace(config, site_templates=None))
+    cleaner = shared_cleaner(dataclasses.replace(config, site_templates=None))
     learner = TemplateLearner()
     for record in records:
         if record.error is None and record.url and record.content:
