@@ -5,8 +5,9 @@ hold a few kilobytes per line, so a 20 MB text (about 300,000 lines) peaked at 1
 would exhaust most machines. No web page is that long (the longest of the 7,442 labelled pages has 2,650
 lines); such input is a concatenation (a dump, a log, a book). So a page of more than
 ``Config.max_page_lines`` lines (or :data:`MAX_PART_CHARS` characters) is cut into parts of at most that
-many, each part is judged as a page of its own (rules, features, model, sequence step, cut, repeats), and the decisions are joined back
-in order. Nothing is dropped for size, and memory stays bounded by the part.
+many, each part is judged as a page of its own (rules, features, model, sequence step, cut, repeats),
+and the decisions are joined back in order. Nothing is dropped for size, and memory stays bounded by the
+part.
 
 A part ends at a block boundary (a blank line, or a block element in HTML) where one falls in the second
 half of its allowance, so a paragraph is not split across two judgements.
