@@ -75,3 +75,21 @@ def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):
     declutter.clean((fixtures / "seeds" / "000.txt").read_bytes())
     declutter.clean(("<html><body><p>" + "Ünïcödé text. " * 50 + "</p></body></html>").encode("cp1252"))
     assert not [w for w in recwarn if "binary" in str(w.message)]
+
+
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_cli_writes_utf8_whatever_the_locale_encoding(tmp_path, command):
+    """A Windows console, ``PYTHONIOENCODING=ascii`` or an old C locale cannot encode CJK text; the cleaned
+    page is data, written as UTF-8, never a UnicodeEncodeError after the work is done."""
+    import os
+    import subprocess
+    import sys
+
+    para = "北京是中华人民共和国的首都，也是全国的政治中心和文化中心。这座城市有三千多年的历史。"
+    page = tmp_path / "zh.txt"
+    page.write_text(para + "\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    done = subprocess.run([sys.executable, "-m", "declutter.cli", command, str(page)], capture_output=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert para in done.stdout.decode("utf-8")

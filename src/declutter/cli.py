@@ -74,9 +74,19 @@ def _cleaner(config: Config):
         raise SystemExit(f"declutter: {exc}") from None
 
 
+def _utf8_stdout() -> None:
+    """Pages are written as UTF-8 whatever the locale says. A narrower codec (a Windows console or a file
+    redirected there, ``PYTHONIOENCODING=ascii``, an old C locale) raised UnicodeEncodeError on the first
+    CJK character or emoji, after the cleaning was done."""
+    encoding = (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     cleaner = _cleaner(_config(args, output=args.format))
     out = cleaner.clean(_read_input(args.file))
+    _utf8_stdout()
     sys.stdout.write(out + ("\n" if out else ""))
     return 0
 
@@ -84,6 +94,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     cleaner = _cleaner(_config(args))
     analysis = cleaner.analyze(_read_input(args.file))
+    _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     cut = "none" if analysis.cut is None else f"{analysis.cut:.2f}"
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
