@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -28,10 +28,11 @@ from .page import Page
 MAX_PART_CHARS = 4_000_000
 
 
-def split_points(page: Page, max_lines: int, max_chars: int = MAX_PART_CHARS) -> list[int]:
+def split_points(page: Page, max_lines: int, max_chars: Optional[int] = None) -> list[int]:
     """The line indices where parts start (the first is 0). A part has at most ``max_lines`` lines and
-    ``max_chars`` characters (at least one line), and ends before the last block start of its second
-    half where there is one."""
+    ``max_chars`` characters (default :data:`MAX_PART_CHARS`; at least one line), and ends before the last
+    block start of its second half where there is one."""
+    max_chars = MAX_PART_CHARS if max_chars is None else max_chars
     n = len(page)
     ends = list(itertools.accumulate(len(line) + 1 for line in page.lines))  # characters through line i
     starts = [0]
@@ -50,8 +51,9 @@ def split_points(page: Page, max_lines: int, max_chars: int = MAX_PART_CHARS) ->
         starts.append(cut)
 
 
-def needs_parts(page: Page, max_lines: int, max_chars: int = MAX_PART_CHARS) -> bool:
+def needs_parts(page: Page, max_lines: int, max_chars: Optional[int] = None) -> bool:
     """Is ``page`` longer than one part may be?"""
+    max_chars = MAX_PART_CHARS if max_chars is None else max_chars
     return len(page) > max_lines or (len(page) > 1 and sum(map(len, page.lines)) + len(page) > max_chars)
 
 
