@@ -13,9 +13,10 @@ counts as kept.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from .config import Config
 from .datasets import DatasetError, LabelledPage, dataset_name, read_pages
@@ -184,7 +185,7 @@ def score_pages(pages: Sequence[LabelledPage], outputs: Sequence[str], config: C
 def make_row(dataset: str, adapter: Adapter, pages: Sequence[LabelledPage], run: SystemRun,
              config: Config) -> Row:
     if run.skipped:  # never ran: no scores, rather than zeros that look like a measurement
-        empty = {k: None for k in Scores().summary()}
+        empty: dict[str, Any] = {k: None for k in Scores().summary()}
         return Row(dataset=dataset, system=adapter.name, track=adapter.track, **{**empty, "pages": len(pages)},
                    pages_per_s=None, peak_mb=None, version=version_of(adapter), skipped=run.skipped)
     scores = score_pages(pages, run.outputs, config)
@@ -239,8 +240,8 @@ def run_bench(paths: Iterable[str | Path], tracks: Sequence[str] = ("text",),
                 continue
             if progress:
                 progress(f"{name}: {adapter.name} ({adapter.track}) on {len(usable)} pages")
-            inputs = [(track_input(p, adapter.track), p.lang) for p in usable]
-            run = run_isolated(lambda a=adapter: a.make(config), inputs, page_timeout)
+            inputs = [(data, p.lang) for p in usable if (data := track_input(p, adapter.track)) is not None]
+            run = run_isolated(functools.partial(adapter.make, config), inputs, page_timeout)
             row = make_row(name, adapter, usable, run, config)
             rows.append(row)
             errors = dict(run.failures)

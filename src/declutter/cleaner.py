@@ -10,7 +10,7 @@ import json
 import os
 import pickle
 import threading
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 import numpy as np
 
@@ -49,7 +49,8 @@ class Cleaner:
         stay = self.config.sequence_stay
         self._stay = float(meta.get("stay", 0.9) if stay is None else stay)
         self._prior = float(meta.get("prior", 0.5))
-        self._calibration = tuple(map(float, meta.get("calibration", (1.0, 0.0))))
+        temperature, bias = meta.get("calibration", (1.0, 0.0))
+        self._calibration = (float(temperature), float(bias))
         names = features.feature_names()
         if self.model.feature_names_ and self.model.feature_names_ != names:
             raise ValueError("the model was trained with other features than this version computes; retrain it")
@@ -116,8 +117,8 @@ class Cleaner:
             page.reasons = []
             page.probs = page.smoothed = np.zeros(0, dtype=np.float32)
             return page
-        self.prepare(page)
-        page.probs = self.model.predict_proba(page.features).astype(np.float32)
+        X = cast(np.ndarray, self.prepare(page).features)  # prepare() always computes them
+        page.probs = self.model.predict_proba(X).astype(np.float32)
         page.smoothed = smooth(page.probs, self._stay, self._prior) if self.config.smoothing else page.probs
         return self.decide(page)
 
@@ -147,8 +148,9 @@ class Cleaner:
             page = self._explained(page)
         reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
+        keep = page.keep if page.keep is not None else np.zeros(len(page), dtype=bool)
         rows = tuple(
-            LineDecision(index=i, text=line, keep=bool(page.keep[i]), prob=float(probs[i]), reason=reasons[i],
+            LineDecision(index=i, text=line, keep=bool(keep[i]), prob=float(probs[i]), reason=reasons[i],
                          rule=page.rule_name[i] if page.rule_name else None)
             for i, line in enumerate(page.lines)
         )

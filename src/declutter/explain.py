@@ -92,13 +92,14 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
         Xg = X.copy()
         Xg[:, cols] = typical[cols]
         shifts[g] = base - model.decision_function(Xg)
+    keep = page.keep if page.keep is not None else np.zeros(len(reasons), dtype=bool)
     for i, reason in enumerate(reasons):
         if not reason.startswith("model"):
             continue
-        sign = 1.0 if page.keep[i] else -1.0
+        sign = 1.0 if keep[i] else -1.0
         best = max(shifts, key=lambda g: sign * shifts[g][i])
         if sign * shifts[best][i] > MIN_SHIFT:
-            direction = "body" if page.keep[i] else "boilerplate"
+            direction = "body" if keep[i] else "boilerplate"
             reasons[i] = f"{reason}; strongest evidence for {direction}: {best}"
     return reasons
 

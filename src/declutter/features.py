@@ -218,7 +218,7 @@ def _after_terminator(s: LineStats) -> np.ndarray:
 def _since_terminator(s: LineStats) -> np.ndarray:
     out = np.zeros(s.n, dtype=np.float32)
     last = -1
-    for i in np.flatnonzero(s.rule == TERMINATOR):
+    for i in np.flatnonzero(s.rule == TERMINATOR).tolist():
         out[i + 1:] = np.arange(1, s.n - i, dtype=np.float32)
         last = i
     return np.log1p(out) if last >= 0 else out

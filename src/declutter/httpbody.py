@@ -135,7 +135,8 @@ def _looks_decoded(body: bytes) -> bool:
 def _gunzip(body: bytes, limit: int) -> bytes:
     if not body.startswith(_GZIP_MAGIC):
         raise _NotThisCoding
-    out, data = [], body
+    out: list[bytes] = []
+    data = body
     while data.startswith(_GZIP_MAGIC) and sum(map(len, out)) < limit:  # concatenated members
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         out.append(_inflate(inflater, data, limit - sum(map(len, out)), "gzip"))

@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence, cast
 
 import numpy as np
 
@@ -46,6 +46,7 @@ class LineModel:
         self.l2 = l2
         self.seed = seed
         self.lexicon_: Optional[Lexicon] = None  # set by declutter.train.fit; the feature columns it feeds
+        self.meta_: dict[str, Any] = {}  # set by declutter.train.fit: sequence-step statistics, calibration, ...
 
     # -- training -----------------------------------------------------------------------------------------
     def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: Optional[np.ndarray] = None,
@@ -116,7 +117,7 @@ class LineModel:
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path, meta: Optional[dict] = None) -> None:
         info = {"hidden": self.hidden, "feature_names": self.feature_names_, "meta": meta or {}}
-        lex = self.lexicon_.to_arrays() if self.lexicon_ is not None else {}
+        lex: dict[str, Any] = self.lexicon_.to_arrays() if self.lexicon_ is not None else {}
         np.savez_compressed(path, W1=self.W1_, b1=self.b1_, W2=self.W2_, b2=self.b2_, mean=self.mean_,
                             scale=self.scale_, info=np.frombuffer(json.dumps(info).encode(), dtype=np.uint8), **lex)
 
@@ -147,6 +148,7 @@ class StackedModel:
         self.folds = folds
         self.seed = seed
         self.lexicon_: Optional[Lexicon] = None  # set by declutter.train.fit; the feature columns it feeds
+        self.meta_: dict[str, Any] = {}  # set by declutter.train.fit: sequence-step statistics, calibration, ...
 
     def _stage(self) -> LineModel:
         return LineModel(hidden=self.hidden, epochs=self.epochs, seed=self.seed)
@@ -159,18 +161,19 @@ class StackedModel:
         self.first_ = self._stage().fit(np.concatenate(Xs), np.concatenate(ys), np.concatenate(ws), feature_names)
         oof: list[Optional[np.ndarray]] = [None] * len(Xs)
         for k in np.unique(fold):
-            train = np.flatnonzero(fold != k)
+            train = np.flatnonzero(fold != k).tolist()
             # With a single site (tiny label sets) there is nothing held out: fall back to in-sample
             # stage-one probabilities, which makes stage two trust stage one more than it should.
             m = self.first_ if len(train) == 0 else self._stage().fit(
                 np.concatenate([Xs[i] for i in train]), np.concatenate([ys[i] for i in train]),
                 np.concatenate([ws[i] for i in train]))
-            for i in np.flatnonzero(fold == k):
+            for i in np.flatnonzero(fold == k).tolist():
                 oof[i] = m.predict_proba(Xs[i])
             if verbose:
                 print(f"stage one, fold {k + 1}/{self.folds}", flush=True)
         self.log_words_index_ = list(feature_names).index("log_words")
-        R = [np.concatenate([X, revision_matrix(p, X[:, self.log_words_index_])], axis=1) for X, p in zip(Xs, oof)]
+        stage_one = cast(list[np.ndarray], oof)  # every page's fold is one of the folds above: none is None
+        R = [np.concatenate([X, revision_matrix(p, X[:, self.log_words_index_])], axis=1) for X, p in zip(Xs, stage_one)]
         names = list(feature_names) + revision_names()
         self.second_ = self._stage().fit(np.concatenate(R), np.concatenate(ys), np.concatenate(ws), names, verbose)
         self.feature_names_ = list(feature_names)

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from . import chars
 
 try:  # Python 3.11+
-    from re import _constants as C, _parser as sre_parse
+    from re import _constants as C, _parser as sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     import sre_constants as C  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
@@ -34,7 +34,7 @@ _CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_
                C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
 _REPEATS = tuple(getattr(C, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(C, name))
 _LEAD = re.compile(r"[\W_]*[^\W_]?")  # the leading symbols and the first letter or digit
-_UNKNOWN = object()
+_UNKNOWN: Any = object()  # "not looked up yet", unlike a cached None ("no rule can start so")
 
 
 def _class_piece(items) -> Optional[str]:
@@ -201,7 +201,8 @@ class FullGate:
         for i, nw, fw, hl in zip(index.tolist(), n_words[index].tolist(), first_is_word[index].tolist(),
                                  has_letter[index].tolist()):
             line = lines[i]
-            key = (line[0] if fw else _LEAD.match(line).group(), nw, hl)
+            lead = line[0] if fw else _LEAD.match(line).group()  # type: ignore[union-attr]  # _LEAD always matches
+            key = (lead, nw, hl)
             found = known(key, _UNKNOWN)
             if found is _UNKNOWN:
                 found = self.regex_for(*key)

@@ -234,8 +234,8 @@ def _compile(rules: list[Rule]) -> _Compiled:
     search = [r for r in ordered if r.match == "search"]
     # The gates need the combined regex's guarantee and a literal gate on every search rule.
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
-    full = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
-    full_gate = FullGate(full) if gated else None
+    full_patterns = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
+    full_gate = FullGate(full_patterns) if gated else None
     owners: dict[str, set[int]] = {}  # each search literal -> the positions of the rules holding it
     for k, r in enumerate(ordered):
         for c in r.contains if r.match == "search" else ():

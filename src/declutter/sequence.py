@@ -26,7 +26,7 @@ def smooth(probs: np.ndarray, stay: float = 0.9, prior: float = 0.5) -> np.ndarr
     move = 1.0 - stay
     # Plain Python floats in the loops (numpy scalars cost several times more per step); every product
     # that does not depend on the previous step is taken for the whole page first, with the same rounding.
-    fwd = []
+    fwd: list[float] = []
     append = fwd.append
     f = 0.5
     for r in ratio.tolist():
@@ -36,7 +36,7 @@ def smooth(probs: np.ndarray, stay: float = 0.9, prior: float = 0.5) -> np.ndarr
         f = pr / (pr + (1 - pred))
         append(f)
     fwd_arr = np.array(fwd)
-    post = []
+    post: list[float] = []
     keep = post.append
     b_body, b_boiler = 1.0, 1.0  # backward messages, renormalized at each step
     for fi, gi, sr, mr in zip(reversed(fwd), reversed((1 - fwd_arr).tolist()), reversed((stay * ratio).tolist()),

@@ -17,7 +17,7 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Optional, Union
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
 from . import charsets
 from .httpbody import PayloadError, decoded_body, split_response
@@ -156,7 +156,7 @@ def decompressed(raw: BinaryIO, name: str) -> _TolerantReader:
     magic = raw.read(4)
     raw.seek(0)
     if magic[:2] == b"\x1f\x8b":
-        inner: BinaryIO = gzip.GzipFile(fileobj=raw)
+        inner: Any = gzip.GzipFile(fileobj=raw)  # a GzipFile or a zstd reader: each reads like a binary file
     elif magic == b"\x28\xb5\x2f\xfd":
         try:
             import zstandard

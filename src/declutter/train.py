@@ -230,7 +230,8 @@ def with_lexicon(examples: Sequence[Example], tokens: Optional[Sequence[tuple]] 
         for i in (i for i, f in enumerate(fold) if f == k):
             e, t = pairs[i]
             X = e.X.copy()
-            X[:, lex_cols] = vocab.columns(*t, len(e.lines))
+            words, line = t
+            X[:, lex_cols] = vocab.columns(words, line, len(e.lines))
             out[i] = replace(e, X=X)
     return out
 
