@@ -419,18 +419,18 @@ def test_a_process_builds_one_cleaner_per_config_and_rereads_edited_rule_files(t
     import os
 
     from declutter import Config
-    from declutter.cleaner import shared_cleaner as cleaner_for
+    from declutter.cleaner import shared_cleaner
 
     rules = tmp_path / "rules.toml"
     rules.write_text('language = "*"\n[[rules]]\nname = "mine"\ncertain = true\npatterns = [\'zzz only\']\n', encoding="utf-8")
     config = Config(extra_rules=(str(rules),))
-    first = cleaner_for(config)
-    assert cleaner_for(Config(extra_rules=(str(rules),))) is first
-    assert cleaner_for(Config(extra_rules=(str(rules),), threshold=0.6)) is not first
+    first = shared_cleaner(config)
+    assert shared_cleaner(Config(extra_rules=(str(rules),))) is first
+    assert shared_cleaner(Config(extra_rules=(str(rules),), threshold=0.6)) is not first
     rules.write_text('language = "*"\n[[rules]]\nname = "mine"\ncertain = true\npatterns = [\'yyy only\']\n', encoding="utf-8")
     st = rules.stat()
     os.utime(rules, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    again = cleaner_for(config)
+    again = shared_cleaner(config)
     assert again is not first
     assert any(line.rule == "mine" for line in again.analyze("yyy only\n\n" + "Body text here. " * 20).lines)
 
