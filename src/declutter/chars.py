@@ -65,7 +65,7 @@ def flags_of(cp: np.ndarray) -> np.ndarray:
 
 
 def letter_runs(text: str, cp: np.ndarray | None = None, limit: int | None = None) -> list[str]:
-    """``re.findall(r"[^\W\d_]+", text)[:limit]``, without a regex scan: non-letters become spaces, then split.
+    r"""``re.findall(r"[^\W\d_]+", text)[:limit]``, without a regex scan: non-letters become spaces, then split.
 
     With a ``limit``, only the text up to the start of run number ``limit + 1`` is split.
     """

@@ -119,7 +119,7 @@ def alphabet(items) -> Optional[list[str]]:
 
 @lru_cache(maxsize=1)
 def _all_letters() -> str:
-    """Every character declutter counts as a letter ([^\W\d_]), as one string."""
+    r"""Every character declutter counts as a letter ([^\W\d_]), as one string."""
     return chars.from_codepoints(np.flatnonzero(chars.table() & chars.LETTER))
 
 
