@@ -17,7 +17,7 @@ characters). The best reading with enough evidence wins; with none, the caller's
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +26,11 @@ from importlib import resources
 from typing import Optional
 
 from . import language
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 SAMPLE_BYTES = 1 << 16          # evidence is read from 64 KiB of text: a page's language does not change after it
 MIN_EVIDENCE = 3                # words or characters a reading must show before it is believed
