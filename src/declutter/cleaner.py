@@ -107,9 +107,13 @@ class Cleaner:
         A page longer than ``Config.max_page_lines`` lines (or ``parts.MAX_PART_CHARS`` characters) is
         judged in parts (:mod:`declutter.parts`), so memory stays bounded however long the input.
         """
+        return self._judged(page, self._annotate_whole)
+
+    def _judged(self, page: Page, judge) -> Page:
+        """``judge(page)``, or ``judge`` on each part of a page too long to judge at once."""
         if needs_parts(page, self.config.max_page_lines):
-            return judge_in_parts(page, self._annotate_whole, self.config.max_page_lines)
-        return self._annotate_whole(page)
+            return judge_in_parts(page, judge, self.config.max_page_lines)
+        return judge(page)
 
     def _annotate_whole(self, page: Page) -> Page:
         if not page.lines:
@@ -141,11 +145,7 @@ class Cleaner:
     # -- public API ---------------------------------------------------------------------------------------
     def analyze(self, data: object, *, url: Optional[str] = None) -> Analysis:
         """Every line with its decision, probability and the reason for it."""
-        page = self.read(data, url=url)
-        if needs_parts(page, self.config.max_page_lines):
-            page = judge_in_parts(page, self._explained, self.config.max_page_lines)
-        else:
-            page = self._explained(page)
+        page = self._judged(self.read(data, url=url), self._explained)
         reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         keep = page.keep if page.keep is not None else np.zeros(len(page), dtype=bool)

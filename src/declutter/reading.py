@@ -14,10 +14,12 @@ import numpy as np
 from . import chars, charsets
 
 # Every newline convention we meet in scraped text: \r\n, lone \r, NEL, VT/FF, and the Unicode separators.
+_NEWLINE_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_NEWLINES = re.compile("\r\n|[" + re.escape(_NEWLINE_CHARS[1:]) + "]")  # what normalizing turns into \n
+_NEWLINE_CHAR = re.compile("[" + re.escape(_NEWLINE_CHARS) + "]")
 _WHITESPACE = re.compile(r"\s+")
 _NON_SPACE = re.compile(r"\S")
 _ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that collapsing would change
-_NEWLINES = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
 _HTML_SNIFF = re.compile(
@@ -131,9 +133,13 @@ def normalize_text(text: str) -> str:
     tenth of the cost of the two regex passes, which then run only when they have something to do.
     """
     if (chars.flags_of(chars.codepoints(text)) & chars.SPECIAL).any():
-        text = _NEWLINES.sub("\n", text)
-        text = _CONTROLS.sub("", text)
+        return _normalized(text)
     return text.replace("\t", " ")
+
+
+def _normalized(text: str) -> str:
+    """:func:`normalize_text` without its quick check (which reads the codepoints into an array)."""
+    return _CONTROLS.sub("", _NEWLINES.sub("\n", text)).replace("\t", " ")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -163,7 +169,6 @@ def split_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], lis
 # Text is read in pieces of about this many characters, cut at newlines: the array pass below holds about
 # 30 bytes a character, so a 100 MB text read at once needed 3 GB; a piece needs about 60 MB.
 PIECE_CHARS = 1 << 21
-_NEWLINE_CHAR = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def page_lines(text: str, max_line_chars: int = 20_000) -> tuple[list[str], list[bool]]:
@@ -216,14 +221,12 @@ def _lines_of_piece(piece: str, max_line_chars: int) -> tuple[list[str], list[bo
     the string loop, which holds no per-character arrays."""
     if len(piece) <= 2 * PIECE_CHARS:
         return _page_lines_at_once(piece, max_line_chars)
-    if _NEWLINES.search(piece) or _CONTROLS.search(piece):
-        piece = _CONTROLS.sub("", _NEWLINES.sub("\n", piece))
-    return _split_lines_loop(piece.replace("\t", " "), max_line_chars)
+    return _split_lines_loop(_normalized(piece), max_line_chars)
 
 
 def _last_newline(text: str) -> int:
     """The position of the last newline character of any kind in ``text`` (-1 if none)."""
-    return max(text.rfind(c) for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    return max(text.rfind(c) for c in _NEWLINE_CHARS)
 
 
 def _is_blank(part: str, max_line_chars: int) -> bool:

@@ -288,8 +288,9 @@ def score_record(ex: Example, fold: int, prf: PRF, output: str) -> dict:
 def line_record(ex: Example, page: Page, prior: float) -> dict:
     """A held-out page's per-line decisions: the smoothed P(body) (exact: a float32 written as a double),
     the model's P(body) before the sequence step and the fold model's body prior (what the sequence step
-    read, so that it can be run again with other settings), the rule action (``page.NO_RULE`` ... ``TERMINATOR``), the words the metric counts, the final keep,
-    and the aligner's label where the example's lines are the page's lines (else an empty list)."""
+    read, so that it can be run again with other settings), the rule action (``page.NO_RULE`` ...
+    ``TERMINATOR``), the words the metric counts, the final keep, and the aligner's label where the
+    example's lines are the page's lines (else an empty list)."""
     labels = ex.y.tolist() if len(ex.y) == len(page.lines) and tuple(ex.lines) == tuple(page.lines) else []
     smoothed = page.smoothed if page.smoothed is not None else np.zeros(len(page), dtype=np.float32)
     model = page.probs if page.probs is not None else np.zeros(len(page), dtype=np.float32)
