@@ -84,7 +84,7 @@ def test_rule_gates_change_no_match(fixtures):
     lines = _rule_probe_lines(fixtures)
     for lang in rules.languages():
         actions, names = rules.match(lines, lang)
-        comp = rules._compiled[lang]
+        comp = rules.compiled(lang)
         expected = [_first_match(l, comp) if len(l) <= 12 * comp.max_words else None for l in lines]
         assert names == [r.name if r else None for r in expected], lang
         assert actions.tolist() == [r.code if r else 0 for r in expected], lang

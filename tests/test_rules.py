@@ -270,3 +270,41 @@ def test_user_patterns_with_named_groups_and_back_references_still_match():
     assert hit(rules, "xy") == (DROP, "x-then-y")
     assert hit(rules, "Share this:") == (DROP, "share-buttons")
     assert hit(rules, "Bye for now") == (NO_RULE, None)
+
+
+def test_group_references_stay_within_their_own_pattern_of_a_rule():
+    rules = RuleSet.load([{"rules": [
+        {"name": "doubled", "certain": True, "patterns": [r"(x+) \1", r"(y+) \1"]},  # \1 of each pattern
+        {"name": "named-twice", "certain": True, "patterns": [r"(?P<w>ab) (?P=w)", r"(?P<w>cd) (?P=w)"]},
+    ]}])
+    assert hit(rules, "yy yy") == (DROP, "doubled")  # joined, \1 pointed at the first pattern's group
+    assert hit(rules, "xx xx") == (DROP, "doubled")
+    assert hit(rules, "cd cd") == (DROP, "named-twice")  # joined, the second (?P<w>...) was a re.error
+    assert hit(rules, "xx yy") == (NO_RULE, None)
+
+
+def test_a_pattern_opening_with_inline_flags_is_scoped_to_itself():
+    rules = RuleSet.load([{"rules": [
+        {"name": "promo-full", "certain": True, "patterns": ["(?s)special offer"]},
+        {"name": "promo-search", "certain": True, "match": "search", "patterns": ["(?x) promo \\s code"]},
+    ]}])
+    assert hit(rules, "Special offer!") == (DROP, "promo-full")
+    assert hit(rules, "Use our promo code today") == (DROP, "promo-search")
+    assert hit(rules, "Share this:") == (DROP, "share-buttons")  # the shipped rules are unaffected
+
+
+def test_inline_flags_inside_a_pattern_and_bad_rule_objects_raise_rule_error():
+    from declutter.rules import Rule
+
+    with pytest.raises(RuleError, match="bad pattern 'offer\\(\\?i\\)s'"):
+        RuleSet.load([{"rules": [{"name": "x", "patterns": ["offer(?i)s"]}]}])
+    with pytest.raises(RuleError, match="bad pattern"):
+        RuleSet.load([Rule(name="x", action="drop", patterns=("(",))])
+    with pytest.raises(RuleError, match="action must be one of"):
+        RuleSet.load([Rule(name="x", action="delete", patterns=("x",))])
+    assert hit(RuleSet.load([Rule(name="x", action="drop", patterns=("xyzzy",), certain=True)]), "xyzzy") == (DROP, "x")
+
+
+def test_shipped_patterns_pass_the_checks_user_patterns_get():
+    # Reading the shipped files skips compiling each pattern (start-up time); this is where they are checked.
+    assert shipped_rules(checked=True) == shipped_rules()

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
 import numpy as np
 
@@ -80,17 +81,21 @@ def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: 
     return value
 
 
-def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str) -> list[str]:
-    """Valid regexes; a search pattern that matches the empty string would hit every line, so it is refused."""
+def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, compile_them: bool = True) -> list[str]:
+    """Valid regexes; a search pattern that matches the empty string would hit every line, so it is refused.
+
+    ``compile_them=False`` checks only the types: for the shipped files, whose patterns the test suite
+    compiles, since compiling each one twice here was most of a ``Cleaner``'s start-up."""
     if isinstance(patterns, str):
         patterns = [patterns]
     if not isinstance(patterns, (list, tuple)) or not all(isinstance(p, str) and p for p in patterns):
         raise RuleError(f"{where}: 'patterns' must be a list of non-empty strings")
     if enabled and not patterns:
         raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
-    for p in patterns:
+    for p in patterns if compile_them else ():
         try:
             compiled = re.compile(p)
+            re.compile(_wrapped(scoped(p), match))  # as the engine uses it: joined with others, wrapped
         except re.error as exc:
             raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
         if match == "search" and compiled.search("") is not None:
@@ -98,7 +103,38 @@ def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str) -> l
     return list(patterns)
 
 
-def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
+_LEADING_FLAGS = re.compile(r"\(\?([aimsux]+)\)")
+
+
+def scoped(pattern: str) -> str:
+    """``pattern`` with inline flags that open it (``(?s)cookie.*``) scoped to it (``(?s:cookie.*)``).
+
+    A rule's patterns are joined into one regex with other rules' and wrapped (:func:`_wrapped`), and Python
+    accepts global flags only at the very start of a regex; scoped, they mean the same for this pattern and
+    leave the others alone.
+    """
+    m = _LEADING_FLAGS.match(pattern)
+    return f"(?{m.group(1)}:{pattern[m.end():]})" if m else pattern
+
+
+def _wrapped(body: str, match: str) -> str:
+    """The regex a rule's joined patterns run as: a full rule must cover the line, bar punctuation and spaces."""
+    return r"^[\W_]*(?:" + body + r")[\W_]*$" if match == "full" else body
+
+
+def _checked_rule(rule: Rule) -> Rule:
+    """A :class:`Rule` built in code, held to the same schema as one read from a file."""
+    where = f"rule {rule.name!r}"
+    if rule.action not in ACTIONS or rule.match not in MATCHES:
+        raise RuleError(f"{where}: action must be one of {ACTIONS} and match one of {MATCHES}, "
+                        f"got {rule.action!r} / {rule.match!r}")
+    if not isinstance(rule.max_words, int) or rule.max_words < 1:
+        raise RuleError(f"{where}: 'max_words' must be an int of at least 1, got {rule.max_words!r}")
+    _checked_patterns(list(rule.patterns), rule.enabled, rule.match, where)
+    return rule
+
+
+def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str, compile_them: bool = True) -> Rule:
     if not isinstance(raw, Mapping):
         raise RuleError(f"{where}: a rule must be a table, got {type(raw).__name__}")
     unknown = set(raw) - RULE_KEYS
@@ -119,7 +155,7 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
     max_words = _checked(raw, "max_words", int, 12, where)
     if max_words < 1:
         raise RuleError(f"{where}: 'max_words' must be at least 1, got {max_words}")
-    patterns = _checked_patterns(raw.get("patterns", []), enabled, match, where)
+    patterns = _checked_patterns(raw.get("patterns", []), enabled, match, where, compile_them)
     contains = _checked(raw, "contains", list, [], where)
     if not all(isinstance(c, str) and c for c in contains):
         raise RuleError(f"{where}: 'contains' must be a list of non-empty strings")
@@ -128,8 +164,9 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str) -> Rule:
                 contains=tuple(c.lower() for c in contains))
 
 
-def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>") -> list[Rule]:
-    """Rules from a parsed rule file (``{"language": ..., "rules": [...]}``)."""
+def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>", *, compile_them: bool = True) -> list[Rule]:
+    """Rules from a parsed rule file (``{"language": ..., "rules": [...]}``); ``compile_them``: see
+    :func:`_checked_patterns`."""
     if not isinstance(data, Mapping):
         raise RuleError(f"{where}: a rule set must be a mapping, got {type(data).__name__}")
     unknown = set(data) - FILE_KEYS
@@ -139,7 +176,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>") -> list[R
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise RuleError(f"{where}: 'rules' must be a list of tables")
-    return [_rule_from_dict(r, language, f"{where} rule #{i + 1}") for i, r in enumerate(raw_rules)]
+    return [_rule_from_dict(r, language, f"{where} rule #{i + 1}", compile_them) for i, r in enumerate(raw_rules)]
 
 
 def load_rule_file(path: str | Path) -> list[Rule]:
@@ -155,13 +192,17 @@ def load_rule_file(path: str | Path) -> list[Rule]:
     return rules_from_mapping(data, str(path))
 
 
-def shipped_rules() -> list[Rule]:
-    """Every rule file inside the package (``declutter/data/rules/*.toml``), in file-name order."""
+def shipped_rules(checked: bool = False) -> list[Rule]:
+    """Every rule file inside the package (``declutter/data/rules/*.toml``), in file-name order.
+
+    Their patterns are compiled when a language is first used, not checked one by one on reading
+    (``checked=True`` does that, as for a user's file; the test suite runs it)."""
     folder = resources.files("declutter") / "data" / "rules"
     rules: list[Rule] = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            rules.extend(rules_from_mapping(tomllib.loads(entry.read_text(encoding="utf-8")), f"declutter/data/rules/{entry.name}"))
+            rules.extend(rules_from_mapping(tomllib.loads(entry.read_text(encoding="utf-8")),
+                                            f"declutter/data/rules/{entry.name}", compile_them=checked))
     return rules
 
 
@@ -190,14 +231,34 @@ def precedence(rule: Rule) -> int:
     return 3
 
 
-def _rule_regex(rule: Rule) -> re.Pattern[str]:
-    body = "|".join(f"(?:{p})" for p in rule.patterns)
-    if rule.match == "full":
-        return re.compile(r"^[\W_]*(?:" + body + r")[\W_]*$", re.IGNORECASE)
-    return re.compile(body, re.IGNORECASE)
-
-
 _GROUP_REFS = re.compile(r"\(\?P[<=]|\\[1-9]|\(\?\(")
+
+
+class _AnyOf:
+    """Patterns tried one by one, for a rule whose patterns cannot be joined into one regex: named groups
+    clash once joined (``(?P<n>..)`` twice), and a numbered back-reference (``\\1``) would point into
+    another pattern's groups."""
+
+    def __init__(self, regexes: list[re.Pattern[str]]):
+        self.regexes = regexes
+
+    def search(self, line: str) -> Optional[re.Match[str]]:
+        for rx in self.regexes:
+            found = rx.search(line)
+            if found is not None:
+                return found
+        return None
+
+
+RuleRegex = Union[re.Pattern[str], _AnyOf]
+
+
+def _rule_regex(rule: Rule) -> RuleRegex:
+    """One regex for all of a rule's patterns (or :class:`_AnyOf` them when they use group references)."""
+    patterns = [scoped(p) for p in rule.patterns]
+    if len(patterns) > 1 and any(_GROUP_REFS.search(p) for p in patterns):
+        return _AnyOf([re.compile(_wrapped(p, rule.match), re.IGNORECASE) for p in patterns])
+    return re.compile(_wrapped("|".join(f"(?:{p})" for p in patterns), rule.match), re.IGNORECASE)
 
 
 @dataclass
@@ -205,15 +266,15 @@ class _Compiled:
     """One language's rules: all full patterns as one pre-filter regex, then each rule in precedence order."""
 
     any_full: Optional[re.Pattern[str]]  # None: no pre-filter, try every full rule
-    ordered: tuple[tuple[Rule, re.Pattern[str]], ...]
+    ordered: tuple[tuple[Rule, RuleRegex], ...]
     max_words: int
     full_gate: Optional[FullGate] = None        # None: no page-level gates, every line goes through _first_match
     literal_gate: Optional[LiteralGate] = None
-    search_only: tuple[tuple[Rule, re.Pattern[str]], ...] = ()  # the search rules of ``ordered``, in order
+    search_only: tuple[tuple[Rule, RuleRegex], ...] = ()  # the search rules of ``ordered``, in order
     literal_owners: dict = field(default_factory=dict)  # a search literal -> positions of the rules holding it
     _of_owners: dict = field(default_factory=dict)  # rule positions -> those rules, in order
 
-    def candidates(self, owners: frozenset[int]) -> tuple[tuple[Rule, re.Pattern[str]], ...]:
+    def candidates(self, owners: frozenset[int]) -> tuple[tuple[Rule, RuleRegex], ...]:
         """The rules at ``owners`` (positions in ``ordered``), in precedence order."""
         found = self._of_owners.get(owners)
         if found is None:
@@ -225,16 +286,17 @@ class _Compiled:
 
 def _compile(rules: list[Rule]) -> _Compiled:
     ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
-    full = [p for r in ordered if r.match == "full" for p in r.patterns]
+    full = [scoped(p) for r in ordered if r.match == "full" for p in r.patterns]
     # Group names and back-references ((?P<x>..), \1) change meaning once patterns are joined; then no
     # pre-filter, and every full rule is tried on every line.
     joinable = full and not any(_GROUP_REFS.search(p) for p in full)
-    any_full = re.compile(r"^[\W_]*(?:" + "|".join(f"(?:{p})" for p in full) + r")[\W_]*$", re.IGNORECASE) if joinable else None
+    any_full = re.compile(_wrapped("|".join(f"(?:{p})" for p in full), "full"), re.IGNORECASE) if joinable else None
     compiled = tuple((r, _rule_regex(r)) for r in ordered)
     search = [r for r in ordered if r.match == "search"]
     # The gates need the combined regex's guarantee and a literal gate on every search rule.
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
-    full_patterns = [(p, r.max_words, k) for k, r in enumerate(ordered) if r.match == "full" for p in r.patterns]
+    full_patterns = [(scoped(p), r.max_words, k) for k, r in enumerate(ordered) if r.match == "full"
+                     for p in r.patterns]
     full_gate = FullGate(full_patterns) if gated else None
     owners: dict[str, set[int]] = {}  # each search literal -> the positions of the rules holding it
     for k, r in enumerate(ordered):
@@ -267,14 +329,36 @@ def _first_match(line: str, comp: _Compiled, candidates: Optional[tuple] = None)
 
 
 class RuleSet:
-    """Compiled rules for every language; immutable after construction, so safe to share across threads."""
+    """The rules of every language, each language compiled on its first page; safe to share across threads.
+
+    Compiling is lazy because it is the largest part of starting up (about 40 ms a language for the shipped
+    rules, ten languages): a process that cleans one page, or only English pages, compiles one or two. Every
+    pattern has already been checked when its rule was read, so compiling later cannot raise; a lock makes
+    concurrent first pages of a language compile it once.
+    """
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules: tuple[Rule, ...] = tuple(rules)
-        langs = {r.language for r in self.rules} - {"*"}
-        self._compiled: dict[str, _Compiled] = {"*": _compile(self._for("*"))}
-        for lang in langs:
-            self._compiled[lang] = _compile(self._for(lang))
+        self._languages = frozenset({r.language for r in self.rules} | {"*"})
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def __reduce__(self):
+        return (type(self), (self.rules,))  # the lock and the compiled tables are rebuilt, not pickled
+
+    def compiled(self, lang: Optional[str]) -> _Compiled:
+        """The compiled rules a page in ``lang`` gets: its own language's (with ``*`` and ``en``), else
+        English's, else the language-neutral ones."""
+        key = lang or "en"
+        if key not in self._languages:
+            key = "en" if "en" in self._languages else "*"
+        comp = self._compiled.get(key)
+        if comp is None:
+            with self._lock:
+                comp = self._compiled.get(key)
+                if comp is None:
+                    comp = self._compiled[key] = _compile(self._for(key))
+        return comp
 
     def _for(self, lang: str) -> list[Rule]:
         # English boilerplate ("Share", "Cookie settings") appears on pages in every language.
@@ -287,7 +371,7 @@ class RuleSet:
         user: list[Rule] = []
         for source in extra:
             if isinstance(source, Rule):
-                user.append(source)
+                user.append(_checked_rule(source))
             elif isinstance(source, Mapping):
                 user.extend(rules_from_mapping(source))
             elif isinstance(source, (str, Path)):
@@ -299,12 +383,12 @@ class RuleSet:
         return cls(merge_rules(shipped_rules(), user))
 
     def languages(self) -> list[str]:
-        return sorted(self._compiled)
+        return sorted(self._languages)
 
     def covers(self, lang: Optional[str]) -> bool:
         """Are there rules written for ``lang`` itself (not only the language-neutral and English ones
         every page gets)? A page in another language can hold boilerplate no rule knows."""
-        return lang is not None and lang != "*" and lang in self._compiled
+        return lang is not None and lang != "*" and lang in self._languages
 
     def match(self, lines: list[str], lang: Optional[str], view: Optional[PageText] = None
               ) -> tuple[np.ndarray, list[Optional[str]]]:
@@ -312,7 +396,7 @@ class RuleSet:
 
         ``view``: the lines' :class:`~declutter.linecounts.PageText`, when the caller has built it already.
         """
-        comp = self._compiled.get(lang or "en") or self._compiled.get("en") or self._compiled["*"]
+        comp = self.compiled(lang)
         actions = np.zeros(len(lines), dtype=np.int8)
         names: list[Optional[str]] = [None] * len(lines)
         for i, candidates in _lines_to_try(lines, comp, view):
