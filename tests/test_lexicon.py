@@ -1,4 +1,6 @@
 """The learned lexicon: which words lean towards body or boilerplate, and the feature columns it gives."""
+import math
+
 import numpy as np
 import pytest
 
@@ -131,3 +133,17 @@ def test_the_shipped_model_has_a_lexicon_that_knows_common_boilerplate_words():
     assert len(weights) > 1000
     for term in ("login", "cookies", "subscribe", "share", "sign in", "add to"):
         assert weights[term] < 0, term
+
+
+@pytest.mark.parametrize("weights", [{}, {"add": -2.0}, {"add to": 1.0}, {"add to": 1.0, "to cart": -1.0, "cart": 2.0}])
+def test_the_integer_index_gives_each_term_its_weight(weights):
+    # The index numbers words and pairs for speed; whatever mix of the two a lexicon holds, every term of a
+    # page must get the weight the lexicon gives its string, and unknown terms NaN.
+    lex = Lexicon(weights)
+    lines = ["Add to cart now", "to cart", "cart add to"]
+    words, line = page_tokens(lines)
+    got, where = lex._weights_of_terms(words, line)
+    names, where_names = terms(words, line)
+    assert where.tolist() == where_names.tolist()
+    expected = [weights.get(t, math.nan) for t in names]
+    np.testing.assert_array_equal(got, expected)
