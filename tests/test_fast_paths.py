@@ -107,3 +107,15 @@ def test_character_table_follows_the_regex_classes():
         assert bool(table[i] & chars.DIGIT) == bool(re.match(r"\d", c))
         assert bool(table[i] & chars.SPACE) == c.isspace()
         assert bool(table[i] & chars.CAP) == bool(re.match(features._CAP.pattern[7:], c))
+
+
+def test_character_table_skipping_the_quiet_planes_equals_a_scan_of_every_plane(monkeypatch):
+    from declutter import chars
+
+    fast = chars.table()
+    chars.table.cache_clear()
+    monkeypatch.setattr(chars, "_QUIET_FROM", 0x110000)  # nothing skipped
+    try:
+        assert np.array_equal(chars.table(), fast)
+    finally:
+        chars.table.cache_clear()
