@@ -446,3 +446,12 @@ def test_warc_http_charset_is_used_unless_the_body_is_mostly_utf8(tmp_path, char
     record = warc_record("response", "https://example.org/x", block, "application/http; msgtype=response", 1)
     summary, out = batch_of_file(tmp_path, "one.warc", record)
     assert summary.cleaned == 1 and expected in outputs(out)[0]["text"]
+
+
+def test_cli_prints_its_version(capsys):
+    import declutter
+
+    with pytest.raises(SystemExit) as done:
+        cli_main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"declutter {declutter.__version__}"

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Optional, Sequence
 
+from . import __version__
 from .config import INPUT_FORMATS, Config
 
 MAX_DECOMPRESSED = 1 << 28  # a compressed input's limit: far beyond any page, short of a decompression bomb
@@ -167,6 +168,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="declutter", description="Strip web-page boilerplate, keep the main content.")
+    parser.add_argument("--version", action="version", version=f"declutter {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("clean", help="print the main content of a page (text or HTML)")
     p.add_argument("file", help="input file, or - for stdin")
