@@ -455,3 +455,11 @@ def test_cli_prints_its_version(capsys):
         cli_main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"declutter {declutter.__version__}"
+
+
+def test_the_package_version_is_the_one_pyproject_declares():
+    import declutter
+    from declutter.rules import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert declutter.__version__ == pyproject["project"]["version"]
