@@ -33,3 +33,29 @@ def test_common_languages_are_recognised():
 def test_too_little_text_is_unknown():
     assert language.detect([]) is None
     assert language.detect(["", "  "]) is None
+
+
+def test_stoplists_read_from_justexts_folder_are_justexts_own(monkeypatch):
+    # declutter reads jusText's files without importing jusText (its import is most of ours); both ways of
+    # reading, and the fallback through jusText's functions, must give the same lists.
+    import justext
+
+    names = justext.get_stoplists()
+    assert language._stoplist_folder() is not None
+    assert set(language._names().values()) == set(names)
+    assert all(language._stoplist(name) == justext.get_stoplist(name) for name in names)
+    direct = language._stoplists()
+    for fn in (language._names, language._stoplist, language._stoplist_folder):
+        fn.cache_clear()
+    monkeypatch.setattr(language, "_stoplist_folder", lambda: None)
+    try:
+        assert language._stoplists() == direct
+    finally:
+        language._names.cache_clear()
+        language._stoplist.cache_clear()
+
+
+def test_import_declutter_does_not_import_justext():
+    code = "import sys, declutter; declutter.clean('Hello there, this is a sentence.'); print('justext' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -6,13 +6,14 @@ also a usable language guess. CJK scripts are detected by character class instea
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
 from functools import lru_cache
 from itertools import chain, count, repeat
+from pathlib import Path
 from typing import Iterable, Optional
 
-import justext
 import numpy as np
 
 from . import chars
@@ -39,14 +40,41 @@ CJK_LANGS = ("zh", "ja", "ko")
 
 
 @lru_cache(maxsize=1)
+def _stoplist_folder() -> Optional[Path]:
+    """jusText's folder of stoplists (``<name>.txt``), found without importing jusText.
+
+    Importing it costs about 65 ms (its extractor pulls in ``urllib.request``, ``http.client`` and
+    ``email``), more than half of ``import declutter``, and declutter reads only its word lists. Where the
+    files are not plain files (a zipped install, another layout), None: then jusText's own functions read
+    them.
+    """
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).parent / "stoplists"
+    return folder if (folder / "English.txt").is_file() else None
+
+
+@lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Language code (jusText's name, lower-cased, where we know no ISO code) -> jusText's stoplist name."""
-    return {ISO_BY_NAME.get(name, name.lower()): name for name in sorted(justext.get_stoplists())}
+    folder = _stoplist_folder()
+    if folder is None:
+        import justext
+        names = set(justext.get_stoplists())
+    else:
+        names = {f.name[:-4] for f in folder.iterdir() if f.name.endswith(".txt")}
+    return {ISO_BY_NAME.get(name, name.lower()): name for name in sorted(names)}
 
 
 @lru_cache(maxsize=None)
 def _stoplist(name: str) -> frozenset[str]:
-    return frozenset(justext.get_stoplist(name))
+    """One stoplist's words, read as ``justext.get_stoplist`` reads them (UTF-8 lines, lower-cased)."""
+    folder = _stoplist_folder()
+    if folder is None:
+        import justext
+        return frozenset(justext.get_stoplist(name))
+    return frozenset(w.decode("utf8").lower() for w in (folder / f"{name}.txt").read_bytes().splitlines())
 
 
 def _stoplists() -> dict[str, frozenset[str]]:
