@@ -286,7 +286,7 @@ def test_group_references_stay_within_their_own_pattern_of_a_rule():
 def test_a_pattern_opening_with_inline_flags_is_scoped_to_itself():
     rules = RuleSet.load([{"rules": [
         {"name": "promo-full", "certain": True, "patterns": ["(?s)special offer"]},
-        {"name": "promo-search", "certain": True, "match": "search", "patterns": ["(?x) promo \\s code"]},
+        {"name": "promo-search", "certain": True, "match": "search", "patterns": ["(?x) promo \\s code  # a comment"]},
     ]}])
     assert hit(rules, "Special offer!") == (DROP, "promo-full")
     assert hit(rules, "Use our promo code today") == (DROP, "promo-search")

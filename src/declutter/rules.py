@@ -114,7 +114,10 @@ def scoped(pattern: str) -> str:
     leave the others alone.
     """
     m = _LEADING_FLAGS.match(pattern)
-    return f"(?{m.group(1)}:{pattern[m.end():]})" if m else pattern
+    if m is None:
+        return pattern
+    end = "\n)" if "x" in m.group(1) else ")"  # in verbose mode a trailing "# comment" would swallow the ")"
+    return f"(?{m.group(1)}:{pattern[m.end():]}{end}"
 
 
 def _wrapped(body: str, match: str) -> str:
