@@ -308,3 +308,47 @@ def test_inline_flags_inside_a_pattern_and_bad_rule_objects_raise_rule_error():
 def test_shipped_patterns_pass_the_checks_user_patterns_get():
     # Reading the shipped files skips compiling each pattern (start-up time); this is where they are checked.
     assert shipped_rules(checked=True) == shipped_rules()
+
+
+def _random_pattern(rng) -> str:
+    atoms = ["promo", "code", "share", r"\d+", r"\w+", "(x+)", r"(?P<w>ab)", "[a-c]", "read more", "…", r"\s",
+             "foo|bar", "new"]
+    pattern = " ".join(rng.sample(atoms, rng.randint(1, 3)))  # each group once
+    if "(x+)" in pattern and rng.random() < 0.5:
+        pattern += r" \1"
+    if "(?P<w>" in pattern and rng.random() < 0.5:
+        pattern += " (?P=w)"
+    flags = rng.choice(["", "", "", "(?s)", "(?i)", "(?x)"])
+    return flags + pattern + ("  # a verbose comment" if flags == "(?x)" else "")
+
+
+def test_random_user_rules_match_as_each_pattern_alone_would():
+    # The engine joins patterns, scopes their flags and gates lines by their first characters; none of it
+    # may change which rule a line gets. The reference tries every pattern alone, in precedence order.
+    import random
+    import re
+
+    from declutter.rules import precedence, scoped
+
+    rng = random.Random(7)
+    words = ["promo", "code", "share", "12", "abc", "xx", "xxx", "ab", "read", "more", "…", "foo", "new",
+             "Share this:", "x"]
+    hits = 0
+    for _ in range(60):
+        user = [{"name": f"u{i}", "certain": rng.random() < 0.5, "match": rng.choice(["full", "search"]),
+                 "action": rng.choice(["drop", "keep", "terminator"]), "max_words": rng.randint(1, 8),
+                 "patterns": [_random_pattern(rng) for _ in range(rng.randint(1, 3))]} for i in range(rng.randint(1, 4))]
+        rules = RuleSet.load([{"language": "en", "rules": user}])
+        ordered = sorted((r for r in rules.rules if r.language in ("*", "en")), key=precedence)
+        limit = 12 * max(r.max_words for r in ordered)
+        lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(40)]
+        _, names = rules.match(lines, "en")
+        for line, name in zip(lines, names):
+            expected = next((r.name for r in ordered
+                             if (not r.contains or any(c in line.lower() for c in r.contains))
+                             and line.count(" ") + 1 <= r.max_words and len(line) <= limit
+                             and any(re.search(r"^[\W_]*(?:" + scoped(p) + r")[\W_]*$" if r.match == "full" else scoped(p),
+                                               line, re.IGNORECASE) for p in r.patterns)), None)
+            assert name == expected, (line, user)
+            hits += name is not None and name.startswith("u")
+    assert hits > 100  # the user rules did fire
