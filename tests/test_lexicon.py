@@ -110,6 +110,7 @@ def test_the_lexicon_travels_in_the_model_file(fixtures, tmp_path):
     path = tmp_path / "m.npz"
     model.save(path, meta=model.meta_)
     loaded = load_model(path)
+    assert len(loaded.lexicon_) == 2  # read without building its dict
     assert loaded.lexicon_.weights == {"cart": -1.5, "vote": 2.0}
     text = "Add to cart\nThe vote was close, observers said on Sunday.\n"
     a = Cleaner(input_format="text", model=model).analyze(text)

@@ -77,8 +77,30 @@ class Lexicon:
     """Token -> weight (log-ratio of body-page share to boilerplate-page share); read-only once built."""
 
     def __init__(self, weights: Optional[dict[str, float]] = None):
-        self.weights: dict[str, float] = dict(weights or {})
+        self._weights: Optional[dict[str, float]] = dict(weights or {})
+        self._stored: Optional[tuple[list[str], np.ndarray]] = None  # (terms, weights) of a model file's lexicon
         self._lookup: Optional[tuple] = None  # built by the first ``columns`` call (see ``_index``)
+
+    @classmethod
+    def _of_terms(cls, terms: list[str], values: np.ndarray) -> "Lexicon":
+        lexicon = cls()
+        lexicon._weights, lexicon._stored = None, (terms, values)
+        return lexicon
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Term -> weight. A lexicon read from a model file builds this dict only when asked: cleaning reads
+        the integer index (``_index``), and a dict of 160,000 terms was half of loading the model."""
+        if self._weights is None:
+            terms, values = self._stored  # type: ignore[misc]  # one of the two is always set
+            self._weights = dict(zip(terms, values.tolist()))
+        return self._weights
+
+    def _terms_and_values(self) -> tuple[list[str], np.ndarray]:
+        if self._stored is not None:
+            return self._stored
+        weights = self.weights
+        return list(weights), np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
 
     def _index(self) -> tuple:
         """Number every word of every term, so a page's pairs are looked up as integers, not strings.
@@ -88,8 +110,7 @@ class Lexicon:
         more than the rest of the feature pass. Built on first use (about 0.1 s for the shipped lexicon),
         so loading a model stays fast; concurrent first calls build the same tables, one of them is kept.
         """
-        terms = list(self.weights)
-        values = np.fromiter(self.weights.values(), dtype=np.float64, count=len(terms))
+        terms, values = self._terms_and_values()
         is_pair = np.fromiter(map(str.__contains__, terms, repeat(" ")), dtype=bool, count=len(terms))
         singles = list(compress(terms, ~is_pair))
         ids = dict(zip(singles, range(len(singles))))
@@ -134,7 +155,7 @@ class Lexicon:
         return np.concatenate([w_words, w_pairs])[order], where[order]
 
     def __len__(self) -> int:
-        return len(self.weights)
+        return len(self._stored[0]) if self._stored is not None else len(self.weights)
 
     @classmethod
     def fit(cls, pages: Iterable[tuple[Sequence[str], np.ndarray, str]], min_domains: int = MIN_DOMAINS) -> "Lexicon":
@@ -172,7 +193,7 @@ class Lexicon:
         """``[n, len(COLUMNS)]`` float32 from the page's tokens (:func:`page_tokens`); zeros for lines
         with no known token. ``first_at``: each word's first position, when the caller has it."""
         out = np.zeros((n, len(COLUMNS)), dtype=np.float32)
-        if not n or not len(words) or not self.weights:
+        if not n or not len(words) or not len(self):
             return out
         w, line = self._weights_of_terms(words, np.asarray(line), first_at)
         known = ~np.isnan(w)
@@ -203,4 +224,4 @@ class Lexicon:
             return None
         raw = bytes(data["lex_tokens"]).decode("utf-8")
         tokens = raw.split("\n") if raw else []
-        return cls(dict(zip(tokens, data["lex_weights"].astype(np.float64).tolist())))
+        return cls._of_terms(tokens, data["lex_weights"].astype(np.float64))
