@@ -352,3 +352,14 @@ def test_random_user_rules_match_as_each_pattern_alone_would():
             assert name == expected, (line, user)
             hits += name is not None and name.startswith("u")
     assert hits > 100  # the user rules did fire
+
+
+def test_a_rule_set_pickles_and_copies_with_its_lock_rebuilt():
+    import copy
+    import pickle
+
+    rules = RuleSet.load([{"rules": [{"name": "x", "certain": True, "patterns": ["(?s)zzq"]}]}])
+    rules.match(["Share this:"], "en")  # one language compiled, under its lock
+    for other in (pickle.loads(pickle.dumps(rules)), copy.deepcopy(rules)):
+        assert other.match(["Share this:", "zzq"], "en")[1] == ["share-buttons", "x"]
+        assert other.match(["zzq"], "de")[1] == ["x"]
