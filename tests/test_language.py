@@ -1,4 +1,6 @@
-"""Language detection is deterministic: the same page gets the same language in every process.
+"""Languages: detection is deterministic, stoplists are jusText's own, and a fixed language is read as a code.
+
+Detection: the same page gets the same language in every process.
 
 jusText lists its stoplists as a frozenset, whose order follows the process's hash seed; a tie between
 two stoplists (German and Luxembourgish share "unter") once went to whichever came first, so the same
@@ -8,6 +10,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
+import pytest
 
 from declutter import language
 
@@ -59,3 +63,26 @@ def test_import_declutter_does_not_import_justext():
     code = "import sys, declutter; declutter.clean('Hello there, this is a sentence.'); print('justext' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("given, code", [("EN", "en"), (" de ", "de"), ("en-US", "en"), ("pt_BR", "pt"),
+                                         ("German", "de"), ("Norwegian_Bokmal", "nb"), ("zh-Hant", "zh"),
+                                         ("AUTO", "auto"), ("Aragonese", "aragonese")])
+def test_a_fixed_language_is_read_as_the_code_stoplists_and_rules_use(given, code):
+    from declutter import Cleaner, Config
+
+    assert Config(language=given).language == code
+    page = "Das ist ein Satz mit einigen Wörtern, die nicht in der Liste stehen.\nTeilen"
+    assert Cleaner(language=given).analyze(page).lang == ("de" if code == "auto" else code)  # auto: detected
+
+
+def test_a_language_with_no_stoplist_and_no_rules_is_refused_unless_rules_bring_it():
+    from declutter import Cleaner
+
+    with pytest.raises(ValueError, match="'xx' has no stoplist and no rules"):
+        Cleaner(language="xx")
+    with pytest.raises(TypeError, match="language must be a str"):
+        Cleaner(language=5)
+    own = {"language": "TLH", "rules": [{"name": "tlh-greeting", "certain": True, "patterns": ["qapla'"]}]}
+    cleaner = Cleaner(language="tlh", extra_rules=[own])
+    assert [d.rule for d in cleaner.analyze("Qapla'\nA long line of body text for the page to keep, surely.").lines][0] == "tlh-greeting"

@@ -29,6 +29,16 @@ from .sequence import smooth
 from .sites import as_templates
 
 
+def _check_language(lang: str, rules: RuleSet) -> None:
+    """A fixed language must be one declutter knows: with a stoplist (jusText's, or CJK, read by script) or
+    with rules of its own (a user's rule file may add a language). Otherwise a typo would judge every page
+    with no stopwords and only the language-neutral and English rules, and say nothing."""
+    if lang == "auto" or lang in language.known_languages() or lang in language.CJK_LANGS or rules.covers(lang):
+        return
+    raise ValueError(f"language {lang!r} has no stoplist and no rules; use 'auto' or one of "
+                     f"{', '.join(sorted(set(language.known_languages()) | set(language.CJK_LANGS)))}")
+
+
 class Cleaner:
     """Reusable, thread-safe boilerplate remover.
 
@@ -41,6 +51,7 @@ class Cleaner:
             raise TypeError("pass either a Config or keyword options, not both")
         self.config = config if config is not None else Config(**options)
         self.rules = RuleSet.load(self.config.extra_rules)
+        _check_language(self.config.language, self.rules)
         self.dom_rules = load_dom_rules(self.config.extra_rules)
         self.site_templates = as_templates(self.config.site_templates)
         self._own_model = model is not None  # pickled with the cleaner; a model from the config is reloaded

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Union
 
+from .language import normalized_language
+
 RuleSource = Union[str, Path, Mapping[str, Any]]
 
 
@@ -21,7 +23,10 @@ class Config:
         the model is sure of keeps only its sure lines, a page where it hesitates keeps more. A number
         keeps every line whose smoothed body probability reaches it, the same cut on every page: raise it
         for cleaner output, lower it to lose less text.
-    language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page.
+    language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page. Read
+        case-insensitively; a region tag ("en-US", "pt_BR") and jusText's English names ("German") give
+        the language's code. A code with neither a stoplist nor rules of its own is refused by the Cleaner,
+        since its stopword features would silently be zero.
     extra_rules: rule files (TOML) or dicts in the rule schema (docs/rules.md), applied after the shipped
         rules; a rule with the same name as a shipped one replaces it.
     smoothing: run the sequence step (forward-backward over keep/drop states) so decisions are coherent along the
@@ -66,6 +71,7 @@ class Config:
     site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "language", normalized_language(self.language))
         if self.threshold is not None and not (isinstance(self.threshold, (int, float))
                                                and 0.0 <= self.threshold <= 1.0):
             raise ValueError(f"threshold must be None (per-page cut) or within [0, 1], got {self.threshold!r}")
@@ -100,3 +106,4 @@ def check_output(output: object) -> str:
     if output not in OUTPUTS:
         raise ValueError(f"output must be 'text', 'markdown' or 'json', got {output!r}")
     return output  # type: ignore[return-value]
+

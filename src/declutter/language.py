@@ -132,6 +132,28 @@ def known_languages() -> list[str]:
     return sorted(_names())
 
 
+def normalized_language(value: object) -> str:
+    """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB" and
+    "English" all read "en". Without this, "EN" found no stoplist and no rules, and a page was judged with
+    its stopword features at zero, with no error."""
+    if value == "auto":
+        return value  # the default, on every Config
+    if not isinstance(value, str):
+        raise TypeError(f"language must be a str ('auto' or a code such as 'en'), got {type(value).__name__}")
+    raw = value.strip().lower()
+    if not raw:
+        raise ValueError("language must be 'auto' or a code such as 'en', got ''")
+    known = set(known_languages()) | set(CJK_LANGS)
+    by_name = {name.lower(): iso for name, iso in ISO_BY_NAME.items()}
+    code = raw.replace("_", "-")
+    primary = code.split("-")[0]
+    if raw == "auto" or raw in known:  # jusText's names without an ISO code are codes too ("aragonese")
+        return raw
+    if raw in by_name:
+        return by_name[raw]
+    return primary if primary in known else code
+
+
 def _cjk_count(text: str) -> int:
     """Characters of ``text`` in the kana, CJK and Hangul ranges, counted on codepoints, not by a regex scan."""
     cp = chars.codepoints(text)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any, Iterable, Mapping, Optional, Union
 import numpy as np
 
 from . import chars
+from .language import normalized_language
 from .linecounts import PageText
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
 from .rulegate import FullGate, LiteralGate
@@ -125,6 +126,16 @@ def _wrapped(body: str, match: str) -> str:
     return r"^[\W_]*(?:" + body + r")[\W_]*$" if match == "full" else body
 
 
+def _rule_language(value: Any, where: str) -> str:
+    """A rule's language as pages are tagged with it ("DE" and "German" are "de"), or "*" for every page."""
+    if value == "*":
+        return "*"
+    try:
+        return normalized_language(value)
+    except (TypeError, ValueError) as exc:
+        raise RuleError(f"{where}: {exc}") from None
+
+
 def _checked_rule(rule: Rule) -> Rule:
     """A :class:`Rule` built in code, held to the same schema as one read from a file."""
     where = f"rule {rule.name!r}"
@@ -134,7 +145,7 @@ def _checked_rule(rule: Rule) -> Rule:
     if not isinstance(rule.max_words, int) or rule.max_words < 1:
         raise RuleError(f"{where}: 'max_words' must be an int of at least 1, got {rule.max_words!r}")
     _checked_patterns(list(rule.patterns), rule.enabled, rule.match, where)
-    return rule
+    return replace(rule, language=_rule_language(rule.language, where))
 
 
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str, compile_them: bool = True) -> Rule:
@@ -162,7 +173,7 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str, compile_t
     contains = _checked(raw, "contains", list, [], where)
     if not all(isinstance(c, str) and c for c in contains):
         raise RuleError(f"{where}: 'contains' must be a list of non-empty strings")
-    return Rule(name=name, action=action, patterns=tuple(patterns), language=str(raw.get("language", language)),
+    return Rule(name=name, action=action, patterns=tuple(patterns), language=_rule_language(raw.get("language", language), where),
                 certain=certain, match=match, max_words=max_words, enabled=enabled,
                 contains=tuple(c.lower() for c in contains))
 
@@ -175,7 +186,7 @@ def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>", *, compil
     unknown = set(data) - FILE_KEYS
     if unknown:
         raise RuleError(f"{where}: unknown top-level keys {sorted(unknown)} (expected 'language', [[rules]] and [dom])")
-    language = str(data.get("language", "*"))
+    language = _rule_language(data.get("language", "*"), where)
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list):
         raise RuleError(f"{where}: 'rules' must be a list of tables")
