@@ -71,6 +71,9 @@ def test_cleaner_drops_template_lines_with_a_reason(fixtures):
     # Same text without its URL, or from another site: templates do not apply.
     for other in (None, "https://elsewhere.example/x"):
         assert not any(d.rule == TEMPLATE_RULE for d in cleaner.analyze(text, url=other).lines)
+    for wrong in (123, url.encode()):  # a clear error, not a TypeError from inside the template lookup
+        with pytest.raises(TypeError, match="url must be a str or None"):
+            cleaner.clean(text, url=wrong)
 
 
 def test_templates_drop_their_lines_and_leave_the_others_alone(fixtures):

@@ -76,6 +76,8 @@ class Cleaner:
     # -- stages -------------------------------------------------------------------------------------------
     def read(self, data: object, *, url: Optional[str] = None) -> Page:
         """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template."""
+        if url is not None and not isinstance(url, str):  # checked here: templates read it deep inside
+            raise TypeError(f"url must be a str or None, got {type(url).__name__}")
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
