@@ -161,3 +161,11 @@ def test_templates_do_not_hurt_on_cleanportaleval():
     f1_base = mean_word_prf([(base.clean(r["text"], url=r["url"]), r["gold"]) for r in rows]).f1
     f1_sites = mean_word_prf([(templated.clean(r["text"], url=r["url"]), r["gold"]) for r in rows]).f1
     assert f1_sites >= f1_base
+
+
+@pytest.mark.parametrize("item, message", [(("https://a.example/1",), "item 0 is a tuple"), ("ab", "item 0 is a str"),
+                                           ((b"https://a.example/1", "text"), "item 0 has a bytes")])
+def test_learning_from_items_that_are_not_url_page_pairs_names_the_item(item, message):
+    with pytest.raises(TypeError, match=message):
+        SiteTemplates.learn([item])
+    assert len(SiteTemplates.learn([["https://a.example/1", "a list pair is a pair"], (None, "no url: skipped")])) == 0

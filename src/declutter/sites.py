@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
@@ -152,6 +152,17 @@ class TemplateLearner:
         return SiteTemplates(found, body_words=body_words)
 
 
+def _url_and_page(item: object, i: int) -> tuple[Optional[str], object]:
+    """One ``(url, page)`` pair of :meth:`SiteTemplates.learn`'s input, or a TypeError that says which item
+    is not one (unpacking it would fail with "too many values to unpack", or take a 2-character string apart)."""
+    if isinstance(item, (str, bytes)) or not isinstance(item, Sequence) or len(item) != 2:
+        raise TypeError(f"pages must give (url, page) pairs; item {i} is a {type(item).__name__}")
+    url, content = item
+    if url is not None and not isinstance(url, str):
+        raise TypeError(f"pages must give (url, page) pairs with a str url; item {i} has a {type(url).__name__}")
+    return url, content
+
+
 class SiteTemplates(Mapping):
     """Learned template lines per host (host -> frozenset of line keys); immutable and picklable.
 
@@ -183,7 +194,8 @@ class SiteTemplates(Mapping):
 
             read = Cleaner().read
         learner = TemplateLearner(max_lines_per_host=max_lines_per_host, max_entries=max_entries)
-        for url, content in pages:
+        for i, item in enumerate(pages):
+            url, content = _url_and_page(item, i)
             if site_host(url) is not None:
                 learner.add(url, read(content).lines)
         return learner.templates(min_pages=min_pages, min_share=min_share, body_words=body_words)
