@@ -95,6 +95,8 @@ def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, comp
         raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
     for p in patterns if compile_them else ():
         try:
+            if _GLOBAL_FLAGS.search(scoped(p)):  # an error from Python 3.11; before, a warning, and the flags
+                raise re.error("global flags not at the start of the expression")  # leak into joined patterns
             compiled = re.compile(p)
             re.compile(_wrapped(scoped(p), match))  # as the engine uses it: joined with others, wrapped
         except re.error as exc:
@@ -105,6 +107,7 @@ def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, comp
 
 
 _LEADING_FLAGS = re.compile(r"\(\?([aimsux]+)\)")
+_GLOBAL_FLAGS = re.compile(r"(?<!\\)\(\?[aiLmsux]+\)")  # "(?s)", not "(?s:...)" nor an escaped "\(?s)"
 
 
 def scoped(pattern: str) -> str:
