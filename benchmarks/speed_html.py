@@ -8,9 +8,10 @@ HTML-specific part; ``--profile`` prints cProfile's top functions by own time in
 ``--stage parse`` times lxml's parse alone (the reader's own ``_parse``: encode to UTF-8, libxml2's
 recovering parser), and ``--stage walk`` that parse plus one visit of every element with its text and tail,
 doing nothing with them. They are floors: any reader built on lxml in Python pays at least this much, so
-they say how much of the per-page time the rest of the pipeline has at a given target.
+they say how much of the per-page time the rest of the pipeline has at a given target. ``--stage analyze``
+times ``Cleaner.analyze``: cleaning plus every model-decided line's strongest evidence.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_html.py [--repeats 3] [--limit 500] [--stage read|parse|walk]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_html.py [--repeats 3] [--limit 500] [--stage read|parse|walk|analyze]
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def main() -> int:
     ap.add_argument("--file", default="wcxb-dev")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--stage", choices=("clean", "read", "parse", "walk"), default="clean")
+    ap.add_argument("--stage", choices=("clean", "read", "parse", "walk", "analyze"), default="clean")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--top", type=int, default=30)
     args = ap.parse_args()
@@ -77,7 +78,7 @@ def main() -> int:
     pages = load(args.file, args.limit)
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the pages themselves, held in memory
     cleaner = Cleaner(input_format="html")
-    fn = {"clean": cleaner.clean, "read": cleaner.read, "parse": _parse, "walk": _walk}[args.stage]
+    fn = {"clean": cleaner.clean, "read": cleaner.read, "parse": _parse, "walk": _walk, "analyze": cleaner.analyze}[args.stage]
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(one_pass, fn, pages)

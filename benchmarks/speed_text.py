@@ -4,9 +4,10 @@ Runs on the ``text`` field of wcxb-dev (all pages, one process, one core). The m
 pass is repeated and the best pass counts (the one least disturbed by other jobs); set
 ``OPENBLAS_NUM_THREADS=1``. ``--profile`` prints a cProfile of one pass instead. ``--stage read`` times only
 ``Cleaner.read`` (splitting the text into lines, normalising them, guessing the language): the part every
-design pays before any feature is computed.
+design pays before any feature is computed. ``--stage analyze`` times ``Cleaner.analyze``: cleaning plus
+every model-decided line's strongest evidence.
 
-    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_text.py [--repeats 3] [--limit N] [--profile] [--stage read]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/speed_text.py [--repeats 3] [--limit N] [--profile] [--stage read|analyze]
 
 To compare with another commit, run both within the same minute (other jobs share the machine):
 
@@ -49,12 +50,12 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--limit", type=int, default=None, help="only the first N pages")
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--stage", choices=("clean", "read"), default="clean")
+    ap.add_argument("--stage", choices=("clean", "read", "analyze"), default="clean")
     args = ap.parse_args()
     texts = load_texts(args.limit)
     cleaner = declutter.Cleaner(input_format="text")
     cleaner.clean(texts[0])  # warm-up: stoplists, word index, regex compilation
-    fn = cleaner.clean if args.stage == "clean" else cleaner.read
+    fn = {"clean": cleaner.clean, "read": cleaner.read, "analyze": cleaner.analyze}[args.stage]
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(one_pass, fn, texts)

@@ -76,3 +76,31 @@ def test_the_stacked_model_log_odds_match_its_probabilities(small_model, example
     model = small_model
     X = examples[0].X
     assert np.allclose(1 / (1 + np.exp(-model.decision_function(X))), model.predict_proba(X), atol=1e-6)
+
+
+def _in_float64(model):
+    model = copy.deepcopy(model)
+    for stage in (model.first_, model.second_) if isinstance(model, StackedModel) else (model,):
+        for key in ("W1_", "b1_", "W2_", "b2_", "mean_", "scale_"):
+            setattr(stage, key, getattr(stage, key).astype(np.float64))
+    return model
+
+
+@pytest.mark.parametrize("which", ["shipped", "single stage"])
+def test_incremental_occlusion_equals_a_full_pass_per_group(which, small_model, examples):
+    # occlusion_shifts updates each stage's hidden layer by the occluded columns only; a full pass of the
+    # model per group must give the same shifts (in float64, where rounding cannot flip a rank or a 0.5).
+    from declutter.explain import occlusion_shifts
+
+    model = _in_float64(load_model() if which == "shipped" else small_model.first_)
+    for example in examples[:6]:
+        X = example.X.astype(np.float64)
+        page = Page(lines=[""] * len(X))
+        groups = _group_columns()
+        typical = _typical_row(model, page).astype(np.float64)
+        fast = occlusion_shifts(model, X, groups, typical)
+        base = model.decision_function(X)
+        for g, cols in groups.items():
+            occluded = X.copy()
+            occluded[:, cols] = typical[cols]
+            np.testing.assert_allclose(fast[g], base - model.decision_function(occluded), atol=1e-5)

@@ -119,3 +119,19 @@ def test_character_table_skipping_the_quiet_planes_equals_a_scan_of_every_plane(
         assert np.array_equal(chars.table(), fast)
     finally:
         chars.table.cache_clear()
+
+
+def test_revision_columns_of_several_variants_at_once_equal_one_at_a_time():
+    # Explanations compute the revision columns of every occluded variant of a page in one call; each must
+    # be exactly what the page's own call gives (clean() uses that), edge cases included.
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 7, 150):
+        P = rng.random((4, n)).astype(np.float32)
+        P[1] = 0.2                                             # no line reaches 0.5
+        P[2] = (P[2] > 0.5).astype(np.float32)                 # ties everywhere
+        LW = np.log1p(rng.integers(0, 40, (4, n))).astype(np.float32)
+        LW[3] = 0                                              # no words
+        together = features.revision_matrix(P, LW)
+        assert together.shape == (4, n, len(features.revision_names())) and together.dtype == np.float32
+        for k in range(4):
+            assert np.array_equal(together[k], features.revision_matrix(P[k], LW[k]))

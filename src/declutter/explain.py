@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names
+from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names, revision_matrix
 from .lexicon import COLUMNS
-from .model import LineModel, StackedModel
+from .model import LineModel, StackedModel, _sigmoid
 from .page import Page
 
 # Human names for groups of related features.
@@ -74,6 +74,57 @@ def _typical_row(model: "LineModel | StackedModel", page: Page) -> np.ndarray:
     return np.asarray(row, dtype=np.float32) if row is not None and len(row) == len(model.mean_) else model.mean_
 
 
+def _pre(stage: LineModel, X: np.ndarray) -> np.ndarray:
+    """A stage's hidden layer before its ReLU."""
+    return ((X - stage.mean_) / stage.scale_) @ stage.W1_ + stage.b1_
+
+
+def _out(stage: LineModel, pre: np.ndarray) -> np.ndarray:
+    """A stage's log-odds from its hidden layer before the ReLU (any leading shape)."""
+    return np.maximum(pre, 0) @ stage.W2_ + stage.b2_[0]
+
+
+def _occluded_pre(stage: LineModel, X: np.ndarray, pre: np.ndarray, cols: list[int], typical: np.ndarray) -> np.ndarray:
+    """``_pre`` of ``X`` with ``cols`` set to ``typical``, from ``pre`` (``_pre`` of ``X``): only those
+    columns change, so only their rows of the first weights are multiplied."""
+    return pre + ((typical[cols] - X[:, cols]) / stage.scale_[cols]) @ stage.W1_[cols]
+
+
+def occlusion_shifts(model: "LineModel | StackedModel", X: np.ndarray, groups: dict[str, list[int]],
+                     typical: np.ndarray) -> dict[str, np.ndarray]:
+    """Per group: the page's log-odds minus its log-odds with the group's columns set to ``typical``.
+
+    The same numbers as a full pass of the model per group, up to float rounding, at a fraction of the
+    cost: setting a group changes only its columns, so each stage's hidden layer is the page's own plus
+    their change times their rows of the weights (:func:`_occluded_pre`). Stage two also reads the
+    revision columns, which follow stage one's probabilities and so change with every group; they are
+    computed for all groups in one batched call.
+    """
+    if not isinstance(model, StackedModel):
+        pre = _pre(model, X)
+        base = _out(model, pre)
+        return {g: base - _out(model, _occluded_pre(model, X, pre, cols, typical)) for g, cols in groups.items()}
+    first, second, lw = model.first_, model.second_, model.log_words_index_
+    pre1 = _pre(first, X)
+    names = list(groups)
+    pre1_g = np.stack([_occluded_pre(first, X, pre1, groups[g], typical) for g in names])
+    log_words = np.repeat(X[None, :, lw], len(names), axis=0)
+    for k, g in enumerate(names):
+        if lw in groups[g]:
+            log_words[k] = typical[lw]
+    revision = revision_matrix(_sigmoid(_out(first, pre1)), X[:, lw])
+    revision_g = revision_matrix(_sigmoid(_out(first, pre1_g)), log_words)
+    pre2 = _pre(second, np.concatenate([X, revision], axis=1))
+    base = _out(second, pre2)
+    n_x = X.shape[1]
+    w_rev, s_rev = second.W1_[n_x:], second.scale_[n_x:]
+    shifts = {}
+    for k, g in enumerate(names):
+        pre = _occluded_pre(second, X, pre2, groups[g], typical) + ((revision_g[k] - revision) / s_rev) @ w_rev
+        shifts[g] = base - _out(second, pre)
+    return shifts
+
+
 def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[str]:
     """The decision reason per line, with the model's strongest evidence where the model decided."""
     reasons = list(page.reasons or [])
@@ -86,12 +137,7 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
         # A plain-text page has no DOM evidence, so DOM groups explain nothing on it (with the text mean
         # they would not move; a model file without track means would make up HTML evidence).
         groups = {g: cols for g, cols in groups.items() if g not in _DOM_GROUPS}
-    base = model.decision_function(X)
-    shifts = {}
-    for g, cols in groups.items():
-        Xg = X.copy()
-        Xg[:, cols] = typical[cols]
-        shifts[g] = base - model.decision_function(Xg)
+    shifts = occlusion_shifts(model, X, groups, typical)
     keep = page.keep if page.keep is not None else np.zeros(len(reasons), dtype=bool)
     for i, reason in enumerate(reasons):
         if not reason.startswith("model"):

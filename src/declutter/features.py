@@ -335,21 +335,22 @@ def feature_names() -> list[str]:
 
 
 def _shift(col: np.ndarray, offset: int) -> np.ndarray:
-    """Column of the line ``offset`` away (0 beyond the page edges)."""
+    """Column of the line ``offset`` away (0 beyond the page edges), along the last axis."""
     out = np.zeros_like(col)
     if offset > 0:
-        out[:-offset] = col[offset:]
+        out[..., :-offset] = col[..., offset:]
     elif offset < 0:
-        out[-offset:] = col[:offset]
+        out[..., -offset:] = col[..., :offset]
     return out
 
 
 def _window_mean(col: np.ndarray, half: int) -> np.ndarray:
-    n = len(col)
-    c = np.concatenate([[0.0], np.cumsum(col, dtype=np.float64)])
+    """Mean over the lines within ``half`` of each line, along the last axis (rows of pages at once)."""
+    n = col.shape[-1]
+    c = np.concatenate([np.zeros(col.shape[:-1] + (1,)), np.cumsum(col, axis=-1, dtype=np.float64)], axis=-1)
     idx = np.arange(n)
     lo, hi = np.maximum(idx - half, 0), np.minimum(idx + half + 1, n)
-    return ((c[hi] - c[lo]) / np.maximum(hi - lo, 1)).astype(np.float32)
+    return ((c[..., hi] - c[..., lo]) / np.maximum(hi - lo, 1)).astype(np.float32)
 
 
 def feature_matrix(page: Page, stats: Optional[LineStats] = None,
@@ -407,16 +408,13 @@ def revision_names() -> list[str]:
 
 
 def _distance_to(mask: np.ndarray) -> np.ndarray:
-    """Lines to the nearest line where ``mask`` holds (large when there is none)."""
-    n = len(mask)
-    idx = np.flatnonzero(mask)
-    if len(idx) == 0:
-        return np.full(n, 50.0, dtype=np.float32)
+    """Lines to the nearest line where ``mask`` holds, at most 50 (50 when there is none), along the last axis."""
+    n = mask.shape[-1]
     pos = np.arange(n)
-    right = np.searchsorted(idx, pos)
-    d_right = np.where(right < len(idx), idx[np.minimum(right, len(idx) - 1)] - pos, 10**6)
-    d_left = np.where(right > 0, pos - idx[np.maximum(right - 1, 0)], 10**6)
-    return np.minimum(np.minimum(d_left, d_right), 50).astype(np.float32)
+    last = np.maximum.accumulate(np.where(mask, pos, -10**6), axis=-1)  # nearest at or before each line
+    after = np.where(mask, pos, 10**6)[..., ::-1]
+    nxt = np.minimum.accumulate(after, axis=-1)[..., ::-1]              # nearest at or after
+    return np.minimum(np.minimum(pos - last, nxt - pos), 50).astype(np.float32)
 
 
 def revision_matrix(p1: np.ndarray, log_words: np.ndarray) -> np.ndarray:
@@ -425,25 +423,29 @@ def revision_matrix(p1: np.ndarray, log_words: np.ndarray) -> np.ndarray:
     This is jusText's second pass, learned: a short line between two confident body paragraphs is
     probably body, a paragraph in a sea of boilerplate probably is not, and a page where nothing looks
     like an article (a product or listing page) needs a lower bar than one with a clear article.
+    Given ``[k, n]`` probabilities (k variants of one page, as explanations make), ``[k, n, ...]`` at once.
     """
-    n = len(p1)
+    n = p1.shape[-1]
     p = np.clip(p1.astype(np.float32), 1e-4, 1 - 1e-4)
     words = np.expm1(log_words).astype(np.float32)
     body = p >= 0.5
     body_words = words * p
-    total = float(body_words.sum()) or 1.0
-    before = (np.cumsum(body_words) - body_words) / total
+    sum_body = body_words.sum(axis=-1, keepdims=True)
+    total = np.where(sum_body == 0, np.float32(1.0), sum_body)
+    before = (np.cumsum(body_words, axis=-1) - body_words) / total
     cols = [np.log(p / (1 - p)), _shift(p, -2), _shift(p, -1), _shift(p, 1), _shift(p, 2)]
     cols += [_window_mean(p, h) for h in REVISION_WINDOWS]
-    order = np.argsort(np.argsort(-p, kind="stable"), kind="stable")
+    order = np.argsort(np.argsort(-p, axis=-1, kind="stable"), axis=-1, kind="stable")
+    sum_words = words.sum(axis=-1, keepdims=True).astype(np.float64)
+    page = p.shape[:-1] + (n,)
     cols += [
-        np.full(n, p.max(), dtype=np.float32),
-        np.full(n, p.mean(), dtype=np.float32),
-        np.full(n, body.mean(), dtype=np.float32),
+        np.broadcast_to(p.max(axis=-1, keepdims=True), page),
+        np.broadcast_to(p.mean(axis=-1, keepdims=True), page).astype(np.float32),
+        np.broadcast_to(body.mean(axis=-1, keepdims=True), page).astype(np.float32),
         (order / max(n - 1, 1)).astype(np.float32),
         np.log1p(_distance_to(body)),
         before.astype(np.float32),
         (1.0 - before - body_words / total).astype(np.float32),
-        np.full(n, float(body_words.sum()) / (float(words.sum()) or 1.0), dtype=np.float32),
+        np.broadcast_to(sum_body.astype(np.float64) / np.where(sum_words == 0, 1.0, sum_words), page).astype(np.float32),
     ]
-    return np.stack(cols, axis=1).astype(np.float32)
+    return np.stack(cols, axis=-1).astype(np.float32)
