@@ -138,15 +138,17 @@ def strongest_evidence(page: Page, model: "LineModel | StackedModel") -> list[st
         # they would not move; a model file without track means would make up HTML evidence).
         groups = {g: cols for g, cols in groups.items() if g not in _DOM_GROUPS}
     shifts = occlusion_shifts(model, X, groups, typical)
+    names = list(shifts)
     keep = page.keep if page.keep is not None else np.zeros(len(reasons), dtype=bool)
+    # Every line's shifts towards its decision, one row per group: the first group with the largest one
+    # (in group order, as max() over them would pick) is the line's strongest evidence.
+    towards = np.stack([shifts[g] for g in names]) * np.where(keep, 1.0, -1.0)
+    best = towards.argmax(axis=0)
+    strong = towards[best, np.arange(len(best))] > MIN_SHIFT
     for i, reason in enumerate(reasons):
-        if not reason.startswith("model"):
-            continue
-        sign = 1.0 if keep[i] else -1.0
-        best = max(shifts, key=lambda g: sign * shifts[g][i])
-        if sign * shifts[best][i] > MIN_SHIFT:
+        if strong[i] and reason.startswith("model"):
             direction = "body" if keep[i] else "boilerplate"
-            reasons[i] = f"{reason}; strongest evidence for {direction}: {best}"
+            reasons[i] = f"{reason}; strongest evidence for {direction}: {names[best[i]]}"
     return reasons
 
 
