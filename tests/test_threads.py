@@ -61,3 +61,18 @@ def test_threads_sharing_a_new_cleaner_get_what_each_page_gets_alone():
     assert sorted(results) == list(range(n_threads))
     for k, got in results.items():
         assert got == alone, f"thread {k}"
+
+
+def test_warm_up_builds_the_first_use_tables_and_changes_no_result():
+    from declutter import chars, language
+
+    pages = _pages()
+    alone = [declutter.Cleaner().clean(page) for page in pages]
+    cleaner = _fresh_cleaner()
+    chars.table.cache_clear()  # process-wide tables: rebuilt on demand, here by warm_up
+    language._word_index.cache_clear()
+    assert cleaner.warm_up(["de", "EN"]) is cleaner
+    assert set(cleaner.rules._compiled) == {"de", "en"}
+    assert cleaner.model.lexicon_._lookup is not None
+    assert chars.table.cache_info().currsize == 1 and language._word_index.cache_info().currsize == 1
+    assert [cleaner.clean(page) for page in pages] == alone

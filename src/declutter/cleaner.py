@@ -6,16 +6,18 @@ those are read-only after construction, so one cleaner can serve many threads at
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import pickle
 import threading
-from typing import Any, Optional, cast
+from typing import Any, Iterable, Optional, cast
 
 import numpy as np
 
-from . import features, language, linecounts, markdown, reading
+from . import chars, features, language, linecounts, markdown, reading
 from .config import Config, check_output
+from .language import normalized_language
 from .decide import decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
@@ -72,6 +74,27 @@ class Cleaner:
         ``pool.imap(cleaner.clean, pages)``, and 6 MB of arrays a task made that 40 times slower than
         cleaning. A process builds each configuration once (:func:`shared_cleaner`)."""
         return (_restore, (self.config, self.model if self._own_model else None))
+
+    def warm_up(self, languages: Iterable[str] = ("en",)) -> "Cleaner":
+        """Build now what the first pages would build, and return the cleaner.
+
+        A cleaner builds some tables on first use (docs/benchmarks.md, "Start-up"): the character table,
+        the lexicon's index, the compiled rules and the stoplist of each page language, and, with language
+        "auto", the table that detects languages other than English. That keeps ``import`` and ``Cleaner()``
+        fast, but the first pages wait for it (about 0.2 s, 0.4 s in another language). Call this at a
+        server's start so no request waits, or before forking workers, so they share the tables instead of
+        each building its own. ``languages``: the page languages to prepare rules and stoplists for.
+        """
+        chars.table()
+        if self.model.lexicon_ is not None:
+            self.model.lexicon_.warm_up()
+        codes = [normalized_language(lang) for lang in languages]
+        language.warm_up(codes, detection=self.config.language == "auto")
+        for code in codes:
+            self.rules.compiled(code)
+        if self.config.input_format in ("auto", "html"):
+            importlib.import_module(".html", __package__)  # the HTML reader, else imported on the first HTML page
+        return self
 
     # -- stages -------------------------------------------------------------------------------------------
     def read(self, data: object, *, url: Optional[str] = None) -> Page:

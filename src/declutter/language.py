@@ -123,6 +123,15 @@ def stopwords(lang: Optional[str]) -> frozenset[str]:
     return _stoplist(name) if name else frozenset()
 
 
+def warm_up(codes: Iterable[str], detection: bool) -> None:
+    """Read the stoplists of ``codes`` now, and with ``detection`` every list and the table detection reads
+    (:meth:`declutter.Cleaner.warm_up`)."""
+    for code in codes:
+        stopwords(code)
+    if detection:
+        _word_index()
+
+
 def in_any_stoplist(word: str) -> bool:
     """Whether some language's stoplist holds ``word`` (lower-case): evidence that a decoding made real words."""
     return word in _word_index()[0]

@@ -128,6 +128,11 @@ class Lexicon:
         self._lookup = (ids, word_weight, keys[order], values[order])
         return self._lookup
 
+    def warm_up(self) -> None:
+        """Build the integer index now instead of on the first page (:meth:`declutter.Cleaner.warm_up`)."""
+        if self._lookup is None:
+            self._index()
+
     def _weights_of_terms(self, words: Sequence[str], line: np.ndarray, first_at: Optional[np.ndarray] = None
                           ) -> tuple[np.ndarray, np.ndarray]:
         """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order.
