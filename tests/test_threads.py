@@ -76,3 +76,5 @@ def test_warm_up_builds_the_first_use_tables_and_changes_no_result():
     assert cleaner.model.lexicon_._lookup is not None
     assert chars.table.cache_info().currsize == 1 and language._word_index.cache_info().currsize == 1
     assert [cleaner.clean(page) for page in pages] == alone
+    german = Cleaner(language="de", extra_rules=[{"rules": [{"name": "other", "patterns": ["zzqx"]}]}]).warm_up()
+    assert set(german.rules._compiled) == {"de"}  # a fixed language is the default to prepare

@@ -75,7 +75,7 @@ class Cleaner:
         cleaning. A process builds each configuration once (:func:`shared_cleaner`)."""
         return (_restore, (self.config, self.model if self._own_model else None))
 
-    def warm_up(self, languages: Iterable[str] = ("en",)) -> "Cleaner":
+    def warm_up(self, languages: Optional[Iterable[str]] = None) -> "Cleaner":
         """Build now what the first pages would build, and return the cleaner.
 
         A cleaner builds some tables on first use (docs/benchmarks.md, "Start-up"): the character table,
@@ -83,11 +83,14 @@ class Cleaner:
         "auto", the table that detects languages other than English. That keeps ``import`` and ``Cleaner()``
         fast, but the first pages wait for it (about 0.2 s, 0.4 s in another language). Call this at a
         server's start so no request waits, or before forking workers, so they share the tables instead of
-        each building its own. ``languages``: the page languages to prepare rules and stoplists for.
+        each building its own. ``languages``: the page languages to prepare rules and stoplists for (by
+        default the cleaner's fixed language, or English with "auto").
         """
         chars.table()
         if self.model.lexicon_ is not None:
             self.model.lexicon_.warm_up()
+        if languages is None:
+            languages = ["en" if self.config.language == "auto" else self.config.language]
         codes = [normalized_language(lang) for lang in languages]
         language.warm_up(codes, detection=self.config.language == "auto")
         for code in codes:
