@@ -463,3 +463,33 @@ def test_the_package_version_is_the_one_pyproject_declares():
 
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     assert declutter.__version__ == pyproject["project"]["version"]
+
+
+def test_process_workers_get_one_blas_thread_unless_the_user_chose(monkeypatch):
+    # A BLAS starts a thread per core in every worker; N workers then fought over the cores (2 workers on
+    # 2 cores: a third of the throughput). Variables the user set are left alone; the rest are put back.
+    import threading
+
+    from declutter.batch import BLAS_THREAD_VARIABLES, ProcessEngine
+
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    engine = ProcessEngine(2)
+    seen: dict[str, str] = {}
+    finished = threading.Event()
+
+    def done(result, exc):
+        seen[variable] = result if exc is None else repr(exc)
+        finished.set()
+
+    try:
+        for variable in BLAS_THREAD_VARIABLES:
+            finished.clear()
+            engine.submit(os.getenv, (variable,), done)
+            assert finished.wait(120)
+    finally:
+        engine.close()
+    assert seen == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "3"}
+    assert "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ
+    assert os.environ["MKL_NUM_THREADS"] == "3"
