@@ -10,6 +10,8 @@ import copy
 import threading
 from pathlib import Path
 
+import pytest
+
 import declutter
 from declutter import Cleaner
 from declutter.lexicon import Lexicon
@@ -78,3 +80,5 @@ def test_warm_up_builds_the_first_use_tables_and_changes_no_result():
     assert [cleaner.clean(page) for page in pages] == alone
     german = Cleaner(language="de", extra_rules=[{"rules": [{"name": "other", "patterns": ["zzqx"]}]}]).warm_up()
     assert set(german.rules._compiled) == {"de"}  # a fixed language is the default to prepare
+    with pytest.raises(ValueError, match="'xx' has no stoplist and no rules"):
+        german.warm_up(["xx"])

@@ -92,6 +92,8 @@ class Cleaner:
         if languages is None:
             languages = ["en" if self.config.language == "auto" else self.config.language]
         codes = [normalized_language(lang) for lang in languages]
+        for code in codes:
+            _check_language(code, self.rules)
         language.warm_up(codes, detection=self.config.language == "auto")
         for code in codes:
             self.rules.compiled(code)
