@@ -17,7 +17,6 @@ import numpy as np
 
 from . import chars, features, language, linecounts, markdown, reading
 from .config import Config, check_output
-from .language import normalized_language
 from .decide import decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
@@ -35,10 +34,10 @@ def _check_language(lang: str, rules: RuleSet) -> None:
     """A fixed language must be one declutter knows: with a stoplist (jusText's, or CJK, read by script) or
     with rules of its own (a user's rule file may add a language). Otherwise a typo would judge every page
     with no stopwords and only the language-neutral and English rules, and say nothing."""
-    if lang == "auto" or lang in language.known_languages() or lang in language.CJK_LANGS or rules.covers(lang):
+    if lang == "auto" or lang in language.known_codes() or rules.covers(lang):
         return
     raise ValueError(f"language {lang!r} has no stoplist and no rules; use 'auto' or one of "
-                     f"{', '.join(sorted(set(language.known_languages()) | set(language.CJK_LANGS)))}")
+                     f"{', '.join(sorted(language.known_codes()))}")
 
 
 class Cleaner:
@@ -91,7 +90,7 @@ class Cleaner:
             self.model.lexicon_.warm_up()
         if languages is None:
             languages = ["en" if self.config.language == "auto" else self.config.language]
-        codes = [normalized_language(lang) for lang in languages]
+        codes = [language.normalized_language(lang) for lang in languages]
         for code in codes:
             _check_language(code, self.rules)
         language.warm_up(codes, detection=self.config.language == "auto")

@@ -141,6 +141,17 @@ def known_languages() -> list[str]:
     return sorted(_names())
 
 
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every code declutter has a stoplist for, and the CJK codes, which are read by script instead."""
+    return frozenset(_names()) | frozenset(CJK_LANGS)
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    return {name.lower(): iso for name, iso in ISO_BY_NAME.items()}
+
+
 def normalized_language(value: object) -> str:
     """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB" and
     "English" all read "en". Without this, "EN" found no stoplist and no rules, and a page was judged with
@@ -152,14 +163,13 @@ def normalized_language(value: object) -> str:
     raw = value.strip().lower()
     if not raw:
         raise ValueError("language must be 'auto' or a code such as 'en', got ''")
-    known = set(known_languages()) | set(CJK_LANGS)
-    by_name = {name.lower(): iso for name, iso in ISO_BY_NAME.items()}
+    known = known_codes()
     code = raw.replace("_", "-")
     primary = code.split("-")[0]
     if raw == "auto" or raw in known:  # jusText's names without an ISO code are codes too ("aragonese")
         return raw
-    if raw in by_name:
-        return by_name[raw]
+    if raw in _codes_by_name():
+        return _codes_by_name()[raw]
     return primary if primary in known else code
 
 
