@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import sys
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -140,15 +140,8 @@ def _rule_language(value: Any, where: str) -> str:
 
 
 def _checked_rule(rule: Rule) -> Rule:
-    """A :class:`Rule` built in code, held to the same schema as one read from a file."""
-    where = f"rule {rule.name!r}"
-    if rule.action not in ACTIONS or rule.match not in MATCHES:
-        raise RuleError(f"{where}: action must be one of {ACTIONS} and match one of {MATCHES}, "
-                        f"got {rule.action!r} / {rule.match!r}")
-    if not isinstance(rule.max_words, int) or rule.max_words < 1:
-        raise RuleError(f"{where}: 'max_words' must be an int of at least 1, got {rule.max_words!r}")
-    _checked_patterns(list(rule.patterns), rule.enabled, rule.match, where)
-    return replace(rule, language=_rule_language(rule.language, where))
+    """A :class:`Rule` built in code, held to the schema of a rule read from a file by reading it as one."""
+    return _rule_from_dict({**asdict(rule), "contains": list(rule.contains)}, rule.language, "<Rule>")
 
 
 def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str, compile_them: bool = True) -> Rule:
@@ -176,9 +169,10 @@ def _rule_from_dict(raw: Mapping[str, Any], language: str, where: str, compile_t
     contains = _checked(raw, "contains", list, [], where)
     if not all(isinstance(c, str) and c for c in contains):
         raise RuleError(f"{where}: 'contains' must be a list of non-empty strings")
-    return Rule(name=name, action=action, patterns=tuple(patterns), language=_rule_language(raw.get("language", language), where),
-                certain=certain, match=match, max_words=max_words, enabled=enabled,
-                contains=tuple(c.lower() for c in contains))
+    if "language" in raw:  # the file's language is read already
+        language = _rule_language(raw["language"], where)
+    return Rule(name=name, action=action, patterns=tuple(patterns), language=language, certain=certain,
+                match=match, max_words=max_words, enabled=enabled, contains=tuple(c.lower() for c in contains))
 
 
 def rules_from_mapping(data: Mapping[str, Any], where: str = "<dict>", *, compile_them: bool = True) -> list[Rule]:
