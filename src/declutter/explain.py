@@ -74,19 +74,9 @@ def _typical_row(model: "LineModel | StackedModel", page: Page) -> np.ndarray:
     return np.asarray(row, dtype=np.float32) if row is not None and len(row) == len(model.mean_) else model.mean_
 
 
-def _pre(stage: LineModel, X: np.ndarray) -> np.ndarray:
-    """A stage's hidden layer before its ReLU."""
-    return ((X - stage.mean_) / stage.scale_) @ stage.W1_ + stage.b1_
-
-
-def _out(stage: LineModel, pre: np.ndarray) -> np.ndarray:
-    """A stage's log-odds from its hidden layer before the ReLU (any leading shape)."""
-    return np.maximum(pre, 0) @ stage.W2_ + stage.b2_[0]
-
-
 def _occluded_pre(stage: LineModel, X: np.ndarray, pre: np.ndarray, cols: list[int], typical: np.ndarray) -> np.ndarray:
-    """``_pre`` of ``X`` with ``cols`` set to ``typical``, from ``pre`` (``_pre`` of ``X``): only those
-    columns change, so only their rows of the first weights are multiplied."""
+    """``stage.hidden_pre`` of ``X`` with ``cols`` set to ``typical``, from ``pre`` (that of ``X``): only
+    those columns change, so only their rows of the first weights are multiplied."""
     return pre + ((typical[cols] - X[:, cols]) / stage.scale_[cols]) @ stage.W1_[cols]
 
 
@@ -101,27 +91,27 @@ def occlusion_shifts(model: "LineModel | StackedModel", X: np.ndarray, groups: d
     computed for all groups in one batched call.
     """
     if not isinstance(model, StackedModel):
-        pre = _pre(model, X)
-        base = _out(model, pre)
-        return {g: base - _out(model, _occluded_pre(model, X, pre, cols, typical)) for g, cols in groups.items()}
+        pre = model.hidden_pre(X)
+        base = model.output(pre)
+        return {g: base - model.output(_occluded_pre(model, X, pre, cols, typical)) for g, cols in groups.items()}
     first, second, lw = model.first_, model.second_, model.log_words_index_
-    pre1 = _pre(first, X)
+    pre1 = first.hidden_pre(X)
     names = list(groups)
     pre1_g = np.stack([_occluded_pre(first, X, pre1, groups[g], typical) for g in names])
     log_words = np.repeat(X[None, :, lw], len(names), axis=0)
     for k, g in enumerate(names):
         if lw in groups[g]:
             log_words[k] = typical[lw]
-    revision = revision_matrix(_sigmoid(_out(first, pre1)), X[:, lw])
-    revision_g = revision_matrix(_sigmoid(_out(first, pre1_g)), log_words)
-    pre2 = _pre(second, np.concatenate([X, revision], axis=1))
-    base = _out(second, pre2)
+    revision = revision_matrix(_sigmoid(first.output(pre1)), X[:, lw])
+    revision_g = revision_matrix(_sigmoid(first.output(pre1_g)), log_words)
+    pre2 = second.hidden_pre(np.concatenate([X, revision], axis=1))
+    base = second.output(pre2)
     n_x = X.shape[1]
     w_rev, s_rev = second.W1_[n_x:], second.scale_[n_x:]
     shifts = {}
     for k, g in enumerate(names):
         pre = _occluded_pre(second, X, pre2, groups[g], typical) + ((revision_g[k] - revision) / s_rev) @ w_rev
-        shifts[g] = base - _out(second, pre)
+        shifts[g] = base - second.output(pre)
     return shifts
 
 

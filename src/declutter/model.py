@@ -106,9 +106,15 @@ class LineModel:
 
     # -- inference ----------------------------------------------------------------------------------------
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        Z = (np.asarray(X, dtype=np.float32) - self.mean_) / self.scale_
-        h = np.maximum(Z @ self.W1_ + self.b1_, 0)
-        return h @ self.W2_ + self.b2_[0]
+        return self.output(self.hidden_pre(X))
+
+    def hidden_pre(self, X: np.ndarray) -> np.ndarray:
+        """The hidden layer before its ReLU (explanations update it column by column: declutter.explain)."""
+        return ((np.asarray(X, dtype=np.float32) - self.mean_) / self.scale_) @ self.W1_ + self.b1_
+
+    def output(self, pre: np.ndarray) -> np.ndarray:
+        """Log-odds from :meth:`hidden_pre`'s result (any leading shape)."""
+        return np.maximum(pre, 0) @ self.W2_ + self.b2_[0]
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """P(body) per row (a 1-D array; scikit-learn would return two columns)."""
