@@ -77,14 +77,16 @@ class Lexicon:
     """Token -> weight (log-ratio of body-page share to boilerplate-page share); read-only once built."""
 
     def __init__(self, weights: Optional[dict[str, float]] = None):
-        self._weights: Optional[dict[str, float]] = dict(weights or {})
-        self._stored: Optional[tuple[list[str], np.ndarray]] = None  # (terms, weights) of a model file's lexicon
+        weights = dict(weights or {})
+        self._terms = list(weights)  # terms and their weights, in order: what the model file stores
+        self._values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        self._weights: Optional[dict[str, float]] = weights
         self._lookup: Optional[tuple] = None  # built by the first ``columns`` call (see ``_index``)
 
     @classmethod
     def _of_terms(cls, terms: list[str], values: np.ndarray) -> "Lexicon":
         lexicon = cls()
-        lexicon._weights, lexicon._stored = None, (terms, values)
+        lexicon._terms, lexicon._values, lexicon._weights = terms, values, None
         return lexicon
 
     @property
@@ -92,15 +94,8 @@ class Lexicon:
         """Term -> weight. A lexicon read from a model file builds this dict only when asked: cleaning reads
         the integer index (``_index``), and a dict of 160,000 terms was half of loading the model."""
         if self._weights is None:
-            terms, values = self._stored  # type: ignore[misc]  # one of the two is always set
-            self._weights = dict(zip(terms, values.tolist()))
+            self._weights = dict(zip(self._terms, self._values.tolist()))
         return self._weights
-
-    def _terms_and_values(self) -> tuple[list[str], np.ndarray]:
-        if self._stored is not None:
-            return self._stored
-        weights = self.weights
-        return list(weights), np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
 
     def _index(self) -> tuple:
         """Number every word of every term, so a page's pairs are looked up as integers, not strings.
@@ -110,7 +105,7 @@ class Lexicon:
         more than the rest of the feature pass. Built on first use (about 0.1 s for the shipped lexicon),
         so loading a model stays fast; concurrent first calls build the same tables, one of them is kept.
         """
-        terms, values = self._terms_and_values()
+        terms, values = self._terms, self._values
         is_pair = np.fromiter(map(str.__contains__, terms, repeat(" ")), dtype=bool, count=len(terms))
         singles = list(compress(terms, ~is_pair))
         ids = dict(zip(singles, range(len(singles))))
@@ -160,7 +155,7 @@ class Lexicon:
         return np.concatenate([w_words, w_pairs])[order], where[order]
 
     def __len__(self) -> int:
-        return len(self._stored[0]) if self._stored is not None else len(self.weights)
+        return len(self._terms)
 
     @classmethod
     def fit(cls, pages: Iterable[tuple[Sequence[str], np.ndarray, str]], min_domains: int = MIN_DOMAINS) -> "Lexicon":
@@ -218,9 +213,8 @@ class Lexicon:
 
     # -- persistence, inside the model file ---------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
-        tokens = "\n".join(self.weights).encode("utf-8")
-        return {"lex_tokens": np.frombuffer(tokens, dtype=np.uint8),
-                "lex_weights": np.fromiter(self.weights.values(), dtype=np.float32, count=len(self.weights))}
+        tokens = "\n".join(self._terms).encode("utf-8")
+        return {"lex_tokens": np.frombuffer(tokens, dtype=np.uint8), "lex_weights": self._values.astype(np.float32)}
 
     @classmethod
     def from_arrays(cls, data) -> Optional["Lexicon"]:
