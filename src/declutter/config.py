@@ -106,4 +106,3 @@ def check_output(output: object) -> str:
     if output not in OUTPUTS:
         raise ValueError(f"output must be 'text', 'markdown' or 'json', got {output!r}")
     return output  # type: ignore[return-value]
-
