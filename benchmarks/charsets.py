@@ -14,6 +14,12 @@ payload cut inside a random non-ASCII character (as a crawler's size limit cuts)
 at a random place.
 Printed beside the decoder before detection (UTF-8, else cp1252), for the same bytes.
 
+A second table takes the pages the first one cannot test: those whose main text has too few non-ASCII
+letters to make stopwords in any code page (an English page with curly quotes, dashes and a "café"). Each
+page's HTML and its `text` field are encoded in every one-byte candidate that holds all their characters,
+and decoded as HTML (``decode_html_bytes``) and as text (``decode_bytes``). Run it with ``PYTHONPATH`` on an
+older checkout for that checkout's figures.
+
     python benchmarks/charsets.py ../shared/data/*.jsonl.gz [--limit 300]
 """
 from __future__ import annotations
@@ -27,7 +33,7 @@ from collections import Counter
 
 from declutter import datasets
 from declutter.charsets import _candidates, mostly_utf8
-from declutter.reading import decode_html_bytes
+from declutter.reading import decode_bytes, decode_html_bytes
 
 META = re.compile(r"<meta[^>]+charset[^>]*>", re.IGNORECASE)
 LEAD_BYTE = re.compile(rb"[\xc2-\xf4]")
@@ -60,6 +66,7 @@ def main(argv=None) -> int:
     right, total, seconds, skipped = Counter(), Counter(), 0.0, 0
     damage = {"cut": [0.0, 0.0, 0], "stray byte": [0.0, 0.0, 0]}
     rng = random.Random(0)
+    few = Counter()  # (input kind, "pages" | "exact") for pages with few non-ASCII letters
     for path in args.data:
         for i, page in enumerate(datasets.read_jsonl(path)):
             if args.limit and i >= args.limit:
@@ -71,6 +78,8 @@ def main(argv=None) -> int:
             letters = sum(c.isalpha() for c in non_ascii)
             cjk = len(CJK.findall(page.gold))
             cjk = cjk if cjk >= len(non_ascii) / 2 else 0  # a CJK page, not a page quoting a few characters
+            if letters < MIN_LETTERS and not cjk:
+                few_letters(html, page.text or "", cands.single_byte, few)
             for enc in encodings:
                 if (cjk if enc in cands.multi_byte else letters) < MIN_LETTERS:
                     continue
@@ -106,10 +115,31 @@ def main(argv=None) -> int:
     print("|---|---|---|---|")
     for kind, (new, old, n) in damage.items():
         print(f"| {kind} | {n} | {old / max(1, n):.4f} | {new / max(1, n):.4f} |")
+    print()
+    print("| few non-ASCII letters: input | encoded pages | decoded exactly |")
+    print("|---|---|---|")
+    for kind in ("html", "text"):
+        print(f"| {kind} | {few[(kind, 'pages')]} | {few[(kind, 'exact')]} |")
     n = sum(total.values())
     print(f"\n{skipped} encoded pages left out: their bytes are mostly valid UTF-8 (the page holds mojibake)")
     print(f"\n{n} encoded pages decoded in {seconds:.1f} s ({1000 * seconds / max(1, n):.1f} ms a page)", file=sys.stderr)
     return 0
+
+
+def few_letters(html: str, text: str, encodings, counts: Counter) -> None:
+    """Encode a page with few non-ASCII letters in every one-byte encoding that holds it; count exact decodings."""
+    for kind, original, decode in (("html", html, decode_html_bytes), ("text", text, decode_bytes)):
+        if original.isascii():
+            continue
+        for enc in encodings:
+            try:
+                data = original.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            if mostly_utf8(data, data.decode("utf-8", errors="replace")):
+                continue  # mojibake of UTF-8 in the page: reading it as UTF-8 mends it
+            counts[(kind, "pages")] += 1
+            counts[(kind, "exact")] += decode(data) == original
 
 
 if __name__ == "__main__":

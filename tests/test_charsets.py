@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import declutter
-from declutter.charsets import decode_undeclared, guess
+from declutter.charsets import _byte_classes, _plausible, decode_undeclared, guess
 from declutter.reading import decode_bytes, decode_html_bytes
 
 TEXTS = {
@@ -60,11 +60,47 @@ def test_a_declared_legacy_charset_yields_to_mostly_valid_utf8():
     assert decode_html_bytes(data) == html.replace("<p>", "<p>\ufffd")
 
 
+def test_a_few_curly_quotes_and_accents_read_as_cp1252_not_replacement_characters():
+    # No stopword in any code page: before 2026-12-06 text lost every one of these characters to U+FFFD.
+    text = "\u201cIt\u2019s a long road,\u201d she said \u2014 and the caf\u00e9 was closed\u2026for good."
+    data = text.encode("cp1252")
+    assert decode_bytes(data) == text
+    assert decode_html_bytes(b"<p>" + data + b"</p>") == "<p>" + text + "</p>"
+    assert text in declutter.clean(data + b"\n")
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_few_cyrillic_names_on_an_english_page_read_in_their_code_page(encoding):
+    text = "Buy the \u041c\u043e\u0441\u043a\u0432\u0430 lamp and the \u0421\u0438\u0431\u0438\u0440\u044c chair."
+    assert decode_bytes(text.encode(encoding)) == text
+    assert decode_html_bytes(("<p>" + text + "</p>").encode(encoding)) == "<p>" + text + "</p>"
+
+
+@pytest.mark.parametrize("word, written_in, read_as", [
+    ("\u041f\u0440\u0438\u0432\u0435\u0442", "cp1251", "cp1252"),   # "Привет" -> "Ïðèâåò": Latin accents only
+    ("caf\u00e9", "cp1252", "cp1251"),                                  # "café" -> "cafй": two scripts
+    ("\u041c\u043e\u0441\u043a\u0432\u0430", "koi8_r", "cp1251"),     # "Москва" -> "нПУЛЧБ": case flips
+    ("\u3053\u3093\u306b\u3061\u306f", "shift_jis", "cp1252"),       # "こんにちは" -> "‚±‚ñ‚É‚¿‚Í"
+])
+def test_mojibake_words_are_not_plausible_in_the_wrong_code_page(word, written_in, read_as):
+    data = word.encode(written_in)
+    assert not _plausible(data, _byte_classes(read_as))
+    if written_in != "shift_jis":
+        assert _plausible(data, _byte_classes(written_in))
+
+
+def test_an_english_page_with_apostrophes_is_not_read_as_shift_jis():
+    # 0x92 ("\u2019" in cp1252) before an ASCII letter is a valid Shift_JIS kanji: "it’s" read as Japanese.
+    text = " ".join(["It\u2019s what we don\u2019t say, and they\u2019re sure we\u2019ll see it\u2019s true."] * 5)
+    assert guess(text.encode("cp1252")) == "cp1252"
+
+
 def test_without_evidence_html_falls_back_to_cp1252_and_text_to_utf8_with_replacement():
-    data = b"plain ascii words \x93quoted\x94 and nothing else"
+    # Control bytes beside the high ones: not text in any code page.
+    data = b"plain ascii words \x93quoted\x94 and \x01\x02 nothing else"
+    assert guess(data) is None
     assert decode_html_bytes(b"<p>" + data + b"</p>") == "<p>" + data.decode("cp1252") + "</p>"
     assert decode_bytes(data) == data.decode("utf-8", errors="replace")
-    assert guess(data) is None
 
 
 def test_binary_bytes_are_not_read_as_a_code_page():

@@ -12,12 +12,20 @@ many of the page's words with non-ASCII letters it makes into words of some jusT
 words never are);
 for CJK encodings, how many decoded characters are kana, common Han characters or common Hangul syllables,
 counted only when they are a fair share of all non-ASCII characters decoded (a wrong CJK reading gives rare
-characters). The best reading with enough evidence wins; with none, the caller's fallback decides.
+characters). The best reading with enough evidence wins.
+
+A short text, or an English page whose only high bytes are curly quotes, dashes and a "café", has no such
+evidence. Its bytes are still read in one code page rather than the caller's fallback when one reading makes
+(nearly) every word with a high byte plausible text (:func:`plausible_reading`): letters of one script, a
+Latin word mostly of ASCII letters, case that does not flip inside a word, punctuation only around or between
+words. Mojibake breaks those ("Ïðèâåò" is Russian in the wrong code page), and so do binary bytes. Only with
+neither kind of evidence does the caller's fallback decide.
 """
 from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,12 +46,22 @@ MIN_WORD_SHARE = 0.1            # of the words with non-ASCII letters a code pag
 MIN_DISTINCT = 3                # different stopwords a code page reading must make
 MAX_WORDS = 20000               # words with a high byte read from anywhere in the page
 MIN_CJK_SHARE = 0.15            # of the non-ASCII characters a CJK reading decodes
+MIN_PLAUSIBLE_SHARE = 0.9      # of the words with a high byte a one-byte reading must make plausible
+MAX_PLAUSIBLE_WORDS = 2000     # distinct such words judged, the most frequent first
+MAX_CONTROL_SHARE = 0.001      # C0 control bytes (not tab, newline, form feed, carriage return) text can hold
 UTF8_MAJORITY = 1               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
-_HIGH_WORDS = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")  # letters in any code page
+# Runs of letters in any code page holding a high byte; tried only where a run starts (the lookbehind), else
+# every letter of a long ASCII run would start a scan to its end.
+_HIGH_WORDS = re.compile(rb"(?<![A-Za-z\x80-\xff])[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
 _KANA = re.compile(r"[\u3041-\u30ff]")
+_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "HEBREW", "ARABIC"})  # the scripts the code pages are made for
+_JOINERS = frozenset({"Pd", "Pi", "Pf", "Zs"})  # dashes, quotes, no-break space: also between two words
+_JOINER_MARKS = frozenset("…·\xad")            # "word…word", "l·l", a soft hyphen
+_EDGE_SYMBOLS = frozenset("©®°±×÷§¶™¬")        # symbols text puts next to a word, unlike box drawing
 
 
 @dataclass(frozen=True)
@@ -96,12 +114,89 @@ def guess(data: bytes) -> Optional[str]:
     if sample.count(b"\x00") > len(sample) // 100:
         return None  # binary, or UTF-16 without a BOM: no code page reading is text
     cands = _candidates()
-    words = b" ".join(m.group() for m in islice(_HIGH_WORDS.finditer(data), MAX_WORDS))
+    found = [m.group() for m in islice(_HIGH_WORDS.finditer(data), MAX_WORDS)]
+    words = b" ".join(found)
     scores = {enc: _word_evidence(words, enc) for enc in cands.single_byte}
     scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
     order = cands.single_byte + cands.multi_byte
     best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
-    return best if scores[best] >= MIN_EVIDENCE else None
+    if scores[best] >= MIN_EVIDENCE:
+        return best
+    return plausible_reading(sample, found, cands.single_byte)
+
+
+def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, ...]) -> Optional[str]:
+    """The first of ``encodings`` (one byte per character) that reads the most words with a high byte as
+    plausible text, when that is at least MIN_PLAUSIBLE_SHARE of them; None for bytes with C0 controls in
+    them (binary) or no reading that good.
+
+    The weak evidence a few words give: it tells a code page from mojibake and binary, not which of the
+    code pages of one script is right, so ties go to the earlier encoding (cp1252 for Latin text).
+    ``sample``: :func:`_sample` of the bytes; ``found``: their words with a high byte (``_HIGH_WORDS``).
+    """
+    if len(_CONTROLS.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
+        return None
+    words = Counter(found).most_common(MAX_PLAUSIBLE_WORDS)
+    total = sum(n for _, n in words)
+    if not total:
+        return None
+    shares = {enc: sum(n for w, n in words if _plausible(w, _byte_classes(enc))) / total for enc in encodings}
+    best = max(encodings, key=lambda enc: (shares[enc], -encodings.index(enc)))
+    return best if shares[best] >= MIN_PLAUSIBLE_SHARE else None
+
+
+# What one byte reads as in a one-byte code page: (kind, script, upper, ascii); kind is "letter", "joiner"
+# (allowed inside and around a word), "edge" (allowed around a word only) or "bad" (never in text).
+_ByteClass = tuple[str, Optional[str], bool, bool]
+
+
+@lru_cache(maxsize=None)
+def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
+    out = []
+    for b in range(256):
+        ch = bytes([b]).decode(encoding, errors="replace")
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name.split(" ", 1)[0] in _SCRIPTS else None
+            out.append(("letter", script, ch.isupper(), b < 0x80))
+            continue
+        cat = unicodedata.category(ch)
+        if cat in _JOINERS or ch in _JOINER_MARKS:
+            kind = "joiner"
+        elif ch != "\ufffd" and (cat[0] == "P" or cat in ("Sc", "Sk", "No") or ch in _EDGE_SYMBOLS):
+            kind = "edge"
+        else:
+            kind = "bad"  # box drawing, math, controls, bytes the code page leaves undefined
+        out.append((kind, None, False, b < 0x80))
+    return tuple(out)
+
+
+def _plausible(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
+    """Whether ``word`` (a run of ASCII letters and high bytes with at least one high byte) reads as text."""
+    seq = [classes[b] for b in word]
+    if any(c[0] == "bad" for c in seq):
+        return False
+    letters = [i for i, c in enumerate(seq) if c[0] == "letter"]
+    if not letters:
+        return True  # punctuation alone: a quote or a dash between words
+    core = seq[letters[0]:letters[-1] + 1]
+    if any(c[0] == "edge" for c in core):
+        return False  # "‚±‚ñ‚É" is Shift_JIS read as cp1252, not words
+    scripts = {c[1] for c in core if c[1]}
+    if len(scripts) > 1:
+        return False  # "cafй": Latin read in a Cyrillic code page
+    if scripts == {"LATIN"}:
+        high = sum(1 for c in core if c[0] == "letter" and not c[3])
+        if high >= sum(1 for c in core if c[3]) + 2:
+            return False  # "Ïðèâåò": Cyrillic read as Latin accents
+    lower_seen = False
+    for c in core:
+        if c[0] != "letter":
+            continue
+        if c[2] and lower_seen and not c[3]:
+            return False  # "пЯИВЕР": the case of a Cyrillic code page read in the other one
+        lower_seen = lower_seen or not c[2]
+    return True
 
 
 def _sample(data: bytes) -> bytes:
@@ -123,10 +218,26 @@ def _word_evidence(words: bytes, encoding: str) -> int:
 
 
 def _cjk_evidence(sample: bytes, encoding: str, common: frozenset[str]) -> int:
-    """Kana and common Han/Hangul characters in the reading, or 0 when they are under MIN_CJK_SHARE of it."""
+    """Kana and common Han/Hangul characters in the reading, or 0 when they are under MIN_CJK_SHARE of it.
+
+    Only characters whose bytes are all high count: in Shift_JIS and Big5 a lead byte takes an ASCII letter
+    as its second byte, so an English cp1252 page's curly apostrophes ("it’s", "don’t") read as a few
+    kanji, again and again. Hiragana, Hangul and the common Han of GB2312 are high-byte pairs in every one of
+    these encodings, so real CJK text keeps most of its evidence.
+    """
     text = sample.decode(encoding, errors="replace")
     non_ascii = _NON_ASCII.findall(text)
     if not non_ascii or text.count("\ufffd") > 0.01 * len(non_ascii) + 2:
         return 0
-    evidence = sum(map(common.__contains__, non_ascii)) + len(_KANA.findall(text))
+    high = _high_byte_chars(encoding)
+    evidence = sum(1 for c in non_ascii if (c in common or _KANA.match(c)) and high(c))
     return evidence if evidence >= MIN_CJK_SHARE * len(non_ascii) else 0
+
+
+@lru_cache(maxsize=None)
+def _high_byte_chars(encoding: str):
+    """A cached test: does ``encoding`` write this character with high bytes only?"""
+    @lru_cache(maxsize=8192)
+    def high(ch: str) -> bool:
+        return all(b >= 0x80 for b in ch.encode(encoding, errors="replace"))
+    return high

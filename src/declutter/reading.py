@@ -36,9 +36,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 def decode_bytes(data: bytes) -> str:
     """Decode text bytes: a BOM wins, then UTF-8 (kept when mostly valid), then a code page the words vouch for.
 
-    Bytes that neither read as UTF-8 nor make stopwords in any legacy code page (binary, undeclared UTF-16)
-    are decoded as UTF-8 with U+FFFD for every invalid sequence, so the damage stays visible and no page is
-    lost; see :mod:`declutter.charsets`.
+    Bytes that neither read as UTF-8 nor as text in any legacy code page (binary, undeclared UTF-16, control
+    bytes) are decoded as UTF-8 with U+FFFD for every invalid sequence, so the damage stays visible and no
+    page is lost; see :mod:`declutter.charsets`.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
