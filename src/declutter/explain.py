@@ -11,7 +11,7 @@ import numpy as np
 
 from .features import CONTEXT_FEATURES, LINE_FEATURES, feature_names, revision_matrix
 from .lexicon import COLUMNS
-from .model import LineModel, StackedModel, _sigmoid
+from .model import LineModel, StackedModel, sigmoid
 from .page import Page
 
 # Human names for groups of related features.
@@ -102,8 +102,8 @@ def occlusion_shifts(model: "LineModel | StackedModel", X: np.ndarray, groups: d
     for k, g in enumerate(names):
         if lw in groups[g]:
             log_words[k] = typical[lw]
-    revision = revision_matrix(_sigmoid(first.output(pre1)), X[:, lw])
-    revision_g = revision_matrix(_sigmoid(first.output(pre1_g)), log_words)
+    revision = revision_matrix(sigmoid(first.output(pre1)), X[:, lw])
+    revision_g = revision_matrix(sigmoid(first.output(pre1_g)), log_words)
     pre2 = second.hidden_pre(np.concatenate([X, revision], axis=1))
     base = second.output(pre2)
     n_x = X.shape[1]

@@ -30,7 +30,9 @@ def fold_of(group: str, folds: int) -> int:
     return int(hashlib.md5(group.encode()).hexdigest(), 16) % folds
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Log-odds to probability, clipped so that a far-out line cannot overflow ``exp``; the one place the
+    model, its training and the explanations (which read a stage's output as log-odds) turn one into the other."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -95,7 +97,7 @@ class LineModel:
     def _gradients(p: dict, Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[dict, float]:
         h_pre = Z @ p["W1"] + p["b1"]
         h = np.maximum(h_pre, 0)
-        out = _sigmoid(h @ p["W2"] + p["b2"][0])
+        out = sigmoid(h @ p["W2"] + p["b2"][0])
         eps = 1e-7
         loss = float(-(w * (y * np.log(out + eps) + (1 - y) * np.log(1 - out + eps))).sum() / w.sum())
         d_out = (out - y) * w / w.sum()
@@ -118,7 +120,7 @@ class LineModel:
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """P(body) per row (a 1-D array; scikit-learn would return two columns)."""
-        return _sigmoid(self.decision_function(X))
+        return sigmoid(self.decision_function(X))
 
     # -- persistence --------------------------------------------------------------------------------------
     def save(self, path: str | Path, meta: Optional[dict] = None) -> None:
@@ -194,7 +196,7 @@ class StackedModel:
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """P(body) for the lines of ONE page (stage two needs the whole page)."""
-        return _sigmoid(self.decision_function(X))
+        return sigmoid(self.decision_function(X))
 
     @property
     def mean_(self) -> np.ndarray:
