@@ -5,7 +5,7 @@ import pytest
 
 import declutter
 from declutter.charsets import _byte_classes, _plausible, decode_undeclared, guess
-from declutter.reading import decode_bytes, decode_html_bytes
+from declutter.reading import decode_bytes, decode_html_bytes, utf16_without_bom
 
 TEXTS = {
     "ru": "Это было очень интересно, и мы не знали, что он сказал нам об этом вчера вечером.",
@@ -107,3 +107,19 @@ def test_binary_bytes_are_not_read_as_a_code_page():
     noise = bytes(range(256)) * 64
     assert guess(noise) is None
     assert decode_undeclared(noise, fallback=None) == noise.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read_as_utf16_text_or_html(encoding):
+    # Read as UTF-8 these bytes were half NULs: a binary warning, and HTML not recognised as HTML.
+    html = page("fr")
+    assert utf16_without_bom(html.encode(encoding)) == encoding
+    assert TEXTS["fr"] in declutter.clean(html.encode(encoding))
+    text = "\n\n".join([TEXTS["fr"]] * 3)
+    assert declutter.clean(text.encode(encoding)[:-1]).startswith(TEXTS["fr"])  # a cut-off last byte too
+
+
+def test_nuls_on_both_byte_positions_are_not_utf16():
+    assert utf16_without_bom(b"\x00" * 64) is None
+    assert utf16_without_bom("text".encode("utf-32-le") * 16) is None
+    assert utf16_without_bom(page("ru").encode("cp1251")) is None

@@ -31,6 +31,14 @@ def test_mixed_newlines_and_controls_are_normalised():
     assert lines == ["a", "b", "c", "def"]
 
 
+def test_nul_and_controls_in_html_are_dropped_as_in_text():
+    # libxml2 turned a NUL into U+FFFD; the text path has always dropped it.
+    sentence = "Alpha\x00 beta\x01 gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi. "
+    out = declutter.clean("<html><body><p>" + sentence * 3 + "</p></body></html>")
+    assert out.startswith("Alpha beta gamma") and "\ufffd" not in out
+    assert declutter.clean(sentence * 3).startswith("Alpha beta gamma")
+
+
 def test_huge_single_line_is_chunked_not_lost():
     text = ("word " * 1_000_000).strip()  # 5 MB on one line
     t0 = time.perf_counter()

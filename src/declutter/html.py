@@ -55,6 +55,8 @@ def _parse_once(text: str) -> tuple[Optional[etree._Element], bool]:
     # collect_ids=False: no table of id attributes, which nothing here looks up.
     parser = etree.HTMLParser(recover=True, huge_tree=False, remove_comments=True, remove_pis=True,
                               no_network=True, encoding="utf-8", collect_ids=False)
+    if "\x00" in text:
+        text = text.replace("\x00", "")  # libxml2 turns NUL into U+FFFD; the text path drops it, as here
     data = text.encode("utf-8", errors="replace")
     try:
         # isspace() rather than strip(): the same test (ASCII whitespace only) without copying the page.

@@ -49,6 +49,32 @@ def decode_bytes(data: bytes) -> str:
         return charsets.decode_undeclared(data, fallback=None)
 
 
+UTF16_SNIFF_BYTES = 4096
+UTF16_NUL_SHARE = 0.4      # of the code units whose high (or low) byte is NUL: mostly ASCII text in UTF-16
+UTF16_OTHER_NUL = 0.02     # of the code units whose other byte is NUL: almost never, in text
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for bytes that are UTF-16 without a byte order mark, else None.
+
+    Windows tools and some exports write UTF-16 without a BOM. Read as UTF-8, such bytes are half NULs: the
+    text survives only as a binary warning, and HTML in them is not even recognised as HTML. Text that is
+    mostly ASCII puts a NUL in every code unit's high byte and almost never in its low byte, which no 8-bit
+    encoding and no binary format does (their NULs, where they have any, fall on both). UTF-16 without
+    ASCII (all-CJK text) has no such pattern and is not recognised.
+    """
+    head = data[:UTF16_SNIFF_BYTES]
+    units = len(head) // 2
+    if units < 8:
+        return None
+    even, odd = head[0:2 * units:2].count(0), head[1:2 * units:2].count(0)
+    if odd >= UTF16_NUL_SHARE * units and even <= UTF16_OTHER_NUL * units:
+        return "utf-16-le"
+    if even >= UTF16_NUL_SHARE * units and odd <= UTF16_OTHER_NUL * units:
+        return "utf-16-be"
+    return None
+
+
 def declared_charset(data: bytes) -> str | None:
     """The Python codec named by a ``<meta>`` charset in the first 2 KB, or None if absent or unknown."""
     m = _META_CHARSET.search(data[:2048])
@@ -111,12 +137,16 @@ def to_text(obj: object, html: bool | None = None) -> str:
     """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``.
 
     Bytes are decoded as HTML (:func:`decode_html_bytes`) when ``html`` is true, or when it is None and the
-    bytes look like HTML; else as text (:func:`decode_bytes`).
+    bytes look like HTML; else as text (:func:`decode_bytes`). UTF-16 without a BOM
+    (:func:`utf16_without_bom`) is decoded first and then read like a ``str``.
     """
     if isinstance(obj, str):
         return obj
     if isinstance(obj, (bytes, bytearray, memoryview)):
         data = bytes(obj)
+        utf16 = utf16_without_bom(data)
+        if utf16 is not None:
+            return data.decode(utf16, errors="replace")  # text now, sniffed as HTML or not like a str
         if html or (html is None and looks_like_html(data[:65536].decode("latin-1"))):
             text = decode_html_bytes(data)
         else:
