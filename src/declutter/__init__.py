@@ -37,9 +37,9 @@ def default_cleaner() -> Cleaner:
 def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
     """Main content of ``text`` (plain text or HTML, str or bytes), paragraphs separated by a blank line.
 
-    Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, then mostly valid UTF-8 with invalid
-    bytes as U+FFFD, then a legacy code page its words vouch for, see ``declutter.charsets``); any other
-    type raises ``TypeError``.
+    Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, or UTF-16 without one, then mostly
+    valid UTF-8 with invalid bytes as U+FFFD, then the legacy code page its words vouch for or read as
+    plausible text in, see ``declutter.charsets``); any other type raises ``TypeError``.
     ``url`` is the page's address (a str, else TypeError); it matters only to cleaners built with site templates.
     ``output="markdown"`` renders headings, list items and code blocks as Markdown; ``output="json"`` gives
     the title, language and every line's decision as a JSON string.
