@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from importlib import resources
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from . import language
 
@@ -145,9 +145,13 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     return best if shares[best] >= MIN_PLAUSIBLE_SHARE else None
 
 
-# What one byte reads as in a one-byte code page: (kind, script, upper, ascii); kind is "letter", "joiner"
-# (allowed inside and around a word), "edge" (allowed around a word only) or "bad" (never in text).
-_ByteClass = tuple[str, Optional[str], bool, bool]
+class _ByteClass(NamedTuple):
+    """What one byte reads as in a one-byte code page."""
+
+    kind: str                # "letter", "joiner" (inside or around a word), "edge" (around one only), "bad"
+    script: Optional[str]    # a letter's script, when it is one the code pages are made for
+    upper: bool              # an upper-case letter
+    ascii: bool              # the byte is ASCII
 
 
 @lru_cache(maxsize=None)
@@ -158,7 +162,7 @@ def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             script = name.split(" ", 1)[0] if name.split(" ", 1)[0] in _SCRIPTS else None
-            out.append(("letter", script, ch.isupper(), b < 0x80))
+            out.append(_ByteClass("letter", script, ch.isupper(), b < 0x80))
             continue
         cat = unicodedata.category(ch)
         if cat in _JOINERS or ch in _JOINER_MARKS:
@@ -167,35 +171,35 @@ def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
             kind = "edge"
         else:
             kind = "bad"  # box drawing, math, controls, bytes the code page leaves undefined
-        out.append((kind, None, False, b < 0x80))
+        out.append(_ByteClass(kind, None, False, b < 0x80))
     return tuple(out)
 
 
 def _plausible(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
     """Whether ``word`` (a run of ASCII letters and high bytes with at least one high byte) reads as text."""
     seq = [classes[b] for b in word]
-    if any(c[0] == "bad" for c in seq):
+    if any(c.kind == "bad" for c in seq):
         return False
-    letters = [i for i, c in enumerate(seq) if c[0] == "letter"]
+    letters = [i for i, c in enumerate(seq) if c.kind == "letter"]
     if not letters:
         return True  # punctuation alone: a quote or a dash between words
     core = seq[letters[0]:letters[-1] + 1]
-    if any(c[0] == "edge" for c in core):
+    if any(c.kind == "edge" for c in core):
         return False  # "‚±‚ñ‚É" is Shift_JIS read as cp1252, not words
-    scripts = {c[1] for c in core if c[1]}
+    scripts = {c.script for c in core if c.script}
     if len(scripts) > 1:
         return False  # "cafй": Latin read in a Cyrillic code page
     if scripts == {"LATIN"}:
-        high = sum(1 for c in core if c[0] == "letter" and not c[3])
-        if high >= sum(1 for c in core if c[3]) + 2:
+        accented = sum(1 for c in core if c.kind == "letter" and not c.ascii)
+        if accented >= sum(1 for c in core if c.ascii) + 2:
             return False  # "Ïðèâåò": Cyrillic read as Latin accents
     lower_seen = False
     for c in core:
-        if c[0] != "letter":
+        if c.kind != "letter":
             continue
-        if c[2] and lower_seen and not c[3]:
+        if c.upper and lower_seen and not c.ascii:
             return False  # "пЯИВЕР": the case of a Cyrillic code page read in the other one
-        lower_seen = lower_seen or not c[2]
+        lower_seen = lower_seen or not c.upper
     return True
 
 
