@@ -47,7 +47,7 @@ MIN_DISTINCT = 3                # different stopwords a code page reading must m
 MAX_WORDS = 20000               # words with a high byte read from anywhere in the page
 MIN_CJK_SHARE = 0.15            # of the non-ASCII characters a CJK reading decodes
 MIN_PLAUSIBLE_SHARE = 0.9      # of the words with a high byte a one-byte reading must make plausible
-MAX_PLAUSIBLE_WORDS = 2000     # distinct such words judged, the most frequent first
+MAX_PLAUSIBLE_WORDS = 500      # distinct such words judged, the most frequent first
 MAX_CONTROL_SHARE = 0.001      # C0 control bytes (not tab, newline, form feed, carriage return) text can hold
 UTF8_MAJORITY = 1               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -140,9 +140,22 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     total = sum(n for _, n in words)
     if not total:
         return None
-    shares = {enc: sum(n for w, n in words if _plausible(w, _byte_classes(enc))) / total for enc in encodings}
+    shares = {enc: _plausible_share(words, total, _byte_classes(enc)) for enc in encodings}
     best = max(encodings, key=lambda enc: (shares[enc], -encodings.index(enc)))
     return best if shares[best] >= MIN_PLAUSIBLE_SHARE else None
+
+
+def _plausible_share(words: list[tuple[bytes, int]], total: int, classes: tuple[_ByteClass, ...]) -> float:
+    """Share of the words' occurrences that read as text, or 0 as soon as it cannot reach MIN_PLAUSIBLE_SHARE
+    (a wrong code page usually fails within its first few words, so most readings stop early)."""
+    allowed = (1 - MIN_PLAUSIBLE_SHARE) * total
+    failed = 0
+    for word, n in words:
+        if not _plausible(word, classes):
+            failed += n
+            if failed > allowed:
+                return 0.0
+    return 1 - failed / total
 
 
 class _ByteClass(NamedTuple):
