@@ -101,3 +101,11 @@ def test_cli_writes_utf8_whatever_the_locale_encoding(tmp_path, command):
                           timeout=120)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert para in done.stdout.decode("utf-8")
+
+
+def test_cli_given_a_folder_names_the_command_that_cleans_one(tmp_path):
+    from declutter.cli import main as cli_main
+
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["clean", str(tmp_path)])
+    assert "declutter batch" in str(exc.value) and str(tmp_path) in str(exc.value)

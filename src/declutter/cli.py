@@ -23,7 +23,8 @@ def _read_input(path: str) -> bytes:
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}") from None
+        hint = " (a folder of pages is cleaned with: declutter batch FOLDER -o OUT_DIR)" if Path(path).is_dir() else ""
+        raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}{hint}") from None
     if data[:2] == b"\x1f\x8b":
         return _gunzip(data, path)
     if data[:4] == b"\x28\xb5\x2f\xfd":
