@@ -109,3 +109,18 @@ def test_cli_given_a_folder_names_the_command_that_cleans_one(tmp_path):
     with pytest.raises(SystemExit) as exc:
         cli_main(["clean", str(tmp_path)])
     assert "declutter batch" in str(exc.value) and str(tmp_path) in str(exc.value)
+
+
+@pytest.mark.parametrize("preamble", [
+    "<!-- " + "licence text " * 400 + " -->\n",             # a long leading comment
+    '<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + "x" * 5000 + " -->\n",
+    "\n" * 5000,                                            # a template's blank lines
+    "\ufeff  \n<!-- a -->" * 300,
+])
+def test_html_after_a_long_preamble_is_still_html(preamble):
+    # The sniff read only the first 4 KB: past such a preamble the page was read as text, markup and all.
+    body = "<p>" + "A sentence of the article body that is long enough to be kept by the model. " * 4 + "</p>"
+    page = preamble + "<!DOCTYPE html><html><head><title>t</title></head><body>" + body + "</body></html>"
+    assert looks_like_html(page)
+    out = declutter.clean(page)
+    assert out.startswith("A sentence of the article body") and "<p>" not in out

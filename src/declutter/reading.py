@@ -324,14 +324,22 @@ def _split_lines_loop(text: str, max_line_chars: int = 20_000) -> tuple[list[str
     return lines, gaps
 
 
+# What may come before a document's first tag: a BOM, whitespace (templates emit blank lines), comments (a
+# licence, a CMS banner) and an XML declaration. Read past, up to PREAMBLE_CHARS, before the head is sniffed.
+_PREAMBLE = re.compile(r"(?:[\ufeff\s]+|<!--.*?-->|<\?[^<>]*>)*", re.DOTALL)
+PREAMBLE_CHARS = 1 << 20
+
+
 def looks_like_html(text: str) -> bool:
     """Is this HTML rather than plain text?
 
-    HTML documents start with a tag (after an optional BOM, comment or whitespace) and carry a document
-    or block tag early on; a text page that merely quotes markup (documentation, code samples) does not,
+    HTML documents start with a tag (after an optional BOM, whitespace, comments or XML declaration, however
+    long) and carry a document or block tag early on; a text page that merely quotes markup (documentation, code samples) does not,
     unless markup makes up most of it.
     """
-    head = text[:4096].lstrip("\ufeff \t\r\n")
+    preamble = _PREAMBLE.match(text, 0, PREAMBLE_CHARS)  # always matches, if only the empty string
+    start = preamble.end() if preamble else 0
+    head = text[start:start + 4096]
     if head.startswith("<") and _HTML_SNIFF.search(head):
         return True
     sample = text[:65536]
