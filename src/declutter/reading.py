@@ -147,7 +147,7 @@ def to_text(obj: object, html: bool | None = None) -> str:
         utf16 = utf16_without_bom(data)
         if utf16 is not None:
             return data.decode(utf16, errors="replace")  # text now, sniffed as HTML or not like a str
-        if html or (html is None and looks_like_html(data[:65536].decode("latin-1"))):
+        if html or (html is None and looks_like_html(data[:PREAMBLE_CHARS + 65536].decode("latin-1"))):
             text = decode_html_bytes(data)
         else:
             text = decode_bytes(data)
