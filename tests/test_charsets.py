@@ -81,6 +81,7 @@ def test_a_few_cyrillic_names_on_an_english_page_read_in_their_code_page(encodin
     ("caf\u00e9", "cp1252", "cp1251"),                                  # "café" -> "cafй": two scripts
     ("\u041c\u043e\u0441\u043a\u0432\u0430", "koi8_r", "cp1251"),     # "Москва" -> "нПУЛЧБ": case flips
     ("\u3053\u3093\u306b\u3061\u306f", "shift_jis", "cp1252"),       # "こんにちは" -> "‚±‚ñ‚É‚¿‚Í"
+    ("ju\u017c", "cp1250", "cp1252"),                                   # "już" -> "ju¿": "¿" only opens a word
 ])
 def test_mojibake_words_are_not_plausible_in_the_wrong_code_page(word, written_in, read_as):
     data = word.encode(written_in)

@@ -62,6 +62,7 @@ _SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "HEBREW", "ARABIC"})  # the 
 _JOINERS = frozenset({"Pd", "Pi", "Pf", "Zs"})  # dashes, quotes, no-break space: also between two words
 _JOINER_MARKS = frozenset("…·\xad")            # "word…word", "l·l", a soft hyphen
 _EDGE_SYMBOLS = frozenset("©®°±×÷§¶™¬")        # symbols text puts next to a word, unlike box drawing
+_LEADING_MARKS = frozenset("¿¡")               # only ever open a word: "ju¿" is Polish "już" read as cp1252
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def _plausible_share(words: list[tuple[bytes, int]], total: int, classes: tuple[
 class _ByteClass(NamedTuple):
     """What one byte reads as in a one-byte code page."""
 
-    kind: str                # "letter", "joiner" (inside or around a word), "edge" (around one only), "bad"
+    kind: str                # "letter", "joiner" (inside or around a word), "edge" (around one only),
+                             # "lead" (before one only), "bad"
     script: Optional[str]    # a letter's script, when it is one the code pages are made for
     upper: bool              # an upper-case letter
     ascii: bool              # the byte is ASCII
@@ -178,7 +180,9 @@ def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
             out.append(_ByteClass("letter", script, ch.isupper(), b < 0x80))
             continue
         cat = unicodedata.category(ch)
-        if cat in _JOINERS or ch in _JOINER_MARKS:
+        if ch in _LEADING_MARKS:
+            kind = "lead"
+        elif cat in _JOINERS or ch in _JOINER_MARKS:
             kind = "joiner"
         elif ch != "\ufffd" and (cat[0] == "P" or cat in ("Sc", "Sk", "No") or ch in _EDGE_SYMBOLS):
             kind = "edge"
@@ -197,8 +201,8 @@ def _plausible(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
     if not letters:
         return True  # punctuation alone: a quote or a dash between words
     core = seq[letters[0]:letters[-1] + 1]
-    if any(c.kind == "edge" for c in core):
-        return False  # "‚±‚ñ‚É" is Shift_JIS read as cp1252, not words
+    if any(c.kind in ("edge", "lead") for c in core) or any(c.kind == "lead" for c in seq[letters[-1]:]):
+        return False  # "‚±‚ñ‚É" is Shift_JIS read as cp1252, not words; "ju¿" is Polish
     scripts = {c.script for c in core if c.script}
     if len(scripts) > 1:
         return False  # "cafй": Latin read in a Cyrillic code page
