@@ -90,6 +90,13 @@ def test_mojibake_words_are_not_plausible_in_the_wrong_code_page(word, written_i
         assert _plausible(data, _byte_classes(written_in))
 
 
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_a_few_lower_case_russian_words_read_in_either_cyrillic_code_page(encoding):
+    # The two code pages swap the cases: lower-case KOI8-R read as cp1251 is all capitals ("РТЙЧЕФ НЙТ").
+    text = "\u043f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440"  # "привет мир"
+    assert decode_bytes(text.encode(encoding)) == text
+
+
 def test_an_english_page_with_apostrophes_is_not_read_as_shift_jis():
     # 0x92 ("\u2019" in cp1252) before an ASCII letter is a valid Shift_JIS kanji: "it’s" read as Japanese.
     text = " ".join(["It\u2019s what we don\u2019t say, and they\u2019re sure we\u2019ll see it\u2019s true."] * 5)

@@ -141,9 +141,22 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     total = sum(n for _, n in words)
     if not total:
         return None
-    shares = {enc: _plausible_share(words, total, _byte_classes(enc)) for enc in encodings}
-    best = max(encodings, key=lambda enc: (shares[enc], -encodings.index(enc)))
-    return best if shares[best] >= MIN_PLAUSIBLE_SHARE else None
+    ranked = {}
+    for i, enc in enumerate(encodings):
+        classes = _byte_classes(enc)
+        share = _plausible_share(words, total, classes)
+        if share >= MIN_PLAUSIBLE_SHARE:
+            shouted = sum(n for word, n in words if _all_capitals(word, classes))
+            ranked[enc] = (share, -shouted, -i)
+    return max(ranked, key=ranked.__getitem__) if ranked else None
+
+
+def _all_capitals(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
+    """A word of two or more non-ASCII letters, all capitals. Text is mostly lower case, and the two Cyrillic
+    code pages swap the cases: lower-case KOI8-R read as cp1251 is all capitals ("привет" -> "РТЙЧЕФ"), so
+    between readings equally plausible the one with fewer such words wins."""
+    letters = [classes[b] for b in word if classes[b].kind == "letter" and not classes[b].ascii]
+    return len(letters) >= 2 and all(c.upper for c in letters)
 
 
 def _plausible_share(words: list[tuple[bytes, int]], total: int, classes: tuple[_ByteClass, ...]) -> float:
