@@ -334,8 +334,8 @@ def looks_like_html(text: str) -> bool:
     """Is this HTML rather than plain text?
 
     HTML documents start with a tag (after an optional BOM, whitespace, comments or XML declaration, however
-    long) and carry a document or block tag early on; a text page that merely quotes markup (documentation, code samples) does not,
-    unless markup makes up most of it.
+    long) and carry a document or block tag early on; a text page that merely quotes markup (documentation,
+    code samples) does not, unless markup makes up most of it.
     """
     preamble = _PREAMBLE.match(text, 0, PREAMBLE_CHARS)  # always matches, if only the empty string
     start = preamble.end() if preamble else 0
