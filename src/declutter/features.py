@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -285,35 +285,40 @@ CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 WINDOW = 5  # half-width of the window aggregates
 
 
-# DOM evidence (HTML input only; all zero for plain text, where ``is_html`` is 0 too).
-DOM_FEATURES: dict[str, Callable[[DomEvidence], float]] = {
-    "is_html": lambda d: 1.0,
-    "link_density": lambda d: d.link_density,
-    "in_boiler_tag": lambda d: float(d.in_boiler_tag),
-    "in_main_tag": lambda d: float(d.in_main_tag),
-    "class_score": lambda d: d.class_score,
-    "heading": lambda d: float(d.heading > 0),
-    "list_item": lambda d: float(d.is_list_item),
-    "preformatted": lambda d: float(d.is_pre),
-    "log_depth": lambda d: math.log1p(d.depth),
+# DOM evidence (HTML input only; all zero for plain text, where ``is_html`` is 0 too). Each entry makes the
+# whole column from the page's evidence list: one comprehension per feature rather than a call per line.
+def _extra(key: str) -> Callable[[Sequence[DomEvidence]], list]:
+    return lambda dom: [d.extra.get(key, 0.0) for d in dom]
+
+
+DOM_FEATURES: dict[str, Callable[[Sequence[DomEvidence]], list]] = {
+    "is_html": lambda dom: [1.0] * len(dom),
+    "link_density": lambda dom: [d.link_density for d in dom],
+    "in_boiler_tag": lambda dom: [d.in_boiler_tag for d in dom],
+    "in_main_tag": lambda dom: [d.in_main_tag for d in dom],
+    "class_score": lambda dom: [d.class_score for d in dom],
+    "heading": lambda dom: [d.heading > 0 for d in dom],
+    "list_item": lambda dom: [d.is_list_item for d in dom],
+    "preformatted": lambda dom: [d.is_pre for d in dom],
+    "log_depth": lambda dom: [math.log1p(d.depth) for d in dom],
     # Class/id words split by sign: a "content" wrapper inside a "sidebar" is not a neutral element.
-    "class_negative": lambda d: d.extra.get("class_neg", 0.0),
-    "class_positive": lambda d: d.extra.get("class_pos", 0.0),
-    "tag_paragraph": lambda d: float(d.tag == "p"),
-    "tag_cell": lambda d: float(d.tag in ("td", "th")),
-    "tag_div": lambda d: float(d.tag in ("div", "section", "span")),
+    "class_negative": _extra("class_neg"),
+    "class_positive": _extra("class_pos"),
+    "tag_paragraph": lambda dom: [d.tag == "p" for d in dom],
+    "tag_cell": lambda dom: [d.tag in ("td", "th") for d in dom],
+    "tag_div": lambda dom: [d.tag in ("div", "section", "span") for d in dom],
     # Page structure (domstats.add_structure): where the element holding most prose lies, and how
     # link-heavy and templated the line's container is.
-    "in_content_root": lambda d: d.extra.get("in_content_root", 0.0),
-    "before_content_root": lambda d: d.extra.get("before_content_root", 0.0),
-    "after_content_root": lambda d: d.extra.get("after_content_root", 0.0),
-    "title_overlap": lambda d: d.extra.get("title_overlap", 0.0),
-    "container_link_density": lambda d: d.extra.get("container_link_density", 0.0),
-    "container_prose_share": lambda d: d.extra.get("container_prose_share", 0.0),
-    "log_container_lines": lambda d: d.extra.get("log_container_lines", 0.0),
-    "log_signature_repeats": lambda d: d.extra.get("log_signature_repeats", 0.0),
+    "in_content_root": _extra("in_content_root"),
+    "before_content_root": _extra("before_content_root"),
+    "after_content_root": _extra("after_content_root"),
+    "title_overlap": _extra("title_overlap"),
+    "container_link_density": _extra("container_link_density"),
+    "container_prose_share": _extra("container_prose_share"),
+    "log_container_lines": _extra("log_container_lines"),
+    "log_signature_repeats": _extra("log_signature_repeats"),
     # Inside an element a browser does not show (dom.toml, hidden_elements = "evidence").
-    "hidden": lambda d: d.extra.get("hidden", 0.0),
+    "hidden": _extra("hidden"),
 }
 
 
@@ -322,7 +327,7 @@ def dom_columns(page: Page) -> list[np.ndarray]:
     n = len(page.lines)
     if page.dom is None:
         return [np.zeros(n, dtype=np.float32) for _ in DOM_FEATURES]
-    return [np.fromiter((fn(d) for d in page.dom), dtype=np.float32, count=n) for fn in DOM_FEATURES.values()]
+    return [np.asarray(column(page.dom), dtype=np.float32) for column in DOM_FEATURES.values()]
 
 
 def feature_names() -> list[str]:
