@@ -95,10 +95,11 @@ def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, comp
         raise RuleError(f"{where}: 'patterns' must not be empty (set enabled = false to switch a rule off)")
     for p in patterns if compile_them else ():
         try:
-            if _GLOBAL_FLAGS.search(scoped(p)):  # an error from Python 3.11; before, a warning, and the flags
+            as_joined = scoped(p)
+            if _GLOBAL_FLAGS.search(as_joined):  # an error from Python 3.11; before, a warning, and the flags
                 raise re.error("global flags not at the start of the expression")  # leak into joined patterns
             compiled = re.compile(p)
-            re.compile(_wrapped(scoped(p), match))  # as the engine uses it: joined with others, wrapped
+            re.compile(_wrapped(as_joined, match))  # as the engine uses it: joined with others, wrapped
         except re.error as exc:
             raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
         if match == "search" and compiled.search("") is not None:
@@ -297,7 +298,10 @@ class _Compiled:
 
 def _compile(rules: list[Rule]) -> _Compiled:
     ordered = sorted(rules, key=precedence)  # sorted() is stable: file order within one precedence level
-    full = [scoped(p) for r in ordered if r.match == "full" for p in r.patterns]
+    # Every full pattern, scoped, with its rule's word limit and position (the full gate reads all three).
+    full_patterns = [(scoped(p), r.max_words, k) for k, r in enumerate(ordered) if r.match == "full"
+                     for p in r.patterns]
+    full = [p for p, _, _ in full_patterns]
     # Group names and back-references ((?P<x>..), \1) change meaning once patterns are joined; then no
     # pre-filter, and every full rule is tried on every line.
     joinable = full and not any(_GROUP_REFS.search(p) for p in full)
@@ -306,8 +310,6 @@ def _compile(rules: list[Rule]) -> _Compiled:
     search = [r for r in ordered if r.match == "search"]
     # The gates need the combined regex's guarantee and a literal gate on every search rule.
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
-    full_patterns = [(scoped(p), r.max_words, k) for k, r in enumerate(ordered) if r.match == "full"
-                     for p in r.patterns]
     full_gate = FullGate(full_patterns) if gated else None
     owners: dict[str, set[int]] = {}  # each search literal -> the positions of the rules holding it
     for k, r in enumerate(ordered):
