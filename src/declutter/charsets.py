@@ -188,8 +188,8 @@ def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
     for b in range(256):
         ch = bytes([b]).decode(encoding, errors="replace")
         if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            script = name.split(" ", 1)[0] if name.split(" ", 1)[0] in _SCRIPTS else None
+            first_word = unicodedata.name(ch, "").split(" ", 1)[0]  # "CYRILLIC SMALL LETTER A" -> "CYRILLIC"
+            script = first_word if first_word in _SCRIPTS else None
             out.append(_ByteClass("letter", script, ch.isupper(), b < 0x80))
             continue
         cat = unicodedata.category(ch)
@@ -263,15 +263,11 @@ def _cjk_evidence(sample: bytes, encoding: str, common: frozenset[str]) -> int:
     non_ascii = _NON_ASCII.findall(text)
     if not non_ascii or text.count("\ufffd") > 0.01 * len(non_ascii) + 2:
         return 0
-    high = _high_byte_chars(encoding)
-    evidence = sum(1 for c in non_ascii if (c in common or _KANA.match(c)) and high(c))
+    evidence = sum(1 for c in non_ascii if (c in common or _KANA.match(c)) and _high_bytes_only(c, encoding))
     return evidence if evidence >= MIN_CJK_SHARE * len(non_ascii) else 0
 
 
-@lru_cache(maxsize=None)
-def _high_byte_chars(encoding: str):
-    """A cached test: does ``encoding`` write this character with high bytes only?"""
-    @lru_cache(maxsize=8192)
-    def high(ch: str) -> bool:
-        return all(b >= 0x80 for b in ch.encode(encoding, errors="replace"))
-    return high
+@lru_cache(maxsize=16384)
+def _high_bytes_only(ch: str, encoding: str) -> bool:
+    """Does ``encoding`` write ``ch`` with high bytes only? (Cached: a page repeats its characters.)"""
+    return all(b >= 0x80 for b in ch.encode(encoding, errors="replace"))
