@@ -168,8 +168,9 @@ def normalized_language(value: object) -> str:
     primary = code.split("-")[0]
     if raw == "auto" or raw in known:  # jusText's names without an ISO code are codes too ("aragonese")
         return raw
-    if raw in _codes_by_name():
-        return _codes_by_name()[raw]
+    named = _codes_by_name().get(raw)  # "german" -> "de"
+    if named is not None:
+        return named
     return primary if primary in known else code
 
 
