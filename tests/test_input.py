@@ -60,6 +60,34 @@ def test_text_quoting_markup_is_not_taken_for_html():
     assert looks_like_html("<!DOCTYPE html><html><body><p>Hi</p></body></html>")
 
 
+def _reference_page(title: str) -> str:
+    """A documentation page saved as text: title, menu, prose that quotes markup, a code sample."""
+    menu = ["Skip to main content", "HTML reference", "Elements", "Global attributes", "CSS guides", "Learn"]
+    prose = [f"The <{title}> element represents data in rows and columns; see also <caption> and <thead>.",
+             "Try it", "Attributes", "This element includes the global attributes.",
+             "Accessibility: give every table a caption so that screen readers can announce it.",
+             "Example", "<table>\n  <tr><td>Cell</td></tr>\n</table>", "Specifications", "Browser compatibility"]
+    return f"<{title}>: The Table element - HTML | MDN\n\n" + "\n\n".join(menu + prose) + "\n"
+
+
+def test_text_page_opening_with_a_quoted_tag_is_text():
+    page = _reference_page("table")
+    assert not looks_like_html(page)
+    out = declutter.clean(page)
+    assert "The <table> element represents data in rows and columns; see also <caption> and <thead>." in out.split("\n")
+
+
+@pytest.mark.parametrize("fragment", [
+    "".join(f"<p>Paragraph {i} of a fragment.</p>\n\n" for i in range(30)),       # blank lines between elements
+    "<div>\n" + "".join(f"<h2>Part {i}</h2>\n\nText of part {i}.\n\n" for i in range(15)) + "</div>",
+    "<pre>\n" + "".join(f"line {i} of a listing\n\n" for i in range(40)) + "</pre>",  # blank lines inside pre
+    "<p>" + "A long paragraph of a hand-written page, wrapped at seventy columns\n" * 40 + "</p>",
+])
+def test_fragments_whose_text_spans_lines_are_still_html(fragment):
+    assert looks_like_html(fragment)
+    assert "<p>" not in declutter.clean(fragment) and "<pre>" not in declutter.clean(fragment)
+
+
 @pytest.mark.parametrize("fragment", [
     "<frameset><frame src='a.html'></frameset>",
     "<h1>Title</h1>\n<ul><li>one</li><li>two</li></ul>",
