@@ -166,6 +166,21 @@ def test_wet_conversions_are_cleaned_as_text(tmp_path):
     assert rows[0]["text"] == Cleaner().clean(good_rows()[0]["text"].split("\n\n", 1)[1].rsplit("\n\n", 1)[0])
 
 
+def test_wet_conversion_opening_with_a_tag_stays_text(tmp_path):
+    # MDN's pages are titled "<table>: The Table element"; in a WET file (one block per line, few blank lines)
+    # the sniff alone would read such a record as HTML and run every line into one block.
+    lines = ["<table>: The Table element - HTML | MDN", "Skip to main content", "HTML reference"]
+    body = ["The <table> HTML element represents tabular data: information presented in a two-dimensional "
+            "table comprised of rows and columns of cells containing data.",
+            "Tables should not be used for layout; use CSS instead, and give each table a caption."]
+    page = "\n".join(lines + body)
+    wet = gzip.compress(warc_record("conversion", "https://example.org/t", page.encode(), "text/plain", 1), mtime=0)
+    summary, out = batch_of_file(tmp_path, "mdn.warc.wet.gz", wet)
+    (row,) = outputs(out)
+    assert row["text"] == Cleaner(input_format="text").clean(page)
+    assert body[0] in row["text"].split("\n")  # its own line, the quoted <table> kept as text
+
+
 @pytest.mark.filterwarnings("ignore::declutter.reading.BinaryInputWarning")
 def test_folder_of_pages(tmp_path):
     folder = tmp_path / "site"

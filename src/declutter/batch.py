@@ -162,6 +162,23 @@ class RecordError(ValueError):
     """A record that cannot be cleaned for a reason found before cleaning (unreadable, no body)."""
 
 
+class _Cleaners:
+    """The shard's cleaner, and one per input format a record's source declares (a WET conversion is text)
+    when the configuration leaves the format to the sniff ("auto"). Built on first use."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._by_format: dict[Optional[str], Any] = {}
+
+    def __call__(self, record: Record):
+        fmt = record.input_format if self.config.input_format == "auto" else None
+        cleaner = self._by_format.get(fmt)
+        if cleaner is None:
+            config = self.config if fmt is None else dataclasses.replace(self.config, input_format=fmt)
+            cleaner = self._by_format[fmt] = shared_cleaner(config)
+        return cleaner
+
+
 def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
     if record.error is not None:
         raise RecordError(record.error)
@@ -189,14 +206,15 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
 
     Output bytes are gzip with a fixed timestamp, so the same shard gives the same bytes on any engine.
     """
-    cleaner = shared_cleaner(config)
+    cleaner_for = _Cleaners(config)
     buf = io.BytesIO()
     errors: list[dict[str, Any]] = []
     cleaned = 0
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         for record in records:
             try:
-                line = json.dumps(_clean_record(cleaner, record, explain), ensure_ascii=False).encode("utf-8")
+                row = _clean_record(cleaner_for(record), record, explain)
+                line = json.dumps(row, ensure_ascii=False).encode("utf-8")
             except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from a "\\ud800" escape in JSON input
                 errors.append(_error_row(record, index, f"text is not valid Unicode: {exc.reason} at {exc.start}"))
                 continue
@@ -211,12 +229,12 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
 
 def learn_shard(config: Config, records: list[Record]) -> TemplateLearner:
     """Pass one of ``--site-templates`` on one shard: count each host's lines."""
-    cleaner = shared_cleaner(dataclasses.replace(config, site_templates=None))
+    cleaner_for = _Cleaners(dataclasses.replace(config, site_templates=None))
     learner = TemplateLearner()
     for record in records:
         if record.error is None and record.url and record.content:
             try:
-                learner.add(record.url, cleaner.read(record.content).lines)
+                learner.add(record.url, cleaner_for(record).read(record.content).lines)
             except Exception:  # counted as an error by the cleaning pass, which reads it again
                 continue
     return learner

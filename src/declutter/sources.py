@@ -43,6 +43,9 @@ class Record:
     url: Optional[str] = None
     content: Optional[Content] = None
     error: Optional[str] = None
+    # What the source says the content is: "text" for a WET conversion or a text/plain document, whose
+    # lines are the page's blocks even when the first one looks like a tag; None: the cleaner sniffs it.
+    input_format: Optional[str] = None
 
     @property
     def key(self) -> str:
@@ -275,13 +278,13 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
         record.error = f"record truncated: {len(block)} of {declared} bytes"
         return record
     if kind == "conversion":
-        record.content = block
+        record.content, record.input_format = block, "text"
     elif kind == "resource" or not rec.headers.get("Content-Type", "").startswith("application/http"):
         ctype = (rec.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype not in HTML_TYPES + ("text/plain",):
             skip(f"warc {kind} record of type {ctype or 'unknown'}")
             return None
-        record.content = block
+        record.content, record.input_format = block, _declared_format(ctype)
     else:
         return _http_page(record, block, skip, "warc response")
     return record
@@ -368,8 +371,14 @@ def _arc_page(fields: list[bytes], block: bytes, position: str, skip: Skip) -> O
     if ctype not in HTML_TYPES + ("text/plain",):
         skip(f"arc record of type {ctype}")
         return None
-    record.content = block
+    record.content, record.input_format = block, _declared_format(ctype)
     return record
+
+
+def _declared_format(ctype: str) -> Optional[str]:
+    """A document declared text/plain is text; HTML is left to the sniff, which also reads HTML bytes'
+    charset (and pages served as text/html are sometimes plain text)."""
+    return "text" if ctype == "text/plain" else None
 
 
 def read_inputs(paths: list[Path], opts: SourceOptions, skip: Skip) -> Iterator[Record]:
