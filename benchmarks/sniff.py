@@ -1,0 +1,77 @@
+"""How ``input_format="auto"`` reads the labelled pages: is each ``html`` field taken for HTML and each
+``text`` field for text?
+
+Both fields of every page go through :func:`declutter.reading.looks_like_html`, as they are and with the
+text field's blank lines removed (the WET layout, one block per line). Every field read the wrong way is
+listed with its opening characters. The last table is the evidence behind the check for pages that open
+with a tag other than a document's own (``reading._paragraphs_without_markup``): over those fields, the
+share of blank-line paragraphs (scripts, styles, ``pre`` and comments taken out) that hold no tag.
+
+    python benchmarks/sniff.py ../shared/data/*.jsonl.gz
+"""
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+
+from declutter import reading
+from declutter.datasets import read_pages
+
+
+def opens_with_fragment_tag(text: str) -> bool:
+    """The fields the paragraph check applies to: opening with a sniffed tag that is not a document tag."""
+    preamble = reading._PREAMBLE.match(text, 0, reading.PREAMBLE_CHARS)
+    head = text[preamble.end() if preamble else 0:][:4096]
+    return (head.startswith("<") and reading._HTML_SNIFF.search(head) is not None
+            and reading._DOCUMENT_START.match(head) is None)
+
+
+def tagless_share(text: str) -> tuple[float, int]:
+    preamble = reading._PREAMBLE.match(text, 0, reading.PREAMBLE_CHARS)
+    sample = text[preamble.end() if preamble else 0:][:65536]
+    paragraphs = [p for p in reading._BLANK_LINE.split(reading._NOT_PROSE.sub("<x>", sample)) if p and not p.isspace()]
+    if not paragraphs:
+        return 0.0, 0
+    return sum(reading._HTML_TAGS.search(p) is None for p in paragraphs) / len(paragraphs), len(paragraphs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("data", nargs="+")
+    args = ap.parse_args()
+    counts: Counter = Counter()
+    wrong: list[str] = []
+    fragments: list[tuple[str, float, int]] = []
+    for path in args.data:
+        for page in read_pages(path):
+            fields = [("html", page.html, True), ("text", page.text, False),
+                      ("text, WET layout", re.sub(r"\n\s*\n", "\n", page.text or ""), False)]
+            for name, value, is_html in fields:
+                if not value:
+                    continue
+                counts[name] += 1
+                if reading.looks_like_html(value) != is_html:
+                    counts[name + " misread"] += 1
+                    wrong.append(f"{page.dataset} {page.url or page.id} {name}: {value[:70]!r}")
+                if opens_with_fragment_tag(value):
+                    share, n = tagless_share(value)
+                    fragments.append((name, share, n))
+    print("| field | pages | read the other way |\n|---|---:|---:|")
+    for name in ("html", "text", "text, WET layout"):
+        print(f"| {name} | {counts[name]} | {counts[name + ' misread']} |")
+    print("\nRead the other way:")
+    for line in wrong:
+        print("  " + line)
+    print("\nFields opening with a tag other than a document tag (paragraph check applies when 10+ paragraphs):")
+    print("| field | fields | with 10+ paragraphs | highest tagless share (10+) | over 0.5 (read as text) |")
+    print("|---|---:|---:|---:|---:|")
+    for name in ("html", "text", "text, WET layout"):
+        rows = [(s, n) for f, s, n in fragments if f == name]
+        checked = [s for s, n in rows if n >= 10]
+        top = f"{max(checked):.2f}" if checked else "–"
+        print(f"| {name} | {len(rows)} | {len(checked)} | {top} | {sum(s > 0.5 for s in checked)} |")
+
+
+if __name__ == "__main__":
+    main()
