@@ -34,6 +34,18 @@ def test_common_languages_are_recognised():
     assert language.detect(["El gato estaba sentado en la alfombra y no estaba contento con el tiempo que hace."]) == "es"
 
 
+def test_english_thin_in_stopwords_is_not_taken_for_a_language_whose_stoplist_holds_english_words():
+    # Finnish's stoplist holds "nokia", "windows", "brian" and many English words: on a product list it
+    # out-scored English's own list, and the page was judged with Finnish stopwords.
+    page = ["Nokia N95 8GB Navigator Edition firmware v21.0.016 for Nokia N95, Nokia E71 and Nokia E90 Communicator",
+            "Posted by Brian, Mike, Jon and Adam in Firmware Updates, Nokia Beta Labs, Windows Phone, Xbox Live",
+            "Nokia has just released the latest software update: get it on Nokia Software Updater."]
+    assert language.detect(page) == "en"
+    finnish = ["Koira juoksee nopeasti kadulla, ja kissa nukkuu talon sohvalla koko päivän, koska se on väsynyt.",
+               "Nokia julkaisi uuden päivityksen, mutta se ei vielä toimi kaikissa puhelimissa."]
+    assert language.detect(finnish) == "fi"
+
+
 def test_too_little_text_is_unknown():
     assert language.detect([]) is None
     assert language.detect(["", "  "]) is None
