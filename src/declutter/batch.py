@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
-from .cleaner import shared_cleaner
+from .cleaner import Cleaner, shared_cleaner
 from .config import Config
 from .outdir import BatchError, OutDir
 from .sites import SiteTemplates, TemplateLearner
@@ -168,9 +168,9 @@ class _Cleaners:
 
     def __init__(self, config: Config):
         self.config = config
-        self._by_format: dict[Optional[str], Any] = {}
+        self._by_format: dict[Optional[str], Cleaner] = {}
 
-    def __call__(self, record: Record):
+    def __call__(self, record: Record) -> Cleaner:
         fmt = record.input_format if self.config.input_format == "auto" else None
         cleaner = self._by_format.get(fmt)
         if cleaner is None:

@@ -376,8 +376,8 @@ def _arc_page(fields: list[bytes], block: bytes, position: str, skip: Skip) -> O
 
 
 def _declared_format(ctype: str) -> Optional[str]:
-    """A document declared text/plain is text; HTML is left to the sniff, which also reads HTML bytes'
-    charset (and pages served as text/html are sometimes plain text)."""
+    """A document declared text/plain is text. One declared HTML is left to the sniff: servers also send
+    plain text as text/html, and the sniff reads a real HTML page as HTML anyway."""
     return "text" if ctype == "text/plain" else None
 
 
