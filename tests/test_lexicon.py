@@ -148,3 +148,24 @@ def test_the_integer_index_gives_each_term_its_weight(weights):
     assert where.tolist() == where_names.tolist()
     expected = [weights.get(t, math.nan) for t in names]
     np.testing.assert_array_equal(got, expected)
+
+
+def _english_lexicon(**extra: float) -> Lexicon:
+    """A lexicon that knows every English stopword (so English is its own language), and ``extra``."""
+    from declutter import language
+
+    return Lexicon({**{w: 0.0 for w in sorted(language.stopwords("en"))}, **extra})
+
+
+def test_a_page_in_another_language_reads_only_the_lexicons_own_alphabet():
+    # Learned from English pages, a language menu's "español" weighs as boilerplate; on a Spanish page it
+    # is an ordinary word, while "login" means there what it means on an English page.
+    lex = _english_lexicon(**{"español": -3.5, "login": -2.0, "lengua": 0.5})
+    assert lex.covers("en") and lex.covers(None) and not lex.covers("es") and not lex.covers("zh")
+    assert "ñ" not in lex.alphabet() and set("login") <= lex.alphabet()
+    lines = ["El español es la lengua de España.", "Login"]
+    words, line = page_tokens(lines)
+    spanish, english = lex.columns(words, line, 2, lang="es"), lex.columns(words, line, 2, lang="en")
+    assert english[0, 2] == pytest.approx(-3.5) and spanish[0, 2] == pytest.approx(0.0)  # lowest known weight
+    assert spanish[1, 2] == english[1, 2] == pytest.approx(-2.0)
+    np.testing.assert_array_equal(lex.columns(words, line, 2), english)  # training: every term

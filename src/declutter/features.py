@@ -390,7 +390,7 @@ def feature_matrix(page: Page, stats: Optional[LineStats] = None,
     if page.dom is not None:
         X[:, at:at + len(DOM_FEATURES)] = np.stack(dom_columns(page), axis=1)
     if vocabulary is not None:
-        X[:, at + len(DOM_FEATURES):] = vocabulary.columns(*s.tokens, s.n, s.first_at)
+        X[:, at + len(DOM_FEATURES):] = vocabulary.columns(*s.tokens, s.n, s.first_at, page.lang)
     return X
 
 

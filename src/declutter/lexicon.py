@@ -11,17 +11,25 @@ lines, keeps one large site's menu from defining a term.
 Training computes the columns of every page from a lexicon built without that page's site (out of fold,
 like stage two's inputs), so the model learns how far to trust the lexicon on sites it has not seen;
 the shipped lexicon is built from all pages and stored in the model file.
+
+Cleaning a page in a language the lexicon was not learned in, it does not read its boilerplate terms
+written in other letters than its own. Those were learned from other languages' words on its pages,
+nearly all in language menus: "español", "tiếng việt", "українська", "한국어" and the letters of "हिन्दी"
+weigh -3 to -4.3, which on a page in that language marked ordinary body lines. "login" or "newsletter"
+mean there what they mean on an English page, and a foreign word that leans to body ("très", "même") was
+learned from pages in its own language, so both are still read. Which languages and letters are its own
+is read off the lexicon itself (:meth:`Lexicon.covers`, :meth:`Lexicon.alphabet`): no retraining.
 """
 from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from . import linecounts
+from . import language, linecounts
 
 MIN_DOMAINS = 5         # a token enters the lexicon only when pages of this many sites use it
 # Training learns a lexicon only from pages of at least this many sites. With fewer, the out-of-fold
@@ -29,6 +37,12 @@ MIN_DOMAINS = 5         # a token enters the lexicon only when pages of this man
 # columns at inference it never learnt to weigh (a 9-page fixture set scored 0.83 with one, 0.87 without).
 MIN_SITES = 50
 COLUMNS = ("lex_mean", "lex_known", "lex_min", "lex_max")
+# A page language is the lexicon's own when it knows this share of the language's stoplist (the shipped one,
+# learned from English pages: 97% of English's, then French 47% and Spanish 45%) ...
+OWN_LANGUAGE_SHARE = 0.8
+# ... and its alphabet is the letters of at least this share of its words (shipped: a-z, 1.3% for "q"; then
+# "é" in 0.09%).
+ALPHABET_SHARE = 0.01
 
 
 def page_tokens(lines: Sequence[str], view: Optional[linecounts.PageText] = None) -> tuple[list[str], np.ndarray]:
@@ -82,6 +96,7 @@ class Lexicon:
         self._values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
         self._weights: Optional[dict[str, float]] = weights
         self._lookup: Optional[tuple] = None  # built by the first ``columns`` call (see ``_index``)
+        self._covers: dict[Optional[str], bool] = {}
 
     @classmethod
     def _of_terms(cls, terms: list[str], values: np.ndarray) -> "Lexicon":
@@ -120,16 +135,39 @@ class Lexicon:
         keys = ab[:, 0] * n + ab[:, 1]
         values = values[is_pair]
         order = np.argsort(keys, kind="stable")
-        self._lookup = (ids, word_weight, keys[order], values[order])
+        # The weights a page in a language not the lexicon's own reads: a word outside its alphabet, or a
+        # pair holding one, is unknown where it leans to boilerplate (a menu taught that); where it leans to
+        # body, pages in its own language taught it, and it is read.
+        letters = _alphabet(singles)
+        native = np.r_[np.fromiter((letters.issuperset(w) for w in ids), dtype=bool, count=n), True]
+        pair_native = native[ab[:, 0]] & native[ab[:, 1]]
+        foreign = (np.where(native | (word_weight > 0), word_weight, math.nan),
+                   np.where(pair_native | (values > 0), values, math.nan)[order])
+        self._lookup = (ids, word_weight, keys[order], values[order], foreign, len(singles))
         return self._lookup
+
+    def covers(self, lang: Optional[str]) -> bool:
+        """Is ``lang`` the lexicon's own language: does it know most of the language's stoplist? A page of
+        unknown language is read as its own; one without a stoplist (Chinese, Japanese, Korean) is not."""
+        own = self._covers.get(lang)
+        if own is None:
+            stops = language.stopwords(lang) if lang is not None else None
+            if stops is None:
+                own = True
+            else:
+                ids, n_words = (self._lookup or self._index())[0], (self._lookup or self._index())[5]
+                known = sum(ids.get(w, n_words) < n_words for w in stops)
+                own = bool(stops) and known >= OWN_LANGUAGE_SHARE * len(stops)
+            self._covers[lang] = own
+        return own
 
     def warm_up(self) -> None:
         """Build the integer index now instead of on the first page (:meth:`declutter.Cleaner.warm_up`)."""
         if self._lookup is None:
             self._index()
 
-    def _weights_of_terms(self, words: Sequence[str], line: np.ndarray, first_at: Optional[np.ndarray] = None
-                          ) -> tuple[np.ndarray, np.ndarray]:
+    def _weights_of_terms(self, words: Sequence[str], line: np.ndarray, first_at: Optional[np.ndarray] = None,
+                          own_language: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The weight (NaN when unknown) and line of every term of :func:`terms`, in the same order.
 
         Each distinct word is looked up once (``first_at``: :func:`linecounts.first_occurrence`, which the
@@ -137,7 +175,9 @@ class Lexicon:
         order, which about halves the search's cost (each search starts where the last one ended, in the
         same part of the table).
         """
-        word_ids, word_weight, pair_keys, pair_weight = self._lookup or self._index()
+        word_ids, word_weight, pair_keys, pair_weight, foreign, _ = self._lookup or self._index()
+        if not own_language:
+            word_weight, pair_weight = foreign
         if first_at is None:
             first_at = linecounts.first_occurrence(words)
         ids = linecounts.spread(words, first_at, word_ids.get, np.int64, -1)
@@ -188,14 +228,16 @@ class Lexicon:
                 weights[t] = math.log((body[t] + 1) / (n_body + 2)) - math.log((boiler[t] + 1) / (n_boiler + 2))
         return cls(weights)
 
-    def columns(self, words: Sequence[str], line: np.ndarray, n: int, first_at: Optional[np.ndarray] = None
-                ) -> np.ndarray:
+    def columns(self, words: Sequence[str], line: np.ndarray, n: int, first_at: Optional[np.ndarray] = None,
+                lang: Optional[str] = None) -> np.ndarray:
         """``[n, len(COLUMNS)]`` float32 from the page's tokens (:func:`page_tokens`); zeros for lines
-        with no known token. ``first_at``: each word's first position, when the caller has it."""
+        with no known token. ``first_at``: each word's first position, when the caller has it. ``lang``: the
+        page's language when cleaning; not the lexicon's own (:meth:`covers`), its boilerplate terms in
+        other letters are not read. Training leaves it out: the model learned from every term of every page."""
         out = np.zeros((n, len(COLUMNS)), dtype=np.float32)
         if not n or not len(words) or not len(self):
             return out
-        w, line = self._weights_of_terms(words, np.asarray(line), first_at)
+        w, line = self._weights_of_terms(words, np.asarray(line), first_at, self.covers(lang))
         known = ~np.isnan(w)
         if not known.any():
             return out
@@ -211,6 +253,11 @@ class Lexicon:
         out[rows, 3] = np.maximum.reduceat(kw, starts)
         return out
 
+    def alphabet(self) -> frozenset[str]:
+        """The letters of its own words (:data:`ALPHABET_SHARE`)."""
+        ids, n_words = (self._lookup or self._index())[0], (self._lookup or self._index())[5]
+        return _alphabet([w for w, i in ids.items() if i < n_words])
+
     # -- persistence, inside the model file ---------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
         tokens = "\n".join(self._terms).encode("utf-8")
@@ -224,3 +271,9 @@ class Lexicon:
         raw = bytes(data["lex_tokens"]).decode("utf-8")
         tokens = raw.split("\n") if raw else []
         return cls._of_terms(tokens, data["lex_weights"].astype(np.float64))
+
+
+def _alphabet(words: Sequence[str]) -> frozenset[str]:
+    """The letters in at least ``ALPHABET_SHARE`` of ``words``."""
+    counts = Counter(chain.from_iterable(map(set, words)))
+    return frozenset(c for c, k in counts.items() if k >= ALPHABET_SHARE * len(words))
