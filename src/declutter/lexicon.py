@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import chain, compress, repeat
+from itertools import chain, compress, islice, repeat
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
@@ -97,6 +97,7 @@ class Lexicon:
         self._weights: Optional[dict[str, float]] = weights
         self._lookup: Optional[tuple] = None  # built by the first ``columns`` call (see ``_index``)
         self._covers: dict[Optional[str], bool] = {}
+        self._foreign_weights: Optional[tuple[np.ndarray, np.ndarray]] = None
 
     @classmethod
     def _of_terms(cls, terms: list[str], values: np.ndarray) -> "Lexicon":
@@ -135,16 +136,22 @@ class Lexicon:
         keys = ab[:, 0] * n + ab[:, 1]
         values = values[is_pair]
         order = np.argsort(keys, kind="stable")
-        # The weights a page in a language not the lexicon's own reads: a word outside its alphabet, or a
-        # pair holding one, is unknown where it leans to boilerplate (a menu taught that); where it leans to
-        # body, pages in its own language taught it, and it is read.
-        letters = _alphabet(singles)
-        native = np.r_[np.fromiter((letters.issuperset(w) for w in ids), dtype=bool, count=n), True]
-        pair_native = native[ab[:, 0]] & native[ab[:, 1]]
-        foreign = (np.where(native | (word_weight > 0), word_weight, math.nan),
-                   np.where(pair_native | (values > 0), values, math.nan)[order])
-        self._lookup = (ids, word_weight, keys[order], values[order], foreign, len(singles))
+        self._lookup = (ids, word_weight, keys[order], values[order], len(singles))
         return self._lookup
+
+    def _foreign(self) -> tuple[np.ndarray, np.ndarray]:
+        """The word and pair weights a page in a language not the lexicon's own reads: a word outside its
+        alphabet, or a pair holding one, is unknown where it leans to boilerplate (a menu taught that);
+        where it leans to body, pages in its own language taught it, and it is read. Built on the first
+        such page, so English-only work never pays for it (about 20 ms)."""
+        if self._foreign_weights is None:
+            ids, word_weight, pair_keys, pair_weight, n_singles = self._lookup or self._index()
+            letters = self.alphabet()
+            native = np.r_[np.fromiter(map(letters.issuperset, ids), dtype=bool, count=len(ids)), True]
+            pair_native = native[pair_keys // len(ids)] & native[pair_keys % len(ids)]
+            self._foreign_weights = (np.where(native | (word_weight > 0), word_weight, math.nan),
+                                     np.where(pair_native | (pair_weight > 0), pair_weight, math.nan))
+        return self._foreign_weights
 
     def covers(self, lang: Optional[str]) -> bool:
         """Is ``lang`` the lexicon's own language: does it know most of the language's stoplist? A page of
@@ -155,7 +162,7 @@ class Lexicon:
             if stops is None:
                 own = True
             else:
-                ids, n_words = (self._lookup or self._index())[0], (self._lookup or self._index())[5]
+                ids, *_, n_words = self._lookup or self._index()
                 known = sum(ids.get(w, n_words) < n_words for w in stops)
                 own = bool(stops) and known >= OWN_LANGUAGE_SHARE * len(stops)
             self._covers[lang] = own
@@ -175,9 +182,9 @@ class Lexicon:
         order, which about halves the search's cost (each search starts where the last one ended, in the
         same part of the table).
         """
-        word_ids, word_weight, pair_keys, pair_weight, foreign, _ = self._lookup or self._index()
+        word_ids, word_weight, pair_keys, pair_weight, _ = self._lookup or self._index()
         if not own_language:
-            word_weight, pair_weight = foreign
+            word_weight, pair_weight = self._foreign()
         if first_at is None:
             first_at = linecounts.first_occurrence(words)
         ids = linecounts.spread(words, first_at, word_ids.get, np.int64, -1)
@@ -255,8 +262,8 @@ class Lexicon:
 
     def alphabet(self) -> frozenset[str]:
         """The letters of its own words (:data:`ALPHABET_SHARE`)."""
-        ids, n_words = (self._lookup or self._index())[0], (self._lookup or self._index())[5]
-        return _alphabet([w for w, i in ids.items() if i < n_words])
+        ids, *_, n_words = self._lookup or self._index()
+        return _alphabet(list(islice(ids, n_words)))  # its words come first in the index, then pairs' others
 
     # -- persistence, inside the model file ---------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
