@@ -145,7 +145,7 @@ class Lexicon:
         where it leans to body, pages in its own language taught it, and it is read. Built on the first
         such page, so English-only work never pays for it (about 20 ms)."""
         if self._foreign_weights is None:
-            ids, word_weight, pair_keys, pair_weight, n_singles = self._lookup or self._index()
+            ids, word_weight, pair_keys, pair_weight, _ = self._lookup or self._index()
             letters = self.alphabet()
             native = np.r_[np.fromiter(map(letters.issuperset, ids), dtype=bool, count=len(ids)), True]
             pair_native = native[pair_keys // len(ids)] & native[pair_keys % len(ids)]
@@ -156,16 +156,14 @@ class Lexicon:
     def covers(self, lang: Optional[str]) -> bool:
         """Is ``lang`` the lexicon's own language: does it know most of the language's stoplist? A page of
         unknown language is read as its own; one without a stoplist (Chinese, Japanese, Korean) is not."""
+        if lang is None:
+            return True
         own = self._covers.get(lang)
         if own is None:
-            stops = language.stopwords(lang) if lang is not None else None
-            if stops is None:
-                own = True
-            else:
-                ids, *_, n_words = self._lookup or self._index()
-                known = sum(ids.get(w, n_words) < n_words for w in stops)
-                own = bool(stops) and known >= OWN_LANGUAGE_SHARE * len(stops)
-            self._covers[lang] = own
+            stops = language.stopwords(lang)
+            ids, *_, n_words = self._lookup or self._index()
+            known = sum(ids.get(w, n_words) < n_words for w in stops)  # its own words, not pairs' halves
+            own = self._covers[lang] = bool(stops) and known >= OWN_LANGUAGE_SHARE * len(stops)
         return own
 
     def warm_up(self) -> None:
@@ -180,7 +178,8 @@ class Lexicon:
         Each distinct word is looked up once (``first_at``: :func:`linecounts.first_occurrence`, which the
         feature pass has already computed and training computes here). The pairs are searched in sorted
         order, which about halves the search's cost (each search starts where the last one ended, in the
-        same part of the table).
+        same part of the table). ``own_language`` False: the weights a page in another language reads
+        (:meth:`_foreign`).
         """
         word_ids, word_weight, pair_keys, pair_weight, _ = self._lookup or self._index()
         if not own_language:

@@ -341,9 +341,9 @@ def _paragraphs_without_markup(sample: str) -> bool:
     """Do most of the sample's blank-line-separated paragraphs hold no tag?
 
     In HTML blank lines are whitespace between elements, so almost every stretch between them holds a tag
-    (outside scripts, styles and ``pre``): over the 120 labelled HTML pages that do not open with a document
-    tag, at most 24% of the stretches hold none. Plain text that quotes markup is the other way round (MDN's
-    ``<table>`` page as text: 79%).
+    (outside scripts, styles and ``pre``): over the 111 labelled HTML pages that open with another tag and
+    have 10 or more stretches, at most 24% hold none (``benchmarks/sniff.py``). Plain text that quotes markup
+    is the other way round (MDN's ``<table>`` page as text: 79%).
     """
     paragraphs = [p for p in _BLANK_LINE.split(_NOT_PROSE.sub("<x>", sample)) if p and not p.isspace()]
     if len(paragraphs) < _MIN_PARAGRAPHS:
