@@ -76,6 +76,7 @@ def test_warm_up_builds_the_first_use_tables_and_changes_no_result():
     assert cleaner.warm_up(["de", "EN"]) is cleaner
     assert set(cleaner.rules._compiled) == {"de", "en"}
     assert cleaner.model.lexicon_._lookup is not None
+    assert cleaner.model.lexicon_._foreign_weights is not None  # German pages read the lexicon's foreign weights
     assert chars.table.cache_info().currsize == 1 and language._word_index.cache_info().currsize == 1
     assert [cleaner.clean(page) for page in pages] == alone
     german = Cleaner(language="de", extra_rules=[{"rules": [{"name": "other", "patterns": ["zzqx"]}]}]).warm_up()

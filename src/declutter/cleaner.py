@@ -86,13 +86,13 @@ class Cleaner:
         default the cleaner's fixed language, or English with "auto").
         """
         chars.table()
-        if self.model.lexicon_ is not None:
-            self.model.lexicon_.warm_up()
         if languages is None:
             languages = ["en" if self.config.language == "auto" else self.config.language]
         codes = [language.normalized_language(lang) for lang in languages]
         for code in codes:
             _check_language(code, self.rules)
+        if self.model.lexicon_ is not None:
+            self.model.lexicon_.warm_up(codes)
         language.warm_up(codes, detection=self.config.language == "auto")
         for code in codes:
             self.rules.compiled(code)

@@ -166,10 +166,13 @@ class Lexicon:
             own = self._covers[lang] = bool(stops) and known >= OWN_LANGUAGE_SHARE * len(stops)
         return own
 
-    def warm_up(self) -> None:
-        """Build the integer index now instead of on the first page (:meth:`declutter.Cleaner.warm_up`)."""
+    def warm_up(self, languages: Iterable[str] = ()) -> None:
+        """Build the integer index now instead of on the first page (:meth:`declutter.Cleaner.warm_up`), and
+        the weights pages in ``languages`` read where those are not the lexicon's own."""
         if self._lookup is None:
             self._index()
+        if not all(map(self.covers, languages)):
+            self._foreign()
 
     def _weights_of_terms(self, words: Sequence[str], line: np.ndarray, first_at: Optional[np.ndarray] = None,
                           own_language: bool = True) -> tuple[np.ndarray, np.ndarray]:
