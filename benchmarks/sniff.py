@@ -21,16 +21,16 @@ from declutter.datasets import read_pages
 
 def opens_with_fragment_tag(text: str) -> bool:
     """The fields the paragraph check applies to: opening with a sniffed tag that is not a document tag."""
-    preamble = reading._PREAMBLE.match(text, 0, reading.PREAMBLE_CHARS)
-    head = text[preamble.end() if preamble else 0:][:4096]
+    start = reading.after_preamble(text)
+    head = text[start:start + 4096]
     return (head.startswith("<") and reading._HTML_SNIFF.search(head) is not None
             and reading._DOCUMENT_START.match(head) is None)
 
 
 def tagless_share(text: str) -> tuple[float, int]:
-    preamble = reading._PREAMBLE.match(text, 0, reading.PREAMBLE_CHARS)
-    sample = text[preamble.end() if preamble else 0:][:65536]
-    paragraphs = [p for p in reading._BLANK_LINE.split(reading._NOT_PROSE.sub("<x>", sample)) if p and not p.isspace()]
+    """The share of the paragraphs :func:`reading._paragraphs_without_markup` counts that hold no tag."""
+    start = reading.after_preamble(text)
+    paragraphs = reading.prose_paragraphs(text[start:start + 65536])
     if not paragraphs:
         return 0.0, 0
     return sum(reading._HTML_TAGS.search(p) is None for p in paragraphs) / len(paragraphs), len(paragraphs)

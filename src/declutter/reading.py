@@ -22,8 +22,9 @@ _NON_SPACE = re.compile(r"\S")
 _ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that collapsing would change
 # C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+_DOCUMENT_TAGS = r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]"  # what only a whole document opens with
 _HTML_SNIFF = re.compile(
-    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|span|table|article|section|script|meta|title"
+    _DOCUMENT_TAGS + r"|<(?:div|p|span|table|article|section|script|meta|title"
     r"|frameset|frame|iframe|h[1-6]|ul|ol|li|dl|pre|blockquote|form|nav|header|footer|main|style|link)\b[^>]*>",
     re.IGNORECASE,
 )
@@ -328,13 +329,25 @@ def _split_lines_loop(text: str, max_line_chars: int = 20_000) -> tuple[list[str
 # licence, a CMS banner) and an XML declaration. Read past, up to PREAMBLE_CHARS, before the head is sniffed.
 _PREAMBLE = re.compile(r"(?:[\ufeff\s]+|<!--.*?-->|<\?[^<>]*>)*", re.DOTALL)
 PREAMBLE_CHARS = 1 << 20
-_DOCUMENT_START = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_DOCUMENT_START = re.compile(_DOCUMENT_TAGS, re.IGNORECASE)
 # Elements whose content is not markup, or not prose split by blank lines; a comment. Each runs to its end
 # tag or, cut off by the sample's end, to the end.
 _NOT_PROSE = re.compile(r"<(script|style|template|svg|math|noscript|textarea|pre|xmp|listing)\b.*?(?:</\1\s*>|\Z)"
                         r"|<!--.*?(?:-->|\Z)", re.DOTALL | re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _MIN_PARAGRAPHS = 10  # fewer say too little: a short fragment that opens with a tag is HTML
+
+
+def after_preamble(text: str) -> int:
+    """Where ``text``'s content starts, past a leading BOM, whitespace, comments and XML declaration (read
+    up to PREAMBLE_CHARS)."""
+    preamble = _PREAMBLE.match(text, 0, PREAMBLE_CHARS)  # always matches, if only the empty string
+    return preamble.end() if preamble else 0
+
+
+def prose_paragraphs(sample: str) -> list[str]:
+    """The sample's blank-line-separated stretches, each script, style, ``pre`` or comment cut to "<x>"."""
+    return [p for p in _BLANK_LINE.split(_NOT_PROSE.sub("<x>", sample)) if p and not p.isspace()]
 
 
 def _paragraphs_without_markup(sample: str) -> bool:
@@ -345,7 +358,7 @@ def _paragraphs_without_markup(sample: str) -> bool:
     have 10 or more stretches, at most 24% hold none (``benchmarks/sniff.py``). Plain text that quotes markup
     is the other way round (MDN's ``<table>`` page as text: 79%).
     """
-    paragraphs = [p for p in _BLANK_LINE.split(_NOT_PROSE.sub("<x>", sample)) if p and not p.isspace()]
+    paragraphs = prose_paragraphs(sample)
     if len(paragraphs) < _MIN_PARAGRAPHS:
         return False
     return sum(_HTML_TAGS.search(p) is None for p in paragraphs) > len(paragraphs) / 2
@@ -360,8 +373,7 @@ def looks_like_html(text: str) -> bool:
     title of MDN's page on ``<table>`` is "<table>: The Table element"), so a page opening with a tag other
     than a document's own is HTML only if its paragraphs hold markup (:func:`_paragraphs_without_markup`).
     """
-    preamble = _PREAMBLE.match(text, 0, PREAMBLE_CHARS)  # always matches, if only the empty string
-    start = preamble.end() if preamble else 0
+    start = after_preamble(text)
     head = text[start:start + 4096]
     if head.startswith("<") and _HTML_SNIFF.search(head):
         return bool(_DOCUMENT_START.match(head)) or not _paragraphs_without_markup(text[start:start + 65536])
