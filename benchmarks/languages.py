@@ -22,8 +22,7 @@ from declutter.datasets import read_pages
 
 def english_ratio(lines: list[str]) -> float | None:
     """English's hits over the top language's hits on the sample :func:`language.detect` reads."""
-    sample = sorted(lines[:400], key=len, reverse=True)[:20]
-    words = chars.letter_runs(" ".join(sample).lower(), limit=400)
+    words = chars.letter_runs(language.sample_text(lines).lower(), limit=400)
     if not words:
         return None
     scores = language._scores(words)

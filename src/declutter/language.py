@@ -183,6 +183,11 @@ def _cjk_count(text: str) -> int:
     return int(sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES)) if len(cp) else 0
 
 
+def sample_text(lines: Iterable[str]) -> str:
+    """What :func:`detect` reads: the 20 longest of the first 400 lines (prose, where stopwords live), joined."""
+    return " ".join(sorted(list(lines)[:400], key=len, reverse=True)[:20])
+
+
 def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     """Guess the page language from its stopwords (or script for CJK); None when there is too little text.
 
@@ -190,9 +195,7 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     live), an English fast path (one set lookup per word), and otherwise one dict lookup per distinct word
     and a count of their languages in numpy.
     """
-    lines = list(lines)
-    sample = sorted(lines[:400], key=len, reverse=True)[:20]
-    text = " ".join(sample)
+    text = sample_text(lines)
     if not text:
         return None
     head = text[:5000]
