@@ -34,6 +34,18 @@ def test_common_languages_are_recognised():
     assert language.detect(["El gato estaba sentado en la alfombra y no estaba contento con el tiempo que hace."]) == "es"
 
 
+@pytest.mark.parametrize("code,sentence", [
+    ("hi", "हिन्दी भारत की सबसे अधिक बोली जाने वाली भाषा है और इसे करोड़ों लोग अपनी मातृभाषा के रूप में बोलते हैं।"),
+    ("mr", "मराठी ही महाराष्ट्राची राजभाषा आहे आणि ती कोट्यवधी लोक आपली मातृभाषा म्हणून बोलतात."),
+    ("bn", "বাংলা ভাষা পৃথিবীর অন্যতম প্রধান ভাষা এবং প্রায় তেইশ কোটি মানুষ এই ভাষায় কথা বলেন।"),
+    ("ta", "தமிழ் உலகின் மிகப் பழமையான மொழிகளில் ஒன்றாகும், இன்றும் கோடிக்கணக்கான மக்கள் இதைப் பேசுகிறார்கள்."),
+])
+def test_scripts_with_vowel_signs_are_read_as_whole_words(code, sentence):
+    """Vowel signs are combining marks, not letters to ``re``: split at each of them, no Hindi stopword
+    ("की", "है", "में") could match and Hindi pages were read as Nepali."""
+    assert language.detect([sentence]) == code
+
+
 def test_english_thin_in_stopwords_is_not_taken_for_a_language_whose_stoplist_holds_english_words():
     # Finnish's stoplist holds "nokia", "windows", "brian" and many English words: on a product list it
     # out-scored English's own list, and the page was judged with Finnish stopwords.

@@ -1,10 +1,12 @@
 """Pages in languages the model never trained on keep their body, even where it names its own language.
 
-``tests/fixtures/multilingual``: six short pages written for these tests (Spanish, Portuguese, Vietnamese,
-Ukrainian, Korean, Hindi): a menu, five body paragraphs, a footer. Each body mentions the language or
-country by name ("Tiếng Việt", "한국어", "हिन्दी"). The learned lexicon, trained on English pages, met those
-words in language menus and weighs them -3 to -4.3 as boilerplate; read on the page's own language they
-cut its body lines (the shipped model kept 2 of 5 paragraphs of the Vietnamese, Korean and Hindi pages).
+``tests/fixtures/multilingual``: nine short pages written for these tests (Spanish, Portuguese, Vietnamese,
+Ukrainian, Korean, Hindi, Bengali, Tamil, Thai): a menu, five body paragraphs, a footer. Each body mentions
+the language or country by name ("Tiếng Việt", "한국어", "हिन्दी"). The learned lexicon, trained on English
+pages, met those words in language menus and weighs them -3 to -4.3 as boilerplate; read on the page's own
+language they cut its body lines (the shipped model kept 2 of 5 paragraphs of the Vietnamese, Korean and
+Hindi pages). Bengali, Tamil and Thai write vowels as combining marks, which a word must hold
+(``chars.word_re``); Thai also writes no space between words.
 """
 from pathlib import Path
 

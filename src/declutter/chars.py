@@ -5,17 +5,22 @@ A regex scan costs about 25 ns per character in CPython's ``re``, so a page of 1
 numpy array of codepoints once (a C-speed encode), and "is this a letter / word character / digit / space"
 becomes one table lookup for all characters. The table is built from the very regexes and ``str`` methods
 the per-line code used (``[^\\W\\d_]``, ``\\w``, ``\\d``, ``str.isspace``), so counts agree exactly.
+
+A word is a run of letters *and combining marks* (:func:`word_re`). ``re``'s ``\\w`` leaves marks out, so
+``[^\\W\\d_]+`` cut Devanagari, Bengali or Tamil words at every vowel sign ("हिन्दी" became "ह", "न", "द")
+and no stopword of those languages could match; Latin text with decomposed accents lost the accents.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import numpy as np
 
 # Bit flags in the table.
 WORD = 1       # \w (letters, digits, underscore, as re sees them)
-LETTER = 2     # [^\W\d_]: what declutter counts as word characters
+LETTER = 2     # [^\W\d_] and combining marks (word_re): what declutter counts as word characters
 DIGIT = 4      # \d
 CAP = 8        # a capital that starts a word: Latin, Greek, Cyrillic (features._CAP)
 SPACE = 16     # str.isspace(): what str.split() splits on
@@ -49,12 +54,40 @@ def table() -> np.ndarray:
             flags[m.start():m.end()] |= flag
     for flag, members in _LITERALS:
         flags[[ord(c) for c in members]] |= flag
+    flags[[ord(c) for c in marks()]] |= LETTER
     # Runs of whitespace are few; str.isspace is the definition str.split() uses.
     for m in re.finditer(r"\s+", every):
         for i in range(m.start(), m.end()):
             if chr(i).isspace():
                 flags[i] |= SPACE
     return flags
+
+
+@lru_cache(maxsize=1)
+def marks() -> str:
+    """Every combining mark (Unicode categories Mn, Mc, Me) below plane 4, as one string (about 20 ms, once).
+
+    Built from ``unicodedata`` rather than written out, so it follows the running Python's Unicode version
+    as ``\\w`` does. Planes 4 and up hold only variation selectors among the marks, which join no word.
+    """
+    return "".join(chr(i) for i in range(_QUIET_FROM) if unicodedata.category(chr(i))[0] == "M")
+
+
+@lru_cache(maxsize=1)
+def word_re() -> re.Pattern[str]:
+    r"""A word: a run of letters (``[^\W\d_]``) and combining marks (:func:`marks`).
+
+    The same set as the table's LETTER flag, so this regex and the array paths find the same words. Written
+    as letters with runs of marks between them, not as one class of both: ``re`` tests a class of 2,000
+    ranges far slower than its own ``\w``, and most words hold no mark.
+    """
+    cps = [ord(c) for c in marks()]
+    starts = [i for i in range(len(cps)) if i == 0 or cps[i] != cps[i - 1] + 1]
+    ends = starts[1:] + [len(cps)]
+    m = "[%s]" % "".join(re.escape(chr(cps[a])) + ("-" + re.escape(chr(cps[b - 1])) if b - a > 1 else "")
+                         for a, b in zip(starts, ends))
+    letters = r"[^\W\d_]"
+    return re.compile(rf"{letters}+(?:{m}+{letters}*)*|{m}+{letters}*(?:{m}+{letters}*)*")
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -72,7 +105,7 @@ def flags_of(cp: np.ndarray) -> np.ndarray:
 
 
 def letter_runs(text: str, cp: np.ndarray | None = None, limit: int | None = None) -> list[str]:
-    r"""``re.findall(r"[^\W\d_]+", text)[:limit]``, without a regex scan: non-letters become spaces, then split.
+    r"""``word_re().findall(text)[:limit]``, without a regex scan: non-letters become spaces, then split.
 
     With a ``limit``, only the text up to the start of run number ``limit + 1`` is split.
     """

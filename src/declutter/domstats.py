@@ -9,16 +9,20 @@ after the walk, from each line's chain of ancestor ids, and stored in ``DomEvide
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 import itertools
 from typing import Optional, Sequence
 
 import numpy as np
 
+from . import chars
 from .page import DomEvidence
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
+
+def _words(low: str) -> list[str]:
+    """The words of three letters or more: the ones a title shares with its headline by more than chance."""
+    return [w for w in chars.word_re().findall(low) if len(w) >= 3]
+
 
 # A line counts as prose when it has this many words and at most this share of them inside links.
 PROSE_WORDS = 10
@@ -64,7 +68,7 @@ def _title_overlap(line: str, title_words: set[str]) -> float:
     # A line containing no title word even as a substring has no word in the title (most menu lines).
     if not any(map(low.__contains__, title_words)):
         return 0.0
-    words = _WORD.findall(low)
+    words = _words(low)
     return sum(map(title_words.__contains__, words)) / len(words) if words else 0.0
 
 
@@ -79,7 +83,7 @@ def add_structure(lines: Sequence[str], dom: Sequence[DomEvidence], chains: Sequ
     inside = [bool(root) and chain[:len(root)] == root for chain in chains]
     first = inside.index(True) if any(inside) else len(lines)
     last = len(lines) - 1 - inside[::-1].index(True) if any(inside) else -1
-    title_words = set(_WORD.findall(title.lower())) if title else set()
+    title_words = set(_words(title.lower())) if title else set()
     signatures = Counter(ev.extra.get("signature", "") for ev in dom)
     for i, (ev, chain, line) in enumerate(zip(dom, chains, lines)):
         container = acc[chain[-2] if len(chain) > 1 else chain[-1]] if chain else [1.0, 0.0, 0.0, 1.0]

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from . import language, lexicon, linecounts
+from . import chars, language, lexicon, linecounts
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR, DomEvidence, Page
 
 _DIGIT = re.compile(r"\d")
@@ -63,7 +63,7 @@ class LineStats:
 
 
 def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
-    toks = linecounts.WORD.findall(lower)
+    toks = chars.word_re().findall(lower)
     if cjk:
         # Each CJK character counts as a word, as in the project's metric.
         extra = len(_CJK.findall(line))

@@ -29,7 +29,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-from . import language, linecounts
+from . import chars, language, linecounts
 
 MIN_DOMAINS = 5         # a token enters the lexicon only when pages of this many sites use it
 # Training learns a lexicon only from pages of at least this many sites. With fewer, the out-of-fold
@@ -57,7 +57,7 @@ def page_tokens(lines: Sequence[str], view: Optional[linecounts.PageText] = None
     words: list[str] = []
     line: list[int] = []
     for i, text in enumerate(lines):
-        found = linecounts.WORD.findall(text.lower())
+        found = chars.word_re().findall(text.lower())
         words += found
         line += [i] * len(found)
     return words, np.asarray(line, dtype=np.int64)

@@ -22,9 +22,8 @@ import numpy as np
 
 from . import chars
 
-# A word, for every feature and the lexicon: a run of letters (the reference loop in features and
-# lexicon.page_tokens' fallback use it; the array path here finds the same runs from the character table).
-WORD = re.compile(r"[^\W\d_]+")
+# A word, for every feature and the lexicon, is a run of letters and combining marks: chars.word_re() in the
+# reference loop of features and lexicon.page_tokens' fallback, the table's LETTER flag in the array path here.
 
 _DOT, _ELLIPSIS, _OPEN, _CLOSE, _AT, _COLON, _SLASH = (ord(c) for c in ".…[]@:/")
 
