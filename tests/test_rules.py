@@ -69,6 +69,44 @@ LANGUAGE_EXAMPLES = [
     ("ru", "Реклама", "ru-advertisement", DROP),
     ("ru", "Похожие статьи", "ru-section-terminators", TERMINATOR),
     ("ru", "Читать далее", "ru-read-more", SOFT_DROP),
+    ("zh", "发表评论", "zh-comment-form", DROP),
+    ("zh", "廣告", "zh-advertisement", DROP),
+    ("zh", "相关文章", "zh-section-terminators", TERMINATOR),
+    ("zh", "阅读全文", "zh-read-more", SOFT_DROP),
+    ("zh", "京ICP备12345678号-1", "zh-copyright", SOFT_DROP),
+    ("ja", "メールアドレスが公開されることはありません。 ※ が付いている欄は必須項目です", "ja-comment-form", DROP),
+    ("ja", "スポンサーリンク", "ja-advertisement", DROP),
+    ("ja", "関連記事", "ja-section-terminators", TERMINATOR),
+    ("ja", "続きを読む", "ja-read-more", SOFT_DROP),
+    ("ko", "본문 바로가기", "ko-skip-link", DROP),
+    ("ko", "댓글쓰기", "ko-comment-form", DROP),
+    ("ko", "관련기사", "ko-section-terminators", TERMINATOR),
+    ("ko", "더보기", "ko-read-more", SOFT_DROP),
+    ("vi", "Email của bạn sẽ không được hiển thị công khai. Các trường bắt buộc được đánh dấu *", "vi-comment-form", DROP),
+    ("vi", "Quảng cáo", "vi-advertisement", DROP),
+    ("vi", "Tin liên quan", "vi-section-terminators", TERMINATOR),
+    ("vi", "Xem thêm", "vi-read-more", SOFT_DROP),
+    ("tr", "E-posta adresiniz yayımlanmayacak. Gerekli alanlar * ile işaretlenmişlerdir", "tr-comment-form", DROP),
+    ("tr", "Reklam", "tr-advertisement", DROP),
+    ("tr", "İlgili Haberler", "tr-section-terminators", TERMINATOR),
+    ("tr", "Devamını Oku", "tr-read-more", SOFT_DROP),
+    ("tr", "Örnek Medya A.Ş. TÜM HAKLARI SAKLIDIR.", "tr-copyright", SOFT_DROP),
+    ("id", "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *", "id-comment-form", DROP),
+    ("id", "Iklan", "id-advertisement", DROP),
+    ("id", "Berita Terkait", "id-section-terminators", TERMINATOR),
+    ("id", "Baca juga: Harga beras naik di tiga provinsi", "id-read-more", SOFT_DROP),
+    ("cs", "Vaše e-mailová adresa nebude zveřejněna. Vyžadované informace jsou označeny *", "cs-comment-form", DROP),
+    ("cs", "Komerční sdělení", "cs-advertisement", DROP),
+    ("cs", "Související články", "cs-section-terminators", TERMINATOR),
+    ("cs", "Číst dál", "cs-read-more", SOFT_DROP),
+    ("uk", "Ваша адреса email не буде опублікована. Обов’язкові поля позначені *", "uk-comment-form", DROP),
+    ("uk", "Реклама", "uk-advertisement", DROP),
+    ("uk", "Схожі новини", "uk-section-terminators", TERMINATOR),
+    ("uk", "Читати далі", "uk-read-more", SOFT_DROP),
+    ("hi", "आपका ईमेल पता प्रकाशित नहीं किया जाएगा। आवश्यक फ़ील्ड चिह्नित हैं *", "hi-comment-form", DROP),
+    ("hi", "विज्ञापन", "hi-advertisement", DROP),
+    ("hi", "ये भी पढ़ें", "hi-section-terminators", TERMINATOR),
+    ("hi", "ये भी पढ़ें: दिल्ली में बारिश से जलभराव", "hi-read-more", SOFT_DROP),
 ]
 
 
@@ -80,7 +118,8 @@ def test_language_rule_fires_on_a_real_line(rules, lang, line, name, action):
 def test_every_language_file_is_tested_and_names_its_language():
     folder = resources.files("declutter") / "data" / "rules"
     files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
-    assert files == ["de.toml", "en.toml", "es.toml", "fr.toml", "global.toml", "it.toml", "nl.toml", "pl.toml", "pt.toml", "ru.toml"]
+    assert files == ["cs.toml", "de.toml", "en.toml", "es.toml", "fr.toml", "global.toml", "hi.toml", "id.toml", "it.toml",
+                     "ja.toml", "ko.toml", "nl.toml", "pl.toml", "pt.toml", "ru.toml", "tr.toml", "uk.toml", "vi.toml", "zh.toml"]
     for name in files:
         declared = tomllib.loads((folder / name).read_text(encoding="utf-8"))["language"]
         assert declared == ("*" if name == "global.toml" else name[:-5])
@@ -107,6 +146,26 @@ def test_other_languages_rules_stay_on_their_pages(rules):
 ])
 def test_body_sentences_that_mention_boilerplate_words_are_left_alone(rules, line):
     assert hit(rules, line) == (NO_RULE, None)
+
+
+# Prose that uses each language's boilerplate words ("share", "comment", "related") in a sentence.
+PROSE_IN_OTHER_LANGUAGES = [
+    ("zh", "许多读者在评论区分享了他们对这项新政策的看法，认为它将改善城市交通。"),
+    ("zh", "这家公司表示，相关文章的版权归作者所有，转载需要获得授权。"),
+    ("ja", "多くの読者がコメント欄でこの記事を共有し、新しい政策について意見を述べた。"),
+    ("ko", "많은 독자들이 댓글을 통해 새로운 정책에 대한 의견을 공유했으며 관련 기사도 많이 읽혔다."),
+    ("vi", "Nhiều độc giả đã chia sẻ bình luận về chính sách mới và cho rằng nó sẽ cải thiện giao thông."),
+    ("tr", "Birçok okur yeni politika hakkında yorum yaptı ve haberi sosyal medyada paylaştı."),
+    ("id", "Banyak pembaca membagikan komentar tentang kebijakan baru ini dan berharap lalu lintas membaik."),
+    ("cs", "Mnoho čtenářů sdílelo komentáře k nové politice a doufá, že se doprava ve městě zlepší."),
+    ("uk", "Багато читачів поділилися коментарями щодо нової політики та сподіваються на кращий транспорт."),
+    ("hi", "कई पाठकों ने नई नीति पर अपनी टिप्पणी साझा की और कहा कि इससे यातायात में सुधार होगा।"),
+]
+
+
+@pytest.mark.parametrize("lang,line", PROSE_IN_OTHER_LANGUAGES, ids=[f"{x[0]}:{x[1][:12]}" for x in PROSE_IN_OTHER_LANGUAGES])
+def test_prose_in_other_languages_fires_no_rule(rules, lang, line):
+    assert hit(rules, line, lang) == (NO_RULE, None)
 
 
 def test_full_rules_ignore_surrounding_punctuation_and_case(rules):
