@@ -107,6 +107,46 @@ LANGUAGE_EXAMPLES = [
     ("hi", "विज्ञापन", "hi-advertisement", DROP),
     ("hi", "ये भी पढ़ें", "hi-section-terminators", TERMINATOR),
     ("hi", "ये भी पढ़ें: दिल्ली में बारिश से जलभराव", "hi-read-more", SOFT_DROP),
+    ("sv", "Din e-postadress kommer inte publiceras. Obligatoriska fält är märkta *", "sv-comment-form", DROP),
+    ("sv", "Annons", "sv-advertisement", DROP),
+    ("sv", "Relaterade artiklar", "sv-section-terminators", TERMINATOR),
+    ("sv", "Läs mer", "sv-read-more", SOFT_DROP),
+    ("da", "Din e-mailadresse vil ikke blive publiceret. Krævede felter er markeret med *", "da-comment-form", DROP),
+    ("da", "Annonce", "da-advertisement", DROP),
+    ("da", "Relaterede artikler", "da-section-terminators", TERMINATOR),
+    ("da", "Læs mere", "da-read-more", SOFT_DROP),
+    ("nb", "Din e-postadresse vil ikke bli publisert. Obligatoriske felt er merket med *", "nb-comment-form", DROP),
+    ("nb", "Annonse", "nb-advertisement", DROP),
+    ("nb", "Les også", "nb-section-terminators", TERMINATOR),
+    ("nb", "Les mer", "nb-read-more", SOFT_DROP),
+    ("fi", "Sähköpostiosoitettasi ei julkaista. Pakolliset kentät on merkitty *", "fi-comment-form", DROP),
+    ("fi", "Mainos", "fi-advertisement", DROP),
+    ("fi", "Lue myös", "fi-section-terminators", TERMINATOR),
+    ("fi", "Lue lisää", "fi-read-more", SOFT_DROP),
+    ("hu", "Az e-mail címed nem kerül nyilvánosságra. A kötelező mezőket * karakterrel jelöltük", "hu-comment-form", DROP),
+    ("hu", "Hirdetés", "hu-advertisement", DROP),
+    ("hu", "Kapcsolódó cikkek", "hu-section-terminators", TERMINATOR),
+    ("hu", "Tovább olvasom", "hu-read-more", SOFT_DROP),
+    ("ro", "Adresa ta de email nu va fi publicată. Câmpurile obligatorii sunt marcate cu *", "ro-comment-form", DROP),
+    ("ro", "Publicitate", "ro-advertisement", DROP),
+    ("ro", "Citeste si", "ro-section-terminators", TERMINATOR),
+    ("ro", "Citește mai mult", "ro-read-more", SOFT_DROP),
+    ("el", "Η ηλ. διεύθυνση σας δεν δημοσιεύεται. Τα υποχρεωτικά πεδία σημειώνονται με *", "el-comment-form", DROP),
+    ("el", "ΔΙΑΦΗΜΙΣΗ", "el-advertisement", DROP),
+    ("el", "ΣΧΕΤΙΚΑ ΑΡΘΡΑ", "el-section-terminators", TERMINATOR),
+    ("el", "Διαβάστε περισσότερα", "el-read-more", SOFT_DROP),
+    ("ar", "لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *", "ar-comment-form", DROP),
+    ("ar", "إعلان", "ar-advertisement", DROP),
+    ("ar", "مقالات ذات صلة", "ar-section-terminators", TERMINATOR),
+    ("ar", "اقرأ المزيد", "ar-read-more", SOFT_DROP),
+    ("fa", "نشانی ایمیل شما منتشر نخواهد شد. بخش‌های مورد نیاز علامت‌گذاری شده‌اند *", "fa-comment-form", DROP),
+    ("fa", "تبلیغات", "fa-advertisement", DROP),
+    ("fa", "مطالب مرتبط", "fa-section-terminators", TERMINATOR),
+    ("fa", "بیشتر بخوانید", "fa-read-more", SOFT_DROP),
+    ("he", "כתובת האימייל שלך לא תפורסם. שדות החובה מסומנים *", "he-comment-form", DROP),
+    ("he", "פרסומת", "he-advertisement", DROP),
+    ("he", "כתבות קשורות", "he-section-terminators", TERMINATOR),
+    ("he", "קרא עוד", "he-read-more", SOFT_DROP),
 ]
 
 
@@ -118,8 +158,9 @@ def test_language_rule_fires_on_a_real_line(rules, lang, line, name, action):
 def test_every_language_file_is_tested_and_names_its_language():
     folder = resources.files("declutter") / "data" / "rules"
     files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
-    assert files == ["cs.toml", "de.toml", "en.toml", "es.toml", "fr.toml", "global.toml", "hi.toml", "id.toml", "it.toml",
-                     "ja.toml", "ko.toml", "nl.toml", "pl.toml", "pt.toml", "ru.toml", "tr.toml", "uk.toml", "vi.toml", "zh.toml"]
+    assert files == ["ar.toml", "cs.toml", "da.toml", "de.toml", "el.toml", "en.toml", "es.toml", "fa.toml", "fi.toml", "fr.toml",
+                     "global.toml", "he.toml", "hi.toml", "hu.toml", "id.toml", "it.toml", "ja.toml", "ko.toml", "nb.toml", "nl.toml",
+                     "pl.toml", "pt.toml", "ro.toml", "ru.toml", "sv.toml", "tr.toml", "uk.toml", "vi.toml", "zh.toml"]
     for name in files:
         declared = tomllib.loads((folder / name).read_text(encoding="utf-8"))["language"]
         assert declared == ("*" if name == "global.toml" else name[:-5])
@@ -160,6 +201,16 @@ PROSE_IN_OTHER_LANGUAGES = [
     ("cs", "Mnoho čtenářů sdílelo komentáře k nové politice a doufá, že se doprava ve městě zlepší."),
     ("uk", "Багато читачів поділилися коментарями щодо нової політики та сподіваються на кращий транспорт."),
     ("hi", "कई पाठकों ने नई नीति पर अपनी टिप्पणी साझा की और कहा कि इससे यातायात में सुधार होगा।"),
+    ("sv", "Många läsare delade artikeln och lämnade kommentarer om den nya politiken för kollektivtrafiken."),
+    ("da", "Mange læsere delte artiklen og skrev kommentarer om den nye politik for den offentlige transport."),
+    ("nb", "Mange lesere delte artikkelen og skrev kommentarer om den nye politikken for kollektivtrafikken."),
+    ("fi", "Monet lukijat jakoivat artikkelin ja kommentoivat uutta joukkoliikennettä koskevaa politiikkaa."),
+    ("hu", "Sok olvasó megosztotta a cikket, és hozzászólt az új tömegközlekedési szabályokhoz."),
+    ("ro", "Mulți cititori au distribuit articolul și au lăsat comentarii despre noua politică de transport public."),
+    ("el", "Πολλοί αναγνώστες κοινοποίησαν το άρθρο και άφησαν σχόλια για τη νέα πολιτική στις δημόσιες συγκοινωνίες."),
+    ("ar", "شارك العديد من القراء المقال وتركوا تعليقات حول السياسة الجديدة للنقل العام في المدينة."),
+    ("fa", "بسیاری از خوانندگان این مطلب را به اشتراک گذاشتند و درباره سیاست جدید حمل و نقل عمومی نظر دادند."),
+    ("he", "קוראים רבים שיתפו את הכתבה והשאירו תגובות על המדיניות החדשה בתחבורה הציבורית."),
 ]
 
 
