@@ -9,6 +9,7 @@ after the walk, from each line's chain of ancestor ids, and stored in ``DomEvide
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 import itertools
 from typing import Optional, Sequence
@@ -19,9 +20,10 @@ from . import chars
 from .page import DomEvidence
 
 
-def _words(low: str) -> list[str]:
-    """The words of three letters or more: the ones a title shares with its headline by more than chance."""
-    return [w for w in chars.word_re().findall(low) if len(w) >= 3]
+def _words(low: str, words: Optional[re.Pattern[str]] = None) -> list[str]:
+    """The words of three letters or more: the ones a title shares with its headline by more than chance.
+    ``words``: the page's word pattern (:func:`chars.word_re_for`), when the caller has chosen it."""
+    return [w for w in (words or chars.word_re()).findall(low) if len(w) >= 3]
 
 
 # A line counts as prose when it has this many words and at most this share of them inside links.
@@ -62,13 +64,13 @@ def _content_root(acc: Sequence[tuple[float, ...]], chains: Sequence[tuple[int, 
     return best
 
 
-def _title_overlap(line: str, title_words: set[str]) -> float:
+def _title_overlap(line: str, title_words: set[str], words_re: re.Pattern[str]) -> float:
     """Share of the line's words that occur in the page title: the headline shares nearly all of them."""
     low = line.lower()
     # A line containing no title word even as a substring has no word in the title (most menu lines).
     if not any(map(low.__contains__, title_words)):
         return 0.0
-    words = _words(low)
+    words = _words(low, words_re)
     return sum(map(title_words.__contains__, words)) / len(words) if words else 0.0
 
 
@@ -83,7 +85,8 @@ def add_structure(lines: Sequence[str], dom: Sequence[DomEvidence], chains: Sequ
     inside = [bool(root) and chain[:len(root)] == root for chain in chains]
     first = inside.index(True) if any(inside) else len(lines)
     last = len(lines) - 1 - inside[::-1].index(True) if any(inside) else -1
-    title_words = set(_words(title.lower())) if title else set()
+    words_re = chars.word_re_for("\n".join([title or "", *lines]).lower())  # lower() can add a mark ("İ")
+    title_words = set(_words(title.lower(), words_re)) if title else set()
     signatures = Counter(ev.extra.get("signature", "") for ev in dom)
     for i, (ev, chain, line) in enumerate(zip(dom, chains, lines)):
         container = acc[chain[-2] if len(chain) > 1 else chain[-1]] if chain else [1.0, 0.0, 0.0, 1.0]
@@ -92,7 +95,7 @@ def add_structure(lines: Sequence[str], dom: Sequence[DomEvidence], chains: Sequ
             "in_content_root": float(inside[i]),
             "before_content_root": float(i < first),
             "after_content_root": float(i > last),
-            "title_overlap": _title_overlap(line, title_words),
+            "title_overlap": _title_overlap(line, title_words, words_re),
             "container_link_density": container[1] / cw,
             "container_prose_share": container[2] / cw,
             "log_container_lines": math.log1p(container[3]),

@@ -62,8 +62,8 @@ class LineStats:
     first_at: Optional[np.ndarray] = None  # where each word first occurs (linecounts.Tokens), when known
 
 
-def _count_words(line: str, lower: str, cjk: bool) -> list[str]:
-    toks = chars.word_re().findall(lower)
+def _count_words(line: str, lower: str, cjk: bool, words: re.Pattern[str]) -> list[str]:
+    toks = words.findall(lower)
     if cjk:
         # Each CJK character counts as a word, as in the project's metric.
         extra = len(_CJK.findall(line))
@@ -149,9 +149,10 @@ def _line_loop(lines: list[str], stops: frozenset[str], cjk: bool
         "starts_symbol", "separators", "urlish", "word_len")}
     content: list[set[str]] = []
     df: Counter[str] = Counter()
+    words = chars.word_re_for("\n".join(lines).lower())  # lower() can add a mark: "İ" is "i" and U+0307
     for i, line in enumerate(lines):
         lower = line.lower()
-        toks = _count_words(line, lower, cjk)
+        toks = _count_words(line, lower, cjk, words)
         nw = len(toks)
         cols["chars"][i] = len(line)
         cols["words"][i] = nw
