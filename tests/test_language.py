@@ -46,6 +46,14 @@ def test_scripts_with_vowel_signs_are_read_as_whole_words(code, sentence):
     assert language.detect([sentence]) == code
 
 
+def test_thai_is_read_by_its_script():
+    """jusText has no Thai stoplist, so Thai is told by its script, as Chinese, Japanese and Korean are;
+    before, a Thai page had no language, and so no Thai rules."""
+    assert language.detect(["ภาษาไทยเป็นภาษาราชการของประเทศไทย และมีผู้พูดเป็นภาษาแม่มากกว่ายี่สิบล้านคน"]) == "th"
+    assert language.stopwords("th") == frozenset()
+    assert language.normalized_language("Thai") == "th"
+
+
 def test_english_thin_in_stopwords_is_not_taken_for_a_language_whose_stoplist_holds_english_words():
     # Finnish's stoplist holds "nokia", "windows", "brian" and many English words: on a product list it
     # out-scored English's own list, and the page was judged with Finnish stopwords.

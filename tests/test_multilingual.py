@@ -31,7 +31,7 @@ def test_a_body_in_another_language_is_kept(lang):
 NEWS = Path(__file__).parent / "fixtures" / "news_in_other_languages"
 # Per page: its share button and the heading of its teaser list, in the page's own words.
 NEWS_JUNK = {"ar": ("شارك", "مقالات ذات صلة"), "hi": ("शेयर करें", "ये भी पढ़ें"), "sv": ("Dela", "Relaterade artiklar"),
-             "tr": ("Paylaş", "İlgili Haberler"), "zh": ("分享到：", "相关文章")}
+             "th": ("แชร์", "ข่าวที่เกี่ยวข้อง"), "tr": ("Paylaş", "İlgili Haberler"), "zh": ("分享到：", "相关文章")}
 
 
 @pytest.mark.parametrize("lang", sorted(NEWS_JUNK))

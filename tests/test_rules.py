@@ -147,6 +147,10 @@ LANGUAGE_EXAMPLES = [
     ("he", "פרסומת", "he-advertisement", DROP),
     ("he", "כתבות קשורות", "he-section-terminators", TERMINATOR),
     ("he", "קרא עוד", "he-read-more", SOFT_DROP),
+    ("th", "แสดงความคิดเห็น", "th-comment-form", DROP),
+    ("th", "โฆษณา", "th-advertisement", DROP),
+    ("th", "ข่าวที่เกี่ยวข้อง", "th-section-terminators", TERMINATOR),
+    ("th", "อ่านต่อ", "th-read-more", SOFT_DROP),
 ]
 
 
@@ -160,7 +164,8 @@ def test_every_language_file_is_tested_and_names_its_language():
     files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
     assert files == ["ar.toml", "cs.toml", "da.toml", "de.toml", "el.toml", "en.toml", "es.toml", "fa.toml", "fi.toml", "fr.toml",
                      "global.toml", "he.toml", "hi.toml", "hu.toml", "id.toml", "it.toml", "ja.toml", "ko.toml", "nb.toml", "nl.toml",
-                     "pl.toml", "pt.toml", "ro.toml", "ru.toml", "sv.toml", "tr.toml", "uk.toml", "vi.toml", "zh.toml"]
+                     "pl.toml", "pt.toml", "ro.toml", "ru.toml", "sv.toml", "th.toml", "tr.toml", "uk.toml", "vi.toml",
+                     "zh.toml"]
     for name in files:
         declared = tomllib.loads((folder / name).read_text(encoding="utf-8"))["language"]
         assert declared == ("*" if name == "global.toml" else name[:-5])
@@ -211,6 +216,7 @@ PROSE_IN_OTHER_LANGUAGES = [
     ("ar", "شارك العديد من القراء المقال وتركوا تعليقات حول السياسة الجديدة للنقل العام في المدينة."),
     ("fa", "بسیاری از خوانندگان این مطلب را به اشتراک گذاشتند و درباره سیاست جدید حمل و نقل عمومی نظر دادند."),
     ("he", "קוראים רבים שיתפו את הכתבה והשאירו תגובות על המדיניות החדשה בתחבורה הציבורית."),
+    ("th", "ผู้อ่านหลายคนแชร์บทความนี้และแสดงความคิดเห็นเกี่ยวกับนโยบายการขนส่งสาธารณะใหม่"),
 ]
 
 

@@ -31,7 +31,7 @@ from .sites import as_templates
 
 
 def _check_language(lang: str, rules: RuleSet) -> None:
-    """A fixed language must be one declutter knows: with a stoplist (jusText's, or CJK, read by script) or
+    """A fixed language must be one declutter knows: with a stoplist (jusText's; CJK and Thai, read by script) or
     with rules of its own (a user's rule file may add a language). Otherwise a typo would judge every page
     with no stopwords and only the language-neutral and English rules, and say nothing."""
     if lang == "auto" or lang in language.known_codes() or rules.covers(lang):

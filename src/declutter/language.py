@@ -37,6 +37,9 @@ _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0x
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 CJK_LANGS = ("zh", "ja", "ko")
+# Languages read by their script because jusText has no stoplist for them: Thai (which, like Chinese, writes
+# no space between words, but is read with spaces as word breaks, as the project's metric reads it).
+SCRIPT_LANGS = {"th": (0x0E00, 0x0E7F)}
 # Another language must have this many times English's stopword hits to win over English (see detect).
 ENGLISH_MARGIN = 2.0
 
@@ -145,8 +148,8 @@ def known_languages() -> list[str]:
 
 @lru_cache(maxsize=1)
 def known_codes() -> frozenset[str]:
-    """Every code declutter has a stoplist for, and the CJK codes, which are read by script instead."""
-    return frozenset(_names()) | frozenset(CJK_LANGS)
+    """Every code declutter has a stoplist for, and the CJK and other codes read by script instead."""
+    return frozenset(_names()) | frozenset(CJK_LANGS) | frozenset(SCRIPT_LANGS)
 
 
 @lru_cache(maxsize=1)
@@ -176,11 +179,20 @@ def normalized_language(value: object) -> str:
     return primary if primary in known else code
 
 
-def _cjk_count(text: str) -> int:
-    """Characters of ``text`` in the kana, CJK and Hangul ranges, counted on codepoints, not by a regex scan."""
+def _script_language(text: str) -> Optional[str]:
+    """The language ``text`` is in by its script, where a fifth of its characters are kana, Han or Hangul
+    (Japanese, Chinese, Korean) or in a script of SCRIPT_LANGS; None otherwise. Counted on codepoints,
+    not by a regex scan."""
     cp = chars.codepoints(text)
-    cp = cp[cp >= _CJK_RANGES[0][0]]  # usually empty: nothing to count
-    return int(sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES)) if len(cp) else 0
+    cp = cp[cp >= 0x0E00]  # usually empty: nothing to count
+    if not len(cp):
+        return None
+    if sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES) > 0.2 * len(text):
+        return "ja" if _KANA_RE.search(text) else "ko" if _HANGUL_RE.search(text) else "zh"
+    for code, (lo, hi) in SCRIPT_LANGS.items():
+        if ((cp >= lo) & (cp <= hi)).sum() > 0.2 * len(text):
+            return code
+    return None
 
 
 def sample_text(lines: Iterable[str]) -> str:
@@ -189,7 +201,7 @@ def sample_text(lines: Iterable[str]) -> str:
 
 
 def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
-    """Guess the page language from its stopwords (or script for CJK); None when there is too little text.
+    """Guess the page language from its stopwords (or script for CJK and Thai); None when there is too little text.
 
     Runs on every page, so it is built for speed: a sample of the longest lines (prose, where stopwords
     live), an English fast path (one set lookup per word), and otherwise one dict lookup per distinct word
@@ -198,13 +210,9 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     text = sample_text(lines)
     if not text:
         return None
-    head = text[:5000]
-    if _cjk_count(head) > 0.2 * len(head):
-        if _KANA_RE.search(head):
-            return "ja"
-        if _HANGUL_RE.search(head):
-            return "ko"
-        return "zh"
+    by_script = _script_language(text[:5000])
+    if by_script is not None:
+        return by_script
     words = chars.letter_runs(text.lower(), limit=max_words)  # _WORD_RE.findall(...)[:max_words], at numpy speed
     if not words:
         return None
