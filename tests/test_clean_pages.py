@@ -68,16 +68,16 @@ def test_html_pages_are_always_judged_by_the_model():
 def test_only_languages_with_their_own_rules_count_as_covered():
     rules = Cleaner().rules
     assert rules.covers("en") and rules.covers("de") and rules.covers("ru") and rules.covers("zh")
-    assert not rules.covers("sk") and not rules.covers("bg") and not rules.covers(None) and not rules.covers("*")
-    user = Cleaner(extra_rules=[{"rules": [{"name": "sk-zdielat", "language": "sk", "action": "drop",
-                                            "match": "full", "patterns": ["zdieľať"]}]}]).rules
-    assert user.covers("sk")
+    assert not rules.covers("lt") and not rules.covers("et") and not rules.covers(None) and not rules.covers("*")
+    user = Cleaner(extra_rules=[{"rules": [{"name": "lt-dalintis", "language": "lt", "action": "drop",
+                                            "match": "full", "patterns": ["dalintis"]}]}]).rules
+    assert user.covers("lt")
 
 
 def test_a_page_in_a_language_without_rules_is_judged_by_the_model():
-    text = ("Pes a mačka tu nie sú, ale ona je tam a bolo to raz, keď sme boli doma.\n" * 3
-            + "Ponuka\nPrihlásiť sa\nKontakt\n")
-    analysis = Cleaner(language="sk").analyze(text)
+    text = ("Šuo ir katė nėra čia, bet ji yra ten, ir tai buvo kartą, kai mes buvome namie.\n" * 3
+            + "Meniu\nPrisijungti\nKontaktai\n")
+    analysis = Cleaner(language="lt").analyze(text)
     assert not any(d.reason == CLEAN_PAGE_REASON for d in analysis.lines)
 
 

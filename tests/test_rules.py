@@ -150,7 +150,22 @@ LANGUAGE_EXAMPLES = [
     ("th", "แสดงความคิดเห็น", "th-comment-form", DROP),
     ("th", "โฆษณา", "th-advertisement", DROP),
     ("th", "ข่าวที่เกี่ยวข้อง", "th-section-terminators", TERMINATOR),
-    ("th", "อ่านต่อ", "th-read-more", SOFT_DROP),
+    ("th", "อ่านต่อ", "th-read-more", SOFT_DROP),    ("sk", "Vaša e-mailová adresa nebude zverejnená. Povinné polia sú označené *", "sk-comment-form", DROP),
+    ("sk", "Inzercia", "sk-advertisement", DROP),
+    ("sk", "Súvisiace články", "sk-section-terminators", TERMINATOR),
+    ("sk", "Čítať ďalej", "sk-read-more", SOFT_DROP),
+    ("bg", "Вашият имейл адрес няма да бъде публикуван. Задължителните полета са отбелязани с *", "bg-comment-form", DROP),
+    ("bg", "Платена публикация", "bg-advertisement", DROP),
+    ("bg", "Свързани статии", "bg-section-terminators", TERMINATOR),
+    ("bg", "Прочети още", "bg-read-more", SOFT_DROP),
+    ("hr", "Vaša adresa e-pošte neće biti objavljena. Obavezna polja su označena sa *", "hr-comment-form", DROP),
+    ("hr", "Oglas", "hr-advertisement", DROP),
+    ("hr", "Povezani članci", "hr-section-terminators", TERMINATOR),
+    ("hr", "Pročitaj više", "hr-read-more", SOFT_DROP),
+    ("ca", "La teva adreça electrònica no es publicarà. Els camps necessaris estan marcats amb *", "ca-comment-form", DROP),
+    ("ca", "Publicitat", "ca-advertisement", DROP),
+    ("ca", "Articles relacionats", "ca-section-terminators", TERMINATOR),
+    ("ca", "Continua llegint", "ca-read-more", SOFT_DROP),
 ]
 
 
@@ -162,10 +177,10 @@ def test_language_rule_fires_on_a_real_line(rules, lang, line, name, action):
 def test_every_language_file_is_tested_and_names_its_language():
     folder = resources.files("declutter") / "data" / "rules"
     files = sorted(e.name for e in folder.iterdir() if e.name.endswith(".toml"))
-    assert files == ["ar.toml", "cs.toml", "da.toml", "de.toml", "el.toml", "en.toml", "es.toml", "fa.toml", "fi.toml", "fr.toml",
-                     "global.toml", "he.toml", "hi.toml", "hu.toml", "id.toml", "it.toml", "ja.toml", "ko.toml", "nb.toml", "nl.toml",
-                     "pl.toml", "pt.toml", "ro.toml", "ru.toml", "sv.toml", "th.toml", "tr.toml", "uk.toml", "vi.toml",
-                     "zh.toml"]
+    assert files == ["ar.toml", "bg.toml", "ca.toml", "cs.toml", "da.toml", "de.toml", "el.toml", "en.toml", "es.toml",
+                     "fa.toml", "fi.toml", "fr.toml", "global.toml", "he.toml", "hi.toml", "hr.toml", "hu.toml", "id.toml",
+                     "it.toml", "ja.toml", "ko.toml", "nb.toml", "nl.toml", "pl.toml", "pt.toml", "ro.toml", "ru.toml",
+                     "sk.toml", "sv.toml", "th.toml", "tr.toml", "uk.toml", "vi.toml", "zh.toml"]
     for name in files:
         declared = tomllib.loads((folder / name).read_text(encoding="utf-8"))["language"]
         assert declared == ("*" if name == "global.toml" else name[:-5])
@@ -217,6 +232,10 @@ PROSE_IN_OTHER_LANGUAGES = [
     ("fa", "بسیاری از خوانندگان این مطلب را به اشتراک گذاشتند و درباره سیاست جدید حمل و نقل عمومی نظر دادند."),
     ("he", "קוראים רבים שיתפו את הכתבה והשאירו תגובות על המדיניות החדשה בתחבורה הציבורית."),
     ("th", "ผู้อ่านหลายคนแชร์บทความนี้และแสดงความคิดเห็นเกี่ยวกับนโยบายการขนส่งสาธารณะใหม่"),
+    ("sk", "Mnoho čitateľov zdieľalo článok a pridalo komentáre k novej politike verejnej dopravy v meste."),
+    ("bg", "Много читатели споделиха статията и оставиха коментари за новата политика за обществения транспорт."),
+    ("hr", "Mnogi čitatelji podijelili su članak i ostavili komentare o novoj politici javnog prijevoza u gradu."),
+    ("ca", "Molts lectors han compartit l'article i han deixat comentaris sobre la nova política de transport públic."),
 ]
 
 
