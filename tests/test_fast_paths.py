@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from declutter import features, language, linecounts, reading
+from declutter import chars, features, language, linecounts, reading
 
 EDGE_TEXTS = [
     "", " ", "\n\n\n", "\x00\x01\x02", "a", "Home\nAbout\nContact",
@@ -23,7 +23,8 @@ EDGE_TEXTS = [
 
 
 def _texts(fixtures) -> list[str]:
-    pages = sorted((fixtures / "pages").glob("*.txt")) + sorted((fixtures / "seeds").glob("*.txt"))
+    folders = ("pages", "seeds", "multilingual", "news_in_other_languages")  # other scripts: marks, no spaces, RTL
+    pages = [p for folder in folders for p in sorted((fixtures / folder).glob("*.txt"))]
     return [p.read_text(encoding="utf-8") for p in pages if ".gold." not in p.name and ".labels." not in p.name] + EDGE_TEXTS
 
 
@@ -69,7 +70,7 @@ def _rule_probe_lines(fixtures) -> list[str]:
     samples = [lines[i] for i in range(0, len(lines), 7)]
     for rule in shipped_rules():
         for p in rule.patterns:
-            words = " ".join(re.findall(r"[^\W\d_]+", p))
+            words = " ".join(chars.word_re().findall(p))
             samples += [words, words.upper(), words.title(), f"» {words} «", f"_{words}_", f"{words}...", f"— {words}:"]
         samples += [f"Something about {c} in a sentence" for c in rule.contains]
     samples += ["©2024 ACME", "(c) 2020 Foo", "Home > News > World", "12 Comments", "— ADVERTISEMENT —", "İNDİRİM",
@@ -97,8 +98,6 @@ def test_page_lines_equals_normalize_then_split(fixtures):
 
 
 def test_character_table_follows_the_regex_classes():
-    from declutter import chars
-
     table = chars.table()
     for i in [*range(0x3000), *range(0x3000, 0x110000, 97)]:
         c = chr(i)
@@ -114,8 +113,6 @@ def test_character_table_follows_the_regex_classes():
 def test_the_word_regex_finds_the_tables_letter_runs(seed):
     """word_re() (the reference loop, DOM titles) and letter_runs (the array paths) must agree on every string:
     marks before, inside and after letters, alone, beside digits and underscores."""
-    from declutter import chars
-
     rng = np.random.default_rng(seed)
     pool = list("ab é_1 .-") + ["\u0301", "\u093f", "\u0940", "\u0bcd", "\u0e31", "ह", "க", "ก", "\u20dd"]
     for _ in range(200):
@@ -124,8 +121,6 @@ def test_the_word_regex_finds_the_tables_letter_runs(seed):
 
 
 def test_character_table_skipping_the_quiet_planes_equals_a_scan_of_every_plane(monkeypatch):
-    from declutter import chars
-
     fast = chars.table()
     chars.table.cache_clear()
     monkeypatch.setattr(chars, "_QUIET_FROM", 0x110000)  # nothing skipped
