@@ -11,7 +11,7 @@ the output, not how the model generalises (``declutter train --cv`` says that).
     python benchmarks/field_scores.py --compare before.json after.json
 
 ``--holding marks``: fields whose text holds a combining mark (Unicode category M). ``--lang``: fields whose
-record declares, or whose page declutter detects as, one of the languages.
+record declares, or whose page declutter detects as, one of the languages. ``--track html``: only HTML fields.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from declutter.metrics import word_prf
 _MARKS = re.compile("[%s]" % re.escape("".join(chr(i) for i in range(0x40000) if unicodedata.category(chr(i))[0] == "M")))
 
 
-def score(paths: list[str], holding: str | None, langs: set[str]) -> dict[str, list]:
+def score(paths: list[str], holding: str | None, langs: set[str], tracks: tuple[str, ...] = ("text", "html")
+          ) -> dict[str, list]:
     """``field id -> [word F1, detected language, rules of the selected languages that fired]``."""
     cleaners = {f: declutter.Cleaner(Config(input_format=f)) for f in ("text", "html")}
     prefixes = tuple(f"{lang}-" for lang in langs)
@@ -37,7 +38,7 @@ def score(paths: list[str], holding: str | None, langs: set[str]) -> dict[str, l
     for path in paths:
         for page in read_pages(path):
             for field, value in (("text", page.text), ("html", page.html)):
-                if not value or (holding == "marks" and not _MARKS.search(value)):
+                if field not in tracks or not value or (holding == "marks" and not _MARKS.search(value)):
                     continue
                 result = cleaners[field].analyze(value)
                 if langs and result.lang not in langs and page.lang not in langs:
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("data", nargs="*", help="labelled JSONL files or fixture folders")
     ap.add_argument("--holding", choices=["marks"], help="only fields whose text holds this")
     ap.add_argument("--lang", nargs="*", default=[], help="only pages declared or detected in these languages")
+    ap.add_argument("--track", choices=["text", "html"], action="append", help="only these fields (default both)")
     ap.add_argument("-o", "--output", help="write the per-field scores here (JSON)")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"), help="print the fields two runs differ on")
     args = ap.parse_args(argv)
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.data or not args.output:
         ap.error("give DATA files and -o OUTPUT, or --compare BEFORE AFTER")
-    scores = score(args.data, args.holding, set(args.lang))
+    scores = score(args.data, args.holding, set(args.lang), tuple(args.track or ("text", "html")))
     with open(args.output, "w", encoding="utf-8") as fh:
         json.dump(scores, fh)
     print(f"{len(scores)} fields written to {args.output}", file=sys.stderr)

@@ -118,3 +118,29 @@ def test_a_language_with_no_stoplist_and_no_rules_is_refused_unless_rules_bring_
     own = {"language": "TLH", "rules": [{"name": "tlh-greeting", "certain": True, "patterns": ["qapla'"]}]}
     cleaner = Cleaner(language="tlh", extra_rules=[own])
     assert [d.rule for d in cleaner.analyze("Qapla'\nA long line of body text for the page to keep, surely.").lines][0] == "tlh-greeting"
+
+
+ENGLISH = ["The committee met on Tuesday to discuss the budget, and most of its members agreed that the plan "
+           "should be published before the end of the month, when the council will vote on it."]
+
+
+@pytest.mark.parametrize("declared,lines,expected", [
+    ("de", ENGLISH, "en"),                      # a template's lang="de" over an English article
+    ("ja", ENGLISH, "en"),
+    ("de", ["Die Katze saß auf der Matte und sie war nicht glücklich über das Wetter, das in diesem Winter "
+            "so kalt war wie seit Jahren nicht mehr."], "de"),
+    ("en", ["北京市气象台消息，十二日凌晨北京迎来今年冬季的首场降雪，城区平均降雪量达到三毫米，部分山区超过五毫米。"], "zh"),
+    ("ja", ["東京都は十二日、新しい交通計画を発表した。"], "ja"),  # kanji alone would say Chinese; the page says Japanese
+    ("fr", ["Home", "News"], "fr"),              # too little text to overrule anything
+])
+def test_a_declared_language_stands_unless_the_text_plainly_says_another(declared, lines, expected):
+    assert language.check_declared(declared, lines) == expected
+
+
+def test_an_html_page_under_a_wrong_lang_attribute_is_read_in_its_own_language():
+    from declutter import Cleaner
+
+    html = ('<html lang="ru"><head><title>Budget</title></head><body><nav><a href="/">Home</a></nav>'
+            f"<article><p>{ENGLISH[0]}</p><p>{ENGLISH[0]}</p></article></body></html>")
+    assert Cleaner(input_format="html").analyze(html).lang == "en"
+    assert Cleaner(input_format="html", language="ru").analyze(html).lang == "ru"  # a fixed language is obeyed

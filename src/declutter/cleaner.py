@@ -120,6 +120,8 @@ class Cleaner:
             page.lang = self.config.language
         elif page.lang is None:
             page.lang = language.detect(page.lines)
+        else:
+            page.lang = language.check_declared(page.lang, page.lines)
         if url is not None:
             page.url = url
         return page
