@@ -117,7 +117,8 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
         if page is None:
             return None
         lines, source = page.lines, lp.html or ""
-        page.lang = page.lang or lp.lang or language.detect(lines)
+        if config.language == "auto":  # as Cleaner.read: declared (checked against the text), record's, detected
+            page.lang = language.check_declared(page.lang, lines) if page.lang else lp.lang or language.detect(lines)
     else:
         source = track_source(lp, track) or ""
         lines, gaps = split_lines(normalize_text(source), config.max_line_chars)
