@@ -244,6 +244,13 @@ def test_prose_in_other_languages_fires_no_rule(rules, lang, line):
     assert hit(rules, line, lang) == (NO_RULE, None)
 
 
+def test_a_vowel_sign_after_a_full_rules_word_is_part_of_the_word(rules):
+    """Vowel signs are combining marks, which ``\\W`` holds: "शेयरों" (shares) is not "शेयर" (share) in punctuation."""
+    assert hit(rules, "शेयर", "hi") == (DROP, "hi-share-buttons")
+    assert hit(rules, "» शेयर «", "hi") == (DROP, "hi-share-buttons")
+    assert hit(rules, "शेयरों", "hi") == (NO_RULE, None)
+
+
 def test_full_rules_ignore_surrounding_punctuation_and_case(rules):
     assert hit(rules, "― ADVERTISEMENT ―") == (DROP, "advertisement")
     assert hit(rules, "   SHARE THIS!  ") == (DROP, "share-buttons")

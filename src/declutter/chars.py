@@ -99,6 +99,29 @@ def word_re() -> re.Pattern[str]:
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
 
+# What a full-line rule allows around its pattern: symbols, spaces and underscores (FRAME), and in rule sets
+# whose patterns hold combining marks, the same without the marks (mark_frame()).
+FRAME = r"[\W_]*"
+
+
+@lru_cache(maxsize=1)
+def mark_frame() -> str:
+    r"""FRAME without the combining marks, which ``\W`` holds: with FRAME, "शेयर" (share) fully matched the
+    line "शेयरों" (shares), its trailing vowel sign and nasal mark passing for punctuation. Only rule sets
+    that need it use it: ``re`` tests a class of 300 ranges far slower than ``\W``."""
+    return r"(?:[^\w%s]|_)*" % _mark_class()[1:-1]
+
+
+def holds_mark(text: str) -> bool:
+    """Does ``text`` hold a combining mark?"""
+    return not set(text).isdisjoint(_mark_set())
+
+
+@lru_cache(maxsize=1)
+def _mark_set() -> frozenset[str]:
+    return frozenset(marks())
+
+
 def word_re_for(text: str) -> re.Pattern[str]:
     """:func:`word_re`, or where ``text`` holds no combining mark the plain letter runs, which find the same
     words there about three times faster (the per-line loop of CJK pages reads every line with it)."""

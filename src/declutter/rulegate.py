@@ -145,8 +145,9 @@ class FullGate:
     combined regex does not match: then no full rule can match the line.
     """
 
-    def __init__(self, patterns: Sequence[tuple[str, int, int]]):
+    def __init__(self, patterns: Sequence[tuple[str, int, int]], frame: str = chars.FRAME):
         self.patterns = list(patterns)
+        self.frame = frame  # what a line may hold around a pattern (rules._wrapped)
         self.always: list[int] = []       # nullable or unknown start: tried on every line ...
         self.letterless: list[int] = []   # ... or, when they can only consume non-letters, on lines without letters
         self.starts: list[tuple[int, re.Pattern[str]]] = []
@@ -173,7 +174,7 @@ class FullGate:
         rx = self._regex.get(alts)
         if rx is None:
             body = "|".join(f"(?:{self.patterns[i][0]})" for i in alts)
-            rx = re.compile(r"^[\W_]*(?:" + body + r")[\W_]*$", re.IGNORECASE)
+            rx = re.compile(f"^{self.frame}(?:{body}){self.frame}$", re.IGNORECASE)
             self._regex[alts] = rx
         return rx
 

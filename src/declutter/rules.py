@@ -125,9 +125,10 @@ def scoped(pattern: str) -> str:
     return f"(?{m.group(1)}:{pattern[m.end():]}{end}"
 
 
-def _wrapped(body: str, match: str) -> str:
-    """The regex a rule's joined patterns run as: a full rule must cover the line, bar punctuation and spaces."""
-    return r"^[\W_]*(?:" + body + r")[\W_]*$" if match == "full" else body
+def _wrapped(body: str, match: str, frame: str = chars.FRAME) -> str:
+    """The regex a rule's joined patterns run as: a full rule must cover the line, bar ``frame`` (punctuation
+    and spaces; :func:`chars.mark_frame` where the rules' own words hold combining marks)."""
+    return f"^{frame}(?:{body}){frame}$" if match == "full" else body
 
 
 def _rule_language(value: Any, where: str) -> str:
@@ -265,12 +266,12 @@ class _AnyOf:
 RuleRegex = Union[re.Pattern[str], _AnyOf]
 
 
-def _rule_regex(rule: Rule) -> RuleRegex:
+def _rule_regex(rule: Rule, frame: str = chars.FRAME) -> RuleRegex:
     """One regex for all of a rule's patterns (or :class:`_AnyOf` them when they use group references)."""
     patterns = [scoped(p) for p in rule.patterns]
     if len(patterns) > 1 and any(_GROUP_REFS.search(p) for p in patterns):
-        return _AnyOf([re.compile(_wrapped(p, rule.match), re.IGNORECASE) for p in patterns])
-    return re.compile(_wrapped("|".join(f"(?:{p})" for p in patterns), rule.match), re.IGNORECASE)
+        return _AnyOf([re.compile(_wrapped(p, rule.match, frame), re.IGNORECASE) for p in patterns])
+    return re.compile(_wrapped("|".join(f"(?:{p})" for p in patterns), rule.match, frame), re.IGNORECASE)
 
 
 @dataclass
@@ -305,12 +306,13 @@ def _compile(rules: list[Rule]) -> _Compiled:
     # Group names and back-references ((?P<x>..), \1) change meaning once patterns are joined; then no
     # pre-filter, and every full rule is tried on every line.
     joinable = full and not any(_GROUP_REFS.search(p) for p in full)
-    any_full = re.compile(_wrapped("|".join(f"(?:{p})" for p in full), "full"), re.IGNORECASE) if joinable else None
-    compiled = tuple((r, _rule_regex(r)) for r in ordered)
+    frame = chars.mark_frame() if any(chars.holds_mark(p) for p in full) else chars.FRAME
+    any_full = re.compile(_wrapped("|".join(f"(?:{p})" for p in full), "full", frame), re.IGNORECASE) if joinable else None
+    compiled = tuple((r, _rule_regex(r, frame)) for r in ordered)
     search = [r for r in ordered if r.match == "search"]
     # The gates need the combined regex's guarantee and a literal gate on every search rule.
     gated = any_full is not None and all(r.contains and not any("\n" in c for c in r.contains) for r in search)
-    full_gate = FullGate(full_patterns) if gated else None
+    full_gate = FullGate(full_patterns, frame) if gated else None
     owners: dict[str, set[int]] = {}  # each search literal -> the positions of the rules holding it
     for k, r in enumerate(ordered):
         for c in r.contains if r.match == "search" else ():
