@@ -181,6 +181,36 @@ def test_wet_conversion_opening_with_a_tag_stays_text(tmp_path):
     assert body[0] in row["text"].split("\n")  # its own line, the quoted <table> kept as text
 
 
+GERMAN = ("Die Katze saß auf der Matte und sie war nicht glücklich über das Wetter, das in diesem Winter so kalt "
+          "war wie seit Jahren nicht mehr, und der Hund lag den ganzen Tag vor dem Ofen.")
+
+
+def test_a_wet_records_identified_language_is_taken_as_a_declaration(tmp_path):
+    """Common Crawl names each WET record's languages (ISO 639-3, main one first); a page too short or too
+    mixed for stopwords is then read in the language the crawl identified."""
+    lines = ["Startseite", "Anmelden", "Schnee in Berlin", "Teilen"]  # too few stopwords to detect
+    page = "\n".join(lines).encode()
+    block = warc_record("conversion", "https://example.de/w", page, "text/plain", 1)
+    block = block.replace(b"Content-Type:", b"WARC-Identified-Content-Language: deu,eng\r\nContent-Type:", 1)
+    path = tmp_path / "crawl.warc.wet.gz"
+    path.write_bytes(gzip.compress(block, mtime=0))
+    out = tmp_path / "out"
+    run_batch([str(path)], out, options=BatchOptions(explain=True))
+    (row,) = outputs(out)
+    assert row["lang"] == "de"
+    assert {d["text"]: d["rule"] for d in row["lines"]}["Teilen"] == "de-share-buttons"
+
+
+def test_a_jsonl_language_field_is_taken_as_a_declaration(tmp_path):
+    path = tmp_path / "dump.jsonl"
+    rows = [{"id": "a", "text": GERMAN, "language": "de"}, {"id": "b", "text": GERMAN, "language": 7},
+            {"id": "c", "text": good_rows()[0]["text"], "language": "de"}]  # English text: plainly not German
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    out = tmp_path / "out"
+    run_batch([str(path)], out, options=BatchOptions(explain=True), source=SourceOptions(lang_field="language"))
+    assert [r["lang"] for r in outputs(out)] == ["de", "de", "en"]
+
+
 @pytest.mark.filterwarnings("ignore::declutter.reading.BinaryInputWarning")
 def test_folder_of_pages(tmp_path):
     folder = tmp_path / "site"
@@ -244,10 +274,10 @@ def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):
 def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkeypatch):
     original = Cleaner.clean
 
-    def flaky(self, data, *, url=None):
+    def flaky(self, data, *, url=None, lang=None):
         if "Putin" in data:
             raise RuntimeError("boom")
-        return original(self, data, url=url)
+        return original(self, data, url=url, lang=lang)
 
     monkeypatch.setattr(Cleaner, "clean", flaky)
     out = tmp_path / "out"

@@ -99,7 +99,9 @@ def test_import_declutter_does_not_import_justext():
 
 @pytest.mark.parametrize("given, code", [("EN", "en"), (" de ", "de"), ("en-US", "en"), ("pt_BR", "pt"),
                                          ("German", "de"), ("Norwegian_Bokmal", "nb"), ("zh-Hant", "zh"),
-                                         ("AUTO", "auto"), ("Aragonese", "aragonese")])
+                                         ("AUTO", "auto"), ("Aragonese", "aragonese"),
+                                         # three-letter codes, as Common Crawl's language header gives them
+                                         ("deu", "de"), ("ZHO", "zh"), ("ger", "de"), ("tha", "th")])
 def test_a_fixed_language_is_read_as_the_code_stoplists_and_rules_use(given, code):
     from declutter import Cleaner, Config
 
@@ -144,3 +146,30 @@ def test_an_html_page_under_a_wrong_lang_attribute_is_read_in_its_own_language()
             f"<article><p>{ENGLISH[0]}</p><p>{ENGLISH[0]}</p></article></body></html>")
     assert Cleaner(input_format="html").analyze(html).lang == "en"
     assert Cleaner(input_format="html", language="ru").analyze(html).lang == "ru"  # a fixed language is obeyed
+
+
+GERMAN = ("Die Katze saß auf der Matte und sie war nicht glücklich über das Wetter, das in diesem Winter so kalt "
+          "war wie seit Jahren nicht mehr.")
+
+
+@pytest.mark.parametrize("given,text,expected", [
+    ("deu", GERMAN, "de"),         # Common Crawl's three-letter codes
+    ("de", ENGLISH[0], "en"),      # a source's language, overruled by plainly English text
+    ("xx", GERMAN, "de"),          # a code with no stoplist and no rules is ignored: detected instead
+    ("auto", GERMAN, "de"),
+])
+def test_a_language_the_source_gives_is_a_declaration(given, text, expected):
+    import declutter
+
+    assert declutter.analyze(text, lang=given).lang == expected
+    assert declutter.clean(text, lang=given, output="json").count(f'"lang": "{expected}"') == 1
+
+
+def test_a_source_language_outranks_the_pages_own_and_yields_to_a_fixed_one():
+    from declutter import Cleaner
+
+    html = f'<html lang="en"><body><article><p>{GERMAN}</p><p>{GERMAN}</p></article></body></html>'
+    assert Cleaner(input_format="html").analyze(html, lang="de").lang == "de"
+    assert Cleaner(input_format="html", language="fr").analyze(html, lang="de").lang == "fr"
+    with pytest.raises(TypeError, match="must be a str"):
+        Cleaner().analyze(GERMAN, lang=5)

@@ -34,7 +34,7 @@ def default_cleaner() -> Cleaner:
     return _default
 
 
-def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
+def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = None, lang: Optional[str] = None) -> str:
     """Main content of ``text`` (plain text or HTML, str or bytes), paragraphs separated by a blank line.
 
     Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, or UTF-16 without one, then mostly
@@ -42,11 +42,12 @@ def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = No
     plausible text in, see ``declutter.charsets``); any other type raises ``TypeError``.
     ``url`` is the page's address (a str, else TypeError); it matters only to cleaners built with site templates.
     ``output="markdown"`` renders headings, list items and code blocks as Markdown; ``output="json"`` gives
-    the title, language and every line's decision as a JSON string.
+    the title, language and every line's decision as a JSON string. ``lang`` is the language the source gives
+    for the page ("de", "deu"); it stands unless the text is plainly English or in another script.
     """
-    return default_cleaner().clean(text, url=url, output=output)
+    return default_cleaner().clean(text, url=url, output=output, lang=lang)
 
 
-def analyze(text: object, *, url: Optional[str] = None) -> Analysis:
-    """Every line of ``text`` with its keep/drop decision, probability and reason."""
-    return default_cleaner().analyze(text, url=url)
+def analyze(text: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Analysis:
+    """Every line of ``text`` with its keep/drop decision, probability and reason (``lang``: as :func:`clean`)."""
+    return default_cleaner().analyze(text, url=url, lang=lang)

@@ -189,11 +189,11 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
         content.encode("utf-8")  # a lone surrogate fails here, whether or not its line would be kept
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if explain:
-        analysis = cleaner.analyze(content, url=record.url)
+        analysis = cleaner.analyze(content, url=record.url, lang=record.lang)
         row.update(text=analysis.text, lang=analysis.lang, reads_clean=analysis.reads_clean,
                    lines=analysis.to_dict()["lines"])
     else:
-        row["text"] = cleaner.clean(content, url=record.url)
+        row["text"] = cleaner.clean(content, url=record.url, lang=record.lang)
     return row
 
 

@@ -23,6 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--field", default="text", help="JSONL field holding the page text or HTML (default: text)")
     p.add_argument("--id-field", default="id", help="JSONL field holding the record id (default: id)")
     p.add_argument("--url-field", default="url", help="JSONL field holding the page URL (default: url)")
+    p.add_argument("--lang-field", default=None, metavar="FIELD",
+                   help="JSONL field holding the page's language (\"de\", \"deu\"), taken as a declaration (default: none)")
     p.add_argument("--workers", type=_workers, default=1, metavar="N|auto",
                    help="local worker processes (default 1: this process; auto: one per CPU this process may use)")
     p.add_argument("--shard-size", type=int, default=500, help="records per output shard (default 500)")
@@ -89,7 +91,8 @@ def main(args: argparse.Namespace) -> int:
     try:
         options = BatchOptions(shard_size=args.shard_size, shard_chars=args.shard_chars, explain=args.explain,
                                site_templates=args.site_templates, template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
-        source = SourceOptions(field=args.field, id_field=args.id_field, url_field=args.url_field)
+        source = SourceOptions(field=args.field, id_field=args.id_field, url_field=args.url_field,
+                               lang_field=args.lang_field)
         engine = _engine(args)
         _interrupt_on_sigterm()
         summary = run_batch(args.inputs, args.out, config=config, options=options, source=source, engine=engine,

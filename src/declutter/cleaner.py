@@ -101,10 +101,20 @@ class Cleaner:
         return self
 
     # -- stages -------------------------------------------------------------------------------------------
-    def read(self, data: object, *, url: Optional[str] = None) -> Page:
-        """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template."""
+    def read(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Page:
+        """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template.
+
+        ``lang`` is what the source says the page's language is (a JSONL field, Common Crawl's identified
+        language: "de", "deu", "German"). Like an HTML page's own ``lang``, it stands unless the text is
+        plainly English or in another script (:func:`language.check_declared`), and it outranks the
+        page's own. A code declutter has no stoplist or rules for ("und", "xx") is ignored. A fixed
+        ``Config.language`` outranks both.
+        """
         if url is not None and not isinstance(url, str):  # checked here: templates read it deep inside
             raise TypeError(f"url must be a str or None, got {type(url).__name__}")
+        hint = None if lang is None else language.normalized_language(lang)  # TypeError for a non-str
+        if hint is not None and hint not in language.known_codes() and not self.rules.covers(hint):
+            hint = None
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
@@ -118,6 +128,8 @@ class Cleaner:
             page = Page(lines=lines, gaps=gaps)
         if self.config.language != "auto":
             page.lang = self.config.language
+        elif hint is not None:
+            page.lang = language.check_declared(hint, page.lines)
         elif page.lang is None:
             page.lang = language.detect(page.lines)
         else:
@@ -185,9 +197,9 @@ class Cleaner:
         return page
 
     # -- public API ---------------------------------------------------------------------------------------
-    def analyze(self, data: object, *, url: Optional[str] = None) -> Analysis:
-        """Every line with its decision, probability and the reason for it."""
-        page = self._judged(self.read(data, url=url), self._explained)
+    def analyze(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Analysis:
+        """Every line with its decision, probability and the reason for it. ``lang``: as :meth:`read`."""
+        page = self._judged(self.read(data, url=url, lang=lang), self._explained)
         reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         keep = page.keep if page.keep is not None else np.zeros(len(page), dtype=bool)
@@ -205,17 +217,19 @@ class Cleaner:
         page.reasons = strongest_evidence(page, self.model)
         return page
 
-    def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None) -> str:
+    def clean(self, data: object, *, url: Optional[str] = None, output: Optional[str] = None,
+              lang: Optional[str] = None) -> str:
         """The main content: kept lines in order, paragraphs separated by a blank line.
 
         ``url`` (the page's address) lets site templates (``Config.site_templates``) drop the lines the
         page shares with the rest of its site; without templates it changes nothing. ``output`` ("text",
         "markdown" or "json") overrides ``Config.output`` for this call, so one cleaner serves every format.
+        ``lang``: the language the source gives for the page (:meth:`read`).
         """
         output = self.config.output if output is None else check_output(output)
         if output == "json":
-            return json.dumps(self.analyze(data, url=url).to_dict(), ensure_ascii=False)
-        page = self.annotate(self.read(data, url=url))
+            return json.dumps(self.analyze(data, url=url, lang=lang).to_dict(), ensure_ascii=False)
+        page = self.annotate(self.read(data, url=url, lang=lang))
         if output == "markdown":
             return to_markdown(page)
         return to_text(page)

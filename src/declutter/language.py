@@ -33,6 +33,22 @@ ISO_BY_NAME = {
     "Telugu": "te", "Thai": "th", "Turkish": "tr", "Ukrainian": "uk", "Urdu": "ur", "Vietnamese": "vi",
     "Welsh": "cy",
 }
+# Three-letter codes (ISO 639-3, and 639-2/B where it differs) of the languages above and of CJK, for
+# sources that name languages that way: Common Crawl's WARC-Identified-Content-Language says "deu", "zho".
+ISO1_BY_ISO3 = {
+    "afr": "af", "sqi": "sq", "alb": "sq", "ara": "ar", "hye": "hy", "arm": "hy", "aze": "az", "eus": "eu",
+    "baq": "eu", "bel": "be", "ben": "bn", "bos": "bs", "bre": "br", "bul": "bg", "cat": "ca", "hrv": "hr",
+    "ces": "cs", "cze": "cs", "dan": "da", "nld": "nl", "dut": "nl", "eng": "en", "epo": "eo", "est": "et",
+    "fin": "fi", "fra": "fr", "fre": "fr", "glg": "gl", "kat": "ka", "geo": "ka", "deu": "de", "ger": "de",
+    "ell": "el", "gre": "el", "guj": "gu", "heb": "he", "hin": "hi", "hun": "hu", "isl": "is", "ice": "is",
+    "ind": "id", "gle": "ga", "ita": "it", "kan": "kn", "lat": "la", "lav": "lv", "lit": "lt", "mkd": "mk",
+    "mac": "mk", "msa": "ms", "may": "ms", "zsm": "ms", "mal": "ml", "mar": "mr", "nep": "ne", "nob": "nb",
+    "nor": "nb", "nno": "nn", "oci": "oc", "fas": "fa", "per": "fa", "pes": "fa", "pol": "pl", "por": "pt",
+    "ron": "ro", "rum": "ro", "rus": "ru", "srp": "sr", "slk": "sk", "slo": "sk", "slv": "sl", "spa": "es",
+    "swa": "sw", "swh": "sw", "swe": "sv", "tgl": "tl", "tam": "ta", "tel": "te", "tha": "th", "tur": "tr",
+    "ukr": "uk", "urd": "ur", "vie": "vi", "cym": "cy", "wel": "cy", "zho": "zh", "chi": "zh", "cmn": "zh",
+    "jpn": "ja", "kor": "ko",
+}
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF))
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
@@ -158,7 +174,7 @@ def _codes_by_name() -> dict[str, str]:
 
 
 def normalized_language(value: object) -> str:
-    """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB" and
+    """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB", "eng" and
     "English" all read "en". Without this, "EN" found no stoplist and no rules, and a page was judged with
     its stopword features at zero, with no error."""
     if value == "auto":
@@ -173,7 +189,7 @@ def normalized_language(value: object) -> str:
     primary = code.split("-")[0]
     if raw == "auto" or raw in known:  # jusText's names without an ISO code are codes too ("aragonese")
         return raw
-    named = _codes_by_name().get(raw)  # "german" -> "de"
+    named = _codes_by_name().get(raw) or ISO1_BY_ISO3.get(primary)  # "german", "deu", "deu-DE" -> "de"
     if named is not None:
         return named
     return primary if primary in known else code

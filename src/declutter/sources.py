@@ -46,6 +46,9 @@ class Record:
     # What the source says the content is: "text" for a WET conversion or a text/plain document, whose
     # lines are the page's blocks even when the first one looks like a tag; None: the cleaner sniffs it.
     input_format: Optional[str] = None
+    # The language the source gives for the page (a JSONL field, a WET record's identified language); the
+    # cleaner takes it as a declaration (Cleaner.read's ``lang``).
+    lang: Optional[str] = None
 
     @property
     def key(self) -> str:
@@ -55,11 +58,12 @@ class Record:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """Which JSONL fields hold the page, its id and its URL."""
+    """Which JSONL fields hold the page, its id, its URL and (when named) its language."""
 
     field: str = "text"
     id_field: str = "id"
     url_field: str = "url"
+    lang_field: Optional[str] = None
 
 
 Skip = Callable[[str], None]  # told why a non-page WARC record was passed over
@@ -220,6 +224,8 @@ def _jsonl_record(line: bytes, position: str, opts: SourceOptions) -> Record:
     rid = obj.get(opts.id_field)
     url = obj.get(opts.url_field)
     record = Record(position=position, id=None if rid is None else str(rid), url=url if isinstance(url, str) else None)
+    lang = obj.get(opts.lang_field) if opts.lang_field else None
+    record.lang = lang if isinstance(lang, str) and lang.strip() else None  # anything else: detected instead
     content = obj.get(opts.field)
     if content is None:
         record.error = f"missing field {opts.field!r}"
@@ -272,6 +278,7 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
         skip(f"warc {kind} record")
         return None
     record = Record(position=position, id=rec.headers.get("WARC-Record-ID"), url=rec.headers.get("WARC-Target-URI"))
+    record.lang = _identified_language(rec.headers.get("WARC-Identified-Content-Language"))
     block = rec.reader.read()
     declared = rec.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and len(block) < int(declared):
@@ -373,6 +380,13 @@ def _arc_page(fields: list[bytes], block: bytes, position: str, skip: Skip) -> O
         return None
     record.content, record.input_format = block, _declared_format(ctype)
     return record
+
+
+def _identified_language(value: Optional[str]) -> Optional[str]:
+    """The first of the languages Common Crawl's WET records name ("eng,deu": the page's main language first,
+    ISO 639-3 codes the cleaner reads); None when there is none."""
+    first = (value or "").split(",")[0].strip()
+    return first or None
 
 
 def _declared_format(ctype: str) -> Optional[str]:
