@@ -209,6 +209,50 @@ def test_body_sentences_that_mention_boilerplate_words_are_left_alone(rules, lin
     assert hit(rules, line) == (NO_RULE, None)
 
 
+# Lines of each family (skip link, share, cookie, login, copyright, read more, navigation, teaser heading) as
+# sites in the languages added on 2026-12-07 write them: each must meet some rule of its language.
+CHROME_LINES = {
+    "zh": ["跳转到主要内容", "返回顶部", "分享到微信", "复制链接", "我们使用cookie来改善您的体验", "登录", "关注我们",
+           "版权所有 © 2024", "查看更多", "首页", "上一篇", "热门文章", "猜你喜欢", "标签"],
+    "ja": ["本文へ移動", "ページの先頭へ", "この記事をシェアする", "Xでポストする", "当サイトではCookieを使用しています",
+           "ログイン", "無断転載を禁じます", "続きを読む", "ホーム", "次の記事", "関連記事", "人気記事", "あわせて読みたい"],
+    "ko": ["본문 바로가기", "맨 위로", "카카오톡 공유", "링크 복사", "쿠키를 사용합니다", "로그인", "무단 전재 및 재배포 금지",
+           "더보기", "홈", "다음 글", "관련 기사", "많이 본 뉴스", "태그"],
+    "vi": ["Chuyển đến nội dung", "Chia sẻ qua Facebook", "Sao chép liên kết", "Trang web này sử dụng cookie", "Đăng nhập",
+           "Bản quyền thuộc về Báo ABC", "Xem thêm", "Trang chủ", "Bài viết liên quan", "Tin mới nhất", "Có thể bạn quan tâm"],
+    "tr": ["İçeriğe geç", "Facebook'ta paylaş", "Bu site çerezleri kullanır", "Giriş Yap", "Tüm hakları saklıdır.",
+           "Devamını Oku", "Ana Sayfa", "Benzer Haberler", "En Çok Okunanlar", "Etiketler"],
+    "id": ["Langsung ke konten", "Bagikan ke WhatsApp", "Situs ini menggunakan cookie", "Masuk",
+           "Hak cipta dilindungi undang-undang", "Selengkapnya", "Beranda", "Berita Terkait", "Terpopuler"],
+    "cs": ["Přejít na obsah", "Sdílet na Facebooku", "Tento web používá soubory cookies", "Přihlásit se",
+           "Všechna práva vyhrazena.", "Číst dál", "Úvod", "Související články", "Nejčtenější"],
+    "uk": ["Перейти до змісту", "Поділитися в Telegram", "Сайт використовує cookies", "Увійти", "Всі права захищені",
+           "Читати далі", "Головна", "Схожі новини", "Читайте також"],
+    "hi": ["मुख्य सामग्री पर जाएं", "व्हाट्सएप पर शेयर करें", "लॉग इन", "सर्वाधिकार सुरक्षित", "और पढ़ें", "होम",
+           "संबंधित खबरें", "टैग"],
+    "sv": ["Hoppa till innehållet", "Dela på Facebook", "Vi använder cookies", "Logga in", "Alla rättigheter förbehållna",
+           "Läs mer", "Hem", "Relaterade artiklar", "Mest lästa"],
+    "fi": ["Siirry sisältöön", "Jaa Facebookissa", "Käytämme evästeitä", "Kirjaudu sisään", "Kaikki oikeudet pidätetään",
+           "Lue lisää", "Etusivu", "Lue myös", "Luetuimmat"],
+    "el": ["Μετάβαση στο περιεχόμενο", "Κοινοποίηση στο Facebook", "Χρησιμοποιούμε cookies", "Σύνδεση",
+           "Με επιφύλαξη παντός δικαιώματος", "Διαβάστε περισσότερα", "Αρχική", "Σχετικά άρθρα", "ΔΗΜΟΦΙΛΗ"],
+    "ar": ["الانتقال إلى المحتوى", "شارك على فيسبوك", "نستخدم ملفات تعريف الارتباط", "تسجيل الدخول", "جميع الحقوق محفوظة",
+           "اقرأ المزيد", "الرئيسية", "أخبار ذات صلة", "الأكثر قراءة"],
+    "fa": ["پرش به محتوا", "اشتراک گذاری", "ورود", "کلیه حقوق این سایت محفوظ است", "ادامه مطلب", "صفحه اصلی", "مطالب مرتبط",
+           "پربازدیدترین"],
+    "he": ["דלג לתוכן", "שתף בפייסבוק", "אנו משתמשים בעוגיות", "התחברות", "כל הזכויות שמורות", "קרא עוד", "דף הבית",
+           "כתבות קשורות", "הכי נקראים"],
+    "th": ["ข้ามไปยังเนื้อหา", "แชร์ไปยัง Facebook", "เว็บไซต์นี้ใช้คุกกี้", "เข้าสู่ระบบ", "สงวนลิขสิทธิ์", "อ่านต่อ",
+           "หน้าแรก", "ข่าวที่เกี่ยวข้อง", "ยอดนิยม"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CHROME_LINES))
+def test_each_family_of_page_chrome_meets_a_rule_in_its_language(rules, lang):
+    actions, names = rules.match(CHROME_LINES[lang], lang)
+    assert [line for line, name in zip(CHROME_LINES[lang], names) if name is None] == []
+
+
 # Prose that uses each language's boilerplate words ("share", "comment", "related") in a sentence.
 PROSE_IN_OTHER_LANGUAGES = [
     ("zh", "许多读者在评论区分享了他们对这项新政策的看法，认为它将改善城市交通。"),
