@@ -210,7 +210,7 @@ def test_body_sentences_that_mention_boilerplate_words_are_left_alone(rules, lin
 
 
 # Lines of each family (skip link, share, cookie, login, copyright, read more, navigation, teaser heading) as
-# sites in the languages added on 2026-12-07 write them: each must meet some rule of its language.
+# sites in each language added on 2026-12-07 write them: each must meet some rule of its language.
 CHROME_LINES = {
     "zh": ["跳转到主要内容", "返回顶部", "分享到微信", "复制链接", "我们使用cookie来改善您的体验", "登录", "关注我们",
            "版权所有 © 2024", "查看更多", "首页", "上一篇", "热门文章", "猜你喜欢", "标签"],
@@ -244,6 +244,22 @@ CHROME_LINES = {
            "כתבות קשורות", "הכי נקראים"],
     "th": ["ข้ามไปยังเนื้อหา", "แชร์ไปยัง Facebook", "เว็บไซต์นี้ใช้คุกกี้", "เข้าสู่ระบบ", "สงวนลิขสิทธิ์", "อ่านต่อ",
            "หน้าแรก", "ข่าวที่เกี่ยวข้อง", "ยอดนิยม"],
+    "da": ["Spring til indhold", "Del på Facebook", "Vi bruger cookies", "Log ind", "Alle rettigheder forbeholdes",
+           "Læs mere", "Forside", "Relaterede artikler", "Mest læste"],
+    "nb": ["Hopp til innhold", "Del på Facebook", "Vi bruker informasjonskapsler", "Logg inn", "Alle rettigheter reservert",
+           "Les mer", "Forsiden", "Relaterte artikler", "Mest lest"],
+    "hu": ["Ugrás a tartalomhoz", "Megosztás Facebookon", "Sütiket használunk", "Bejelentkezés", "Minden jog fenntartva",
+           "Tovább olvasom", "Főoldal", "Kapcsolódó cikkek", "Legolvasottabb"],
+    "ro": ["Sari la conținut", "Distribuie pe Facebook", "Folosim cookie-uri", "Autentificare", "Toate drepturile rezervate",
+           "Citește mai mult", "Acasă", "Articole similare", "Cele mai citite"],
+    "sk": ["Prejsť na obsah", "Zdieľať na Facebooku", "Táto stránka používa súbory cookies", "Prihlásiť sa",
+           "Všetky práva vyhradené", "Čítať ďalej", "Úvod", "Súvisiace články", "Najčítanejšie"],
+    "bg": ["Премини към съдържанието", "Сподели във Facebook", "Използваме бисквитки", "Вход", "Всички права запазени",
+           "Прочети още", "Начало", "Свързани статии", "Най-четени"],
+    "hr": ["Preskoči na sadržaj", "Podijeli na Facebooku", "Koristimo kolačiće", "Prijava", "Sva prava pridržana",
+           "Pročitaj više", "Naslovnica", "Povezani članci", "Najčitanije"],
+    "ca": ["Salta al contingut", "Comparteix a Facebook", "Utilitzem galetes", "Inicia la sessió", "Tots els drets reservats",
+           "Continua llegint", "Inici", "Articles relacionats", "Les més llegides"],
 }
 
 
