@@ -56,6 +56,7 @@ CJK_LANGS = ("zh", "ja", "ko")
 # Languages read by their script because jusText has no stoplist for them: Thai (which, like Chinese, writes
 # no space between words, but is read with spaces as word breaks, as the project's metric reads it).
 SCRIPT_LANGS = {"th": (0x0E00, 0x0E7F)}
+_SCRIPTS_FROM = min(lo for lo, _ in (*_CJK_RANGES, *SCRIPT_LANGS.values()))  # the lowest codepoint they count
 # Another language must have this many times English's stopword hits to win over English (see detect).
 ENGLISH_MARGIN = 2.0
 
@@ -200,7 +201,7 @@ def _script_language(text: str) -> Optional[str]:
     (Japanese, Chinese, Korean) or in a script of SCRIPT_LANGS; None otherwise. Counted on codepoints,
     not by a regex scan."""
     cp = chars.codepoints(text)
-    cp = cp[cp >= 0x0E00]  # usually empty: nothing to count
+    cp = cp[cp >= _SCRIPTS_FROM]  # usually empty: nothing to count
     if not len(cp):
         return None
     if sum(((cp >= lo) & (cp <= hi)).sum() for lo, hi in _CJK_RANGES) > 0.2 * len(text):
@@ -224,12 +225,14 @@ def check_declared(declared: str, lines: Sequence[str]) -> str:
     Estonian, Finnish or Malayalam; lorem ipsum as Latin). docs/model.md, "Language detection".
     """
     text = sample_text(lines)
-    by_script = _script_language(text[:5000]) if text else None
+    by_script = _script_language(text[:5000])
     if by_script is not None:
         return declared if declared in (*CJK_LANGS, *SCRIPT_LANGS) else by_script
-    if declared == "en" or detect(lines) != "en":
+    if declared == "en":
         return declared
-    words = chars.letter_runs(text.lower(), limit=400)
+    words = chars.letter_runs(text.lower(), limit=400)  # the words detect() reads, read once for both tests
+    if _by_stopwords(words) != "en":
+        return declared
     english, own = (sum(map(stopwords(code).__contains__, words)) for code in ("en", declared))
     return "en" if english >= max(3, ENGLISH_MARGIN * own) else declared
 
@@ -247,12 +250,15 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     and a count of their languages in numpy.
     """
     text = sample_text(lines)
-    if not text:
-        return None
     by_script = _script_language(text[:5000])
     if by_script is not None:
         return by_script
-    words = chars.letter_runs(text.lower(), limit=max_words)  # _WORD_RE.findall(...)[:max_words], at numpy speed
+    return _by_stopwords(chars.letter_runs(text.lower(), limit=max_words))  # the first max_words words, at numpy speed
+
+
+def _by_stopwords(words: Sequence[str]) -> Optional[str]:
+    """The language whose stoplist holds most of ``words`` (English unless another has ENGLISH_MARGIN times its
+    hits); None when no language has 3."""
     if not words:
         return None
     english = stopwords("en")
