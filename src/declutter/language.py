@@ -256,7 +256,7 @@ def detect(lines: Iterable[str], max_words: int = 400) -> Optional[str]:
     return _by_stopwords(chars.letter_runs(text.lower(), limit=max_words))  # the first max_words words, at numpy speed
 
 
-def _by_stopwords(words: Sequence[str]) -> Optional[str]:
+def _by_stopwords(words: list[str]) -> Optional[str]:
     """The language whose stoplist holds most of ``words`` (English unless another has ENGLISH_MARGIN times its
     hits); None when no language has 3."""
     if not words:
