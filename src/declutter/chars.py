@@ -113,19 +113,14 @@ def mark_frame() -> str:
 
 
 def holds_mark(text: str) -> bool:
-    """Does ``text`` hold a combining mark?"""
-    return not set(text).isdisjoint(_mark_set())
-
-
-@lru_cache(maxsize=1)
-def _mark_set() -> frozenset[str]:
-    return frozenset(marks())
+    """Does ``text`` hold a combining mark (the table's COMBINING flag)?"""
+    return bool((flags_of(codepoints(text)) & COMBINING).any())
 
 
 def word_re_for(text: str) -> re.Pattern[str]:
     """:func:`word_re`, or where ``text`` holds no combining mark the plain letter runs, which find the same
     words there about three times faster (the per-line loop of CJK pages reads every line with it)."""
-    return word_re() if (flags_of(codepoints(text)) & COMBINING).any() else _LETTER_RUNS
+    return word_re() if holds_mark(text) else _LETTER_RUNS
 
 
 def codepoints(text: str) -> np.ndarray:
