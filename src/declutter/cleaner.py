@@ -30,11 +30,16 @@ from .sequence import smooth
 from .sites import as_templates
 
 
+def _known(lang: str, rules: RuleSet) -> bool:
+    """Does declutter know ``lang``: a stoplist (jusText's; CJK and Thai, read by script) or rules of its own
+    (a user's rule file may add a language)?"""
+    return lang in language.known_codes() or rules.covers(lang)
+
+
 def _check_language(lang: str, rules: RuleSet) -> None:
-    """A fixed language must be one declutter knows: with a stoplist (jusText's; CJK and Thai, read by script) or
-    with rules of its own (a user's rule file may add a language). Otherwise a typo would judge every page
+    """A fixed language must be one declutter knows (:func:`_known`). Otherwise a typo would judge every page
     with no stopwords and only the language-neutral and English rules, and say nothing."""
-    if lang == "auto" or lang in language.known_codes() or rules.covers(lang):
+    if lang == "auto" or _known(lang, rules):
         return
     raise ValueError(f"language {lang!r} has no stoplist and no rules; use 'auto' or one of "
                      f"{', '.join(sorted(language.known_codes()))}")
@@ -113,7 +118,7 @@ class Cleaner:
         if url is not None and not isinstance(url, str):  # checked here: templates read it deep inside
             raise TypeError(f"url must be a str or None, got {type(url).__name__}")
         hint = None if lang is None else language.normalized_language(lang)  # TypeError for a non-str
-        if hint is not None and hint not in language.known_codes() and not self.rules.covers(hint):
+        if hint is not None and not _known(hint, self.rules):
             hint = None
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")

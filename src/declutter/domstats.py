@@ -20,10 +20,10 @@ from . import chars
 from .page import DomEvidence
 
 
-def _words(low: str, words: Optional[re.Pattern[str]] = None) -> list[str]:
+def _words(low: str, words: re.Pattern[str]) -> list[str]:
     """The words of three letters or more: the ones a title shares with its headline by more than chance.
-    ``words``: the page's word pattern (:func:`chars.word_re_for`), when the caller has chosen it."""
-    return [w for w in (words or chars.word_re()).findall(low) if len(w) >= 3]
+    ``words``: the page's word pattern (:func:`chars.word_re_for`)."""
+    return [w for w in words.findall(low) if len(w) >= 3]
 
 
 # A line counts as prose when it has this many words and at most this share of them inside links.
