@@ -26,6 +26,7 @@ from declutter.config import Config
 from declutter.datasets import read_pages
 from declutter.metrics import word_prf
 
+# Built here, not taken from declutter.chars: the script also runs against commits from before chars.marks().
 _MARKS = re.compile("[%s]" % re.escape("".join(chr(i) for i in range(0x40000) if unicodedata.category(chr(i))[0] == "M")))
 
 
