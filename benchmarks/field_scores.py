@@ -7,10 +7,12 @@ The shipped model has seen these pages, so the figures are in-sample: they say w
 the output, not how the model generalises (``declutter train --cv`` says that).
 
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding marks -o after.json
+    python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding marks-or-joiners -o after.json
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --lang zh ja ko vi tr id cs uk hi -o after.json
     python benchmarks/field_scores.py --compare before.json after.json
 
-``--holding marks``: fields whose text holds a combining mark (Unicode category M). ``--lang``: fields whose
+``--holding marks``: fields whose text holds a combining mark (Unicode category M); ``marks-or-joiners``: a
+mark, a ZWNJ or a ZWJ. ``--lang``: fields whose
 record declares, or whose page declutter detects as, one of the languages. ``--track html``: only HTML fields.
 """
 from __future__ import annotations
@@ -28,6 +30,7 @@ from declutter.metrics import word_prf
 
 # Built here, not taken from declutter.chars: the script also runs against commits from before chars.marks().
 _MARKS = re.compile("[%s]" % re.escape("".join(chr(i) for i in range(0x40000) if unicodedata.category(chr(i))[0] == "M")))
+_HOLDING = {"marks": _MARKS, "marks-or-joiners": re.compile(_MARKS.pattern[:-1] + "\u200c\u200d]")}
 
 
 def score(paths: list[str], holding: str | None, langs: set[str], tracks: tuple[str, ...] = ("text", "html")
@@ -39,7 +42,7 @@ def score(paths: list[str], holding: str | None, langs: set[str], tracks: tuple[
     for path in paths:
         for page in read_pages(path):
             for field, value in (("text", page.text), ("html", page.html)):
-                if field not in tracks or not value or (holding == "marks" and not _MARKS.search(value)):
+                if field not in tracks or not value or (holding and not _HOLDING[holding].search(value)):
                     continue
                 result = cleaners[field].analyze(value)
                 if langs and result.lang not in langs and page.lang not in langs:
@@ -63,7 +66,7 @@ def compare(before: dict[str, list], after: dict[str, list]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", nargs="*", help="labelled JSONL files or fixture folders")
-    ap.add_argument("--holding", choices=["marks"], help="only fields whose text holds this")
+    ap.add_argument("--holding", choices=sorted(_HOLDING), help="only fields whose text holds this")
     ap.add_argument("--lang", nargs="*", default=[], help="only pages declared or detected in these languages")
     ap.add_argument("--track", choices=["text", "html"], action="append", help="only these fields (default both)")
     ap.add_argument("-o", "--output", help="write the per-field scores here (JSON)")

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from declutter import language
+from declutter import chars, language
 
 _PROBE = "from declutter import language; print(language.detect(['unter unter unter unter']), language.detect(['drie drie drie']))"
 
@@ -45,6 +45,32 @@ def test_scripts_with_vowel_signs_are_read_as_whole_words(code, sentence):
     ("की", "है", "में") could match and Hindi pages were read as Nepali."""
     assert language.detect([sentence]) == code
 
+
+
+def test_persian_words_joined_by_a_zwnj_are_one_word_and_match_the_stoplist():
+    """Persian writes a zero-width non-joiner inside words ("می‌گوید", "کتاب‌های"); 19 words of jusText's
+    Persian stoplist hold one. Read as a break, "می‌شود" was two words and never matched its stopword."""
+    sentence = "سال‌های زیادی می‌شود که آن‌ها این کار را می‌کنند و کتاب‌های او را می‌خوانند."
+    words = chars.letter_runs(sentence)
+    assert words == chars.word_re().findall(sentence)
+    assert {"سال‌های", "می‌شود", "آن‌ها", "می‌کنند", "کتاب‌های"} <= set(words)
+    assert {"می‌شود", "آن‌ها", "می‌کنند"} <= language.stopwords("fa")
+    assert len(words) == 14
+    assert language.detect([sentence]) == "fa"
+
+
+@pytest.mark.parametrize("text,words", [
+    ("I ❤️ this ☺︎ place", ["I", "this", "place"]),           # emoji variation selectors are marks
+    ("Now £̶2̶,̶5̶0̶0̶ s̶a̶l̶e̶", ["Now", "s̶a̶l̶e̶"]),    # strikethrough marks after digits, then after letters
+    ("👩\u200d💻 coder", ["coder"]),                         # a ZWJ between emoji joins no word
+    ("क्\u200dष", ["क्\u200dष"]),                              # a ZWJ inside a Devanagari conjunct does
+    ("word\u200c next", ["word", "next"]),                 # a joiner at a word's end is not part of it
+])
+def test_a_word_starts_with_a_letter(text, words):
+    """Marks and joiners after a symbol, a digit or an emoji belong to no word; before, each emoji's
+    variation selector counted as a word of its own."""
+    assert chars.word_re().findall(text) == words
+    assert chars.letter_runs(text) == words
 
 def test_thai_is_read_by_its_script():
     """jusText has no Thai stoplist, so Thai is told by its script, as Chinese, Japanese and Korean are;

@@ -6,9 +6,14 @@ numpy array of codepoints once (a C-speed encode), and "is this a letter / word 
 becomes one table lookup for all characters. The table is built from the very regexes and ``str`` methods
 the per-line code used (``[^\\W\\d_]``, ``\\w``, ``\\d``, ``str.isspace``), so counts agree exactly.
 
-A word is a run of letters *and combining marks* (:func:`word_re`). ``re``'s ``\\w`` leaves marks out, so
-``[^\\W\\d_]+`` cut Devanagari, Bengali or Tamil words at every vowel sign ("हिन्दी" became "ह", "न", "द")
-and no stopword of those languages could match; Latin text with decomposed accents lost the accents.
+A word is a letter followed by letters, combining marks and the joiners ZWNJ and ZWJ (:func:`word_re`).
+``re``'s ``\\w`` leaves marks out, so ``[^\\W\\d_]+`` cut Devanagari, Bengali or Tamil words at every vowel
+sign ("हिन्दी" became "ह", "न", "द") and no stopword of those languages could match; Latin text with
+decomposed accents lost the accents. Persian writes a ZWNJ inside many words ("می‌شود", 19 words of its
+stoplist), and Indic scripts a ZWJ or ZWNJ inside conjuncts, so a joiner between letters is part of the
+word too. A word starts with a letter: a mark or joiner after a symbol or a digit belongs to no word. The
+variation selector that follows many emoji ("❤️") is a combining mark, and was counted as a word of its own
+until that rule.
 """
 from __future__ import annotations
 
@@ -31,12 +36,15 @@ SENTENCE_END = 256    # a character features._SENTENCE_END ends a sentence with
 QUOTE_OR_PAREN = 512  # may start a line without making it start with a symbol (features._SYMBOL_START)
 SEPARATOR = 1024      # may be part of a features._SEPARATORS match
 MARK = 2048           # sentence punctuation features count when a space follows: . ? !
-COMBINING = 4096      # a combining mark (marks()): part of a word, though not of [^\W\d_]
+COMBINING = 4096      # a combining mark (marks()): part of a word after a letter, though not of [^\W\d_]
+JOINER = 8192         # ZWNJ or ZWJ: part of a word between letters (word_mask())
 _LITERALS = ((SENTENCE_END, '.!?"”’\'):;'), (QUOTE_OR_PAREN, '"“‘\'('), (SEPARATOR, "|»›/·•>"), (MARK, ".?!"))
 
 _CLASSES = ((WORD, r"\w+"), (LETTER, r"[^\W\d_]+"), (DIGIT, r"\d+"), (CAP, r"[A-ZÀ-ÖØ-ÞΑ-ΩА-ЯЁ]+"))
 _SPECIALS = r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]+"
 
+
+JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner: inside Persian words and Indic conjuncts
 
 # Planes 4 to 16 hold no letter, digit or space in any Unicode version so far (unassigned, tags, variation
 # selectors, private use); table() checks that with one scan instead of scanning them once per class.
@@ -56,6 +64,7 @@ def table() -> np.ndarray:
     for flag, members in _LITERALS:
         flags[[ord(c) for c in members]] |= flag
     flags[[ord(c) for c in marks()]] |= LETTER | COMBINING
+    flags[[ord(c) for c in JOINERS]] |= JOINER
     # Runs of whitespace are few; str.isspace is the definition str.split() uses.
     for m in re.finditer(r"\s+", every):
         for i in range(m.start(), m.end()):
@@ -86,14 +95,16 @@ def _mark_class() -> str:
 
 @lru_cache(maxsize=1)
 def word_re() -> re.Pattern[str]:
-    r"""A word: a run of letters (``[^\W\d_]``) and combining marks (:func:`marks`).
+    r"""A word: a letter (``[^\W\d_]``), then letters, combining marks (:func:`marks`) and joiners that a
+    letter or mark follows.
 
-    The same set as the table's LETTER flag, so this regex and the array paths find the same words. Written
-    as letters with runs of marks between them, not as one class of both: ``re`` tests a class of 2,000
-    ranges far slower than its own ``\w``, and most words hold no mark.
+    The same words as :func:`word_mask` finds in the array paths. Written as letters with runs of marks
+    between them, not as one class of both: ``re`` tests a class of 2,000 ranges far slower than its own
+    ``\w``, and most words hold no mark.
     """
     m, letters = _mark_class(), r"[^\W\d_]"
-    return re.compile(rf"{letters}+(?:{m}+{letters}*)*|{m}+{letters}*(?:{m}+{letters}*)*")
+    joiner = rf"[{JOINERS}](?={letters}|{m})"
+    return re.compile(rf"{letters}+(?:(?:{m}|{joiner})+{letters}*)*")
 
 
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
@@ -118,9 +129,29 @@ def holds_mark(text: str) -> bool:
 
 
 def word_re_for(text: str) -> re.Pattern[str]:
-    """:func:`word_re`, or where ``text`` holds no combining mark the plain letter runs, which find the same
-    words there about three times faster (the per-line loop of CJK pages reads every line with it)."""
-    return word_re() if holds_mark(text) else _LETTER_RUNS
+    """:func:`word_re`, or where ``text`` holds no combining mark or joiner the plain letter runs, which find
+    the same words there about three times faster (the per-line loop of CJK pages reads every line with it)."""
+    return word_re() if (flags_of(codepoints(text)) & (COMBINING | JOINER)).any() else _LETTER_RUNS
+
+
+def word_mask(flags: np.ndarray) -> np.ndarray:
+    """Which characters belong to a word (:func:`word_re`), from their table flags.
+
+    Where no character is a mark or a joiner, that is the LETTER flag, read as before. Otherwise a joiner
+    counts when a letter or mark follows it, and a run of such characters counts from its first letter on:
+    the marks and joiners before it (after a symbol, a digit or an emoji) belong to no word.
+    """
+    letter = (flags & LETTER).astype(bool)
+    if not (flags & (COMBINING | JOINER)).any():
+        return letter
+    joins = (flags & JOINER).astype(bool) & np.concatenate([letter[1:], [False]])
+    member = letter | joins
+    base = letter & ~(flags & COMBINING).astype(bool)  # letters proper
+    opens = member & ~np.concatenate([[False], member[:-1]])
+    seen = np.cumsum(base)  # letters up to and including each character
+    before = (seen - base)[opens]  # letters before each run
+    run = np.maximum(np.cumsum(opens) - 1, 0)  # each character's run (read on members only)
+    return member & (seen > before[run]) if len(before) else member
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -143,7 +174,7 @@ def letter_runs(text: str, cp: np.ndarray | None = None, limit: int | None = Non
     With a ``limit``, only the text up to the start of run number ``limit + 1`` is split.
     """
     cp = codepoints(text) if cp is None else cp
-    letters = (flags_of(cp) & LETTER).astype(bool)
+    letters = word_mask(flags_of(cp))
     if limit is not None:
         starts = np.flatnonzero(letters & ~np.concatenate([[False], letters[:-1]]))
         if len(starts) > limit:

@@ -97,7 +97,7 @@ class Tokens:
 
     def __init__(self, page: PageText, stops: frozenset[str]):
         lp = page.lowered()
-        letter = (lp.flags & chars.LETTER).astype(bool)
+        letter = chars.word_mask(lp.flags)
         begin = np.flatnonzero(letter & ~lp.preceded_by(letter))
         end = np.flatnonzero(letter & ~lp.followed_by(letter))
         self.words = chars.from_codepoints(np.where(letter, lp.cp, 32)).split()
