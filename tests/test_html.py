@@ -95,6 +95,14 @@ def test_adjacent_links_are_separate_words_but_inline_markup_inside_a_word_is_no
     assert page.lines == ["Privacy Terms, The end."]
 
 
+def test_adjacent_spans_are_separate_words():
+    """Pages lay spans out as items of a row (a film's year, running time and rating on a listing page);
+    read as letters of one word they made tokens such as "20261h" that match nothing in the text."""
+    html = ('<li><h3>Scream 7</h3><div class="meta"><span class="item">2026</span><span class="item">1h 54m</span>'
+            '<span class="item">R</span></div></li>')
+    assert page_from_html(html, Config()).lines == ["Scream 7", "2026 1h 54m R"]
+
+
 def test_title_and_language_come_from_the_markup():
     page = _page()
     assert page.title == "Kaffee richtig mahlen"  # og:title, without the site suffix of <title>
