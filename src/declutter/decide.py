@@ -16,6 +16,9 @@ from .page import DROP, KEEP, SOFT_DROP, TERMINATOR, Page
 
 # After a terminator, only lines this sure of being body survive.
 STRONG_BODY = 0.9
+# A terminator cuts only where at least this share of the words the model would keep lies before it: a
+# "Latest" or "Popular" link in the top menu must not wipe the article below it.
+TERMINATOR_SHARE = 0.7
 # A page where no line reaches the threshold still gets its most body-like lines (those within this share
 # of the best probability) when the best is at least FALLBACK_FLOOR: short product, service and listing
 # pages often have a main content that looks weak next to the article pages the model mostly saw, and
@@ -67,8 +70,8 @@ def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray
 def _terminated_from(page: Page, kept: np.ndarray, words: np.ndarray) -> Optional[int]:
     """Index of the first terminator that comes after most of the body, or None.
 
-    A "Latest" or "Popular" link in the top menu must not wipe the article below it, so a terminator only
-    counts when at least 70% of the words the model would keep (``kept``) lie before it.
+    A terminator only counts when at least TERMINATOR_SHARE of the words the model would keep (``kept``)
+    lie before it.
     """
     actions = page.rule_action
     if actions is None:
@@ -82,7 +85,7 @@ def _terminated_from(page: Page, kept: np.ndarray, words: np.ndarray) -> Optiona
         return None
     before = np.cumsum(kept_words)
     for t in terms:
-        if before[t] >= 0.7 * total:
+        if before[t] >= TERMINATOR_SHARE * total:
             return int(t)
     return None
 
