@@ -215,3 +215,25 @@ def test_without_fork_systems_run_in_process_with_the_same_accounting(monkeypatc
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     run = run_isolated(lambda: _flaky, [("a", None), ("raise", None), ("b", None)])
     assert run.outputs == ["A", "", "B"] and run.failures[0][0] == 1 and run.peak_mb is None
+
+
+def test_reader_ceiling_scores_what_the_reader_gives_the_model(tmp_path, capsys):
+    """``benchmarks/reader_ceiling.py``: a page whose gold is exactly its body lines has keep-all recall 1 and
+    oracle F1 1; gold words the reader never turns into lines (a select's options) lower both."""
+    import runpy
+
+    script = runpy.run_path(str(Path(__file__).resolve().parents[1] / "benchmarks" / "reader_ceiling.py"))
+    body = "<p>The river rose two metres overnight and the old bridge was closed to traffic.</p>"
+    pages = [
+        {"id": "whole", "html": f"<nav><a href=/>Home</a></nav>{body}", "gold": body[3:-4]},
+        {"id": "lost", "html": f"{body}<select><option>Alpha</option><option>Beta</option></select>",
+         "gold": body[3:-4] + "\nAlpha Beta"},
+    ]
+    data = tmp_path / "pages.jsonl"
+    data.write_text("\n".join(json.dumps(p) for p in pages), encoding="utf-8")
+    scores = script["ceilings"]([str(data)], "html")
+    assert scores["whole"] == [1.0, 1.0]
+    recall, oracle = scores["lost"]
+    assert recall < 1.0 and oracle < 1.0
+    script["compare"](scores, {k: [v[0], v[1] - 0.5] for k, v in scores.items()})
+    assert "oracle F1 -0.5000" in capsys.readouterr().out
