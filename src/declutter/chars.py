@@ -123,15 +123,20 @@ def mark_frame() -> str:
     return r"(?:[^\w%s]|_)*" % _mark_class()[1:-1]
 
 
+def _holds(text: str, flags: int) -> bool:
+    """Does ``text`` hold a character with any of ``flags`` in the table?"""
+    return bool((flags_of(codepoints(text)) & flags).any())
+
+
 def holds_mark(text: str) -> bool:
     """Does ``text`` hold a combining mark (the table's COMBINING flag)?"""
-    return bool((flags_of(codepoints(text)) & COMBINING).any())
+    return _holds(text, COMBINING)
 
 
 def word_re_for(text: str) -> re.Pattern[str]:
     """:func:`word_re`, or where ``text`` holds no combining mark or joiner the plain letter runs, which find
     the same words there about three times faster (the per-line loop of CJK pages reads every line with it)."""
-    return word_re() if (flags_of(codepoints(text)) & (COMBINING | JOINER)).any() else _LETTER_RUNS
+    return word_re() if _holds(text, COMBINING | JOINER) else _LETTER_RUNS
 
 
 def word_mask(flags: np.ndarray) -> np.ndarray:

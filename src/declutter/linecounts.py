@@ -22,8 +22,9 @@ import numpy as np
 
 from . import chars
 
-# A word, for every feature and the lexicon, is a run of letters and combining marks: chars.word_re() in the
-# reference loop of features and lexicon.page_tokens' fallback, the table's LETTER flag in the array path here.
+# A word, for every feature and the lexicon, is a letter followed by letters, combining marks and joiners:
+# chars.word_re() in the reference loop of features and lexicon.page_tokens' fallback, chars.word_mask() on the
+# table's flags in the array path here.
 
 _DOT, _ELLIPSIS, _OPEN, _CLOSE, _AT, _COLON, _SLASH = (ord(c) for c in ".…[]@:/")
 

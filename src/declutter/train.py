@@ -117,7 +117,9 @@ def make_example(lp: LabelledPage, rules: RuleSet, config: Config, track: str = 
         if page is None:
             return None
         lines, source = page.lines, lp.html or ""
-        if config.language == "auto":  # as Cleaner.read: declared (checked against the text), record's, detected
+        # The page's own lang checked against its text as Cleaner.read checks it; without one, the record's
+        # (a label here, so not checked), else detected.
+        if config.language == "auto":
             page.lang = language.check_declared(page.lang, lines) if page.lang else lp.lang or language.detect(lines)
     else:
         source = track_source(lp, track) or ""
