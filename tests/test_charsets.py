@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import declutter
-from declutter.charsets import _byte_classes, _plausible, decode_undeclared, guess
+from declutter.charsets import _byte_classes, _plausible, decode_undeclared, guess, letter_pair_fit
 from declutter.reading import decode_bytes, decode_html_bytes, utf16_without_bom
 
 TEXTS = {
@@ -95,6 +95,40 @@ def test_a_few_lower_case_russian_words_read_in_either_cyrillic_code_page(encodi
     # The two code pages swap the cases: lower-case KOI8-R read as cp1251 is all capitals ("РТЙЧЕФ НЙТ").
     text = "\u043f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440"  # "привет мир"
     assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Hava \u00e7ok so\u011fuk", "cp1254"),                        # "Hava çok soğuk", not "soðuk" (cp1252)
+    ("T\u00fcrkiye'nin ba\u015fkenti Ankara'd\u0131r.", "cp1254"),  # not "baþkenti", "Ankara'dýr"
+    ("\u0413\u041b\u0410\u0412\u041d\u0410\u042f \u0421\u0422\u0420\u0410\u041d\u0418\u0426\u0410", "cp1251"),  # "ГЛАВНАЯ СТРАНИЦА", not "цкюбмюъ"
+    ("\u0413\u041b\u0410\u0412\u041d\u0410\u042f \u0421\u0422\u0420\u0410\u041d\u0418\u0426\u0410", "koi8_r"),
+    ("\u041f\u0420\u0418\u0412\u0415\u0422 \u041c\u0418\u0420", "cp1251"),  # "ПРИВЕТ МИР", not "опхбер лхп"
+    ("Gda\u0144sk i Krak\u00f3w", "cp1250"),                      # not "Gdañsk" (cp1252)
+])
+def test_short_text_goes_to_the_code_page_whose_letter_pairs_are_a_languages(text, encoding):
+    # Each reading is plausible letter by letter; only the letters' pairs tell the code pages apart.
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "koi8_r"])
+def test_short_russian_is_not_read_as_a_few_common_han_characters(encoding):
+    # Lower-case KOI8-R letters are GB2312's commonest characters: this read as "靤夫都, 冒� 津盟?".
+    text = "\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?"  # "Привет, как дела?"
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("text, encoding", [("\u5173\u4e8e\u6211\u4eec \u8054\u7cfb\u6211\u4eec", "gb18030"),  # "关于我们 联系我们"
+                                            ("\u304a\u554f\u3044\u5408\u308f\u305b", "shift_jis")])  # "お問い合わせ"
+def test_short_cjk_stays_cjk(text, encoding):
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+def test_letter_pairs_fit_the_language_of_the_right_reading():
+    data = "T\u00fcrkiye'nin ba\u015fkenti Ankara'd\u0131r".encode("cp1254")
+    words = [(w, 1) for w in data.split()]
+    assert letter_pair_fit(words, "cp1254") == 1.0
+    assert letter_pair_fit(words, "cp1252") < 0.9
+    assert letter_pair_fit([(b"K\xfd\xfe", 5)], "cp1254") is None  # one word, however often: no evidence
 
 
 def test_an_english_page_with_apostrophes_is_not_read_as_shift_jis():

@@ -106,12 +106,12 @@ def test_stoplists_read_from_justexts_folder_are_justexts_own(monkeypatch):
     assert language._stoplist_folder() is not None
     assert set(language._names().values()) == set(names)
     assert all(language._stoplist(name) == justext.get_stoplist(name) for name in names)
-    direct = language._stoplists()
+    direct = language.all_stoplists()
     for fn in (language._names, language._stoplist, language._stoplist_folder):
         fn.cache_clear()
     monkeypatch.setattr(language, "_stoplist_folder", lambda: None)
     try:
-        assert language._stoplists() == direct
+        assert language.all_stoplists() == direct
     finally:
         language._names.cache_clear()
         language._stoplist.cache_clear()

@@ -18,8 +18,10 @@ A short text, or an English page whose only high bytes are curly quotes, dashes 
 evidence. Its bytes are still read in one code page rather than the caller's fallback when one reading makes
 (nearly) every word with a high byte plausible text (:func:`plausible_reading`): letters of one script, a
 Latin word mostly of ASCII letters, case that does not flip inside a word, punctuation only around or between
-words. Mojibake breaks those ("Ïðèâåò" is Russian in the wrong code page), and so do binary bytes. Only with
-neither kind of evidence does the caller's fallback decide.
+words. Mojibake breaks those ("Ïðèâåò" is Russian in the wrong code page), and so do binary bytes. Between
+code pages that make the same letters plausible (Turkish read as cp1252's Icelandic letters, Russian capitals
+read as KOI8-R's lower case), the reading whose letter pairs are those of some language wins
+(:func:`letter_pair_fit`). Only with neither kind of evidence does the caller's fallback decide.
 """
 from __future__ import annotations
 
@@ -48,6 +50,11 @@ MAX_WORDS = 20000               # words with a high byte read from anywhere in t
 MIN_CJK_SHARE = 0.15            # of the non-ASCII characters a CJK reading decodes
 MIN_PLAUSIBLE_SHARE = 0.9      # of the words with a high byte a one-byte reading must make plausible
 MAX_PLAUSIBLE_WORDS = 500      # distinct such words judged, the most frequent first
+MIN_FIT_WORDS = 2              # different words with a non-ASCII letter a reading needs before their fit counts
+MIN_FIT = 0.8                  # letter-pair fit the best reading needs before it can overrule the order
+FEW_CJK = 20                   # common CJK characters below which a one-byte reading that fits a language wins
+STRONG_FIT = 0.9               # letter-pair fit that makes such a reading clearly some language's words
+FIT_MARGIN = 0.1               # letter-pair fit (of one language) a plausible reading may lack against the best
 MAX_CONTROL_SHARE = 0.001      # C0 control bytes (not tab, newline, form feed, carriage return) text can hold
 UTF8_MAJORITY = 1               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -121,9 +128,23 @@ def guess(data: bytes) -> Optional[str]:
     scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
     order = cands.single_byte + cands.multi_byte
     best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
-    if scores[best] >= MIN_EVIDENCE:
+    if scores[best] >= MIN_EVIDENCE and not (best in cands.multi_byte and scores[best] < FEW_CJK):
         return best
-    return plausible_reading(sample, found, cands.single_byte)
+    single = plausible_reading(sample, found, cands.single_byte)
+    if scores[best] < MIN_EVIDENCE:
+        return single
+    return single if single and _fits_a_language(found, single) else best
+
+
+def _fits_a_language(found: list[bytes], encoding: str) -> bool:
+    """Whether the words with a high byte, read in ``encoding``, are clearly words of some language (STRONG_FIT).
+
+    A few common Han characters are weak evidence on a short text: lower-case KOI8-R letters are lead and
+    trail bytes of GB2312's commonest characters, so "Привет, как дела?" reads as four of them. Read in
+    KOI8-R its letter pairs are Russian's, which a short CJK text read in a one-byte code page never gives.
+    """
+    fit = letter_pair_fit(Counter(found).most_common(MAX_PLAUSIBLE_WORDS), encoding)
+    return fit is not None and fit >= STRONG_FIT
 
 
 def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, ...]) -> Optional[str]:
@@ -132,7 +153,9 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     them (binary) or no reading that good.
 
     The weak evidence a few words give: it tells a code page from mojibake and binary, not which of the
-    code pages of one script is right, so ties go to the earlier encoding (cp1252 for Latin text).
+    code pages of one script is right. Among equally plausible readings, those whose letter pairs fit a
+    language clearly worse than the best one's drop out (:func:`_best_fitting`), then fewer words in capitals
+    and the earlier encoding (cp1252 for Latin text) win.
     ``sample``: :func:`_sample` of the bytes; ``found``: their words with a high byte (``_HIGH_WORDS``).
     """
     if len(_CONTROLS.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
@@ -148,7 +171,74 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
         if share >= MIN_PLAUSIBLE_SHARE:
             shouted = sum(n for word, n in words if _all_capitals(word, classes))
             ranked[enc] = (share, -shouted, -i)
-    return max(ranked, key=ranked.__getitem__) if ranked else None
+    if not ranked:
+        return None
+    best_share = max(key[0] for key in ranked.values())
+    ranked = {enc: key for enc, key in ranked.items() if key[0] == best_share}
+    if len(ranked) > 1:
+        ranked = _best_fitting(ranked, words)
+    return max(ranked, key=ranked.__getitem__)
+
+
+def _best_fitting(ranked: dict[str, tuple], words: list[tuple[bytes, int]]) -> dict[str, tuple]:
+    """The readings of ``ranked`` whose letter pairs fit a language nearly as well as the best one's, when every
+    reading has words to judge and the best fits well; else all of them (the order decides)."""
+    fits = {enc: letter_pair_fit(words, enc) for enc in ranked}
+    known = [fit for fit in fits.values() if fit is not None]
+    if len(known) < len(fits) or max(known) < MIN_FIT:
+        return ranked  # a reading that makes no words of the high bytes (symbols) cannot be judged this way
+    best = max(known)
+    return {enc: key for enc, key in ranked.items() if (fits[enc] or 0.0) >= best - FIT_MARGIN}
+
+
+def letter_pair_fit(words: list[tuple[bytes, int]], encoding: str) -> Optional[float]:
+    """How well the words' letter pairs with a non-ASCII letter in them, read in ``encoding``, fit one language:
+    the largest share of those pairs (word starts and ends count as letters) that occur in the words of a single
+    jusText stoplist.
+
+    What tells apart code pages that give one script the same bytes. Turkish in cp1252 reads as Icelandic
+    letters ("Kýþ" for "Kış", "soðuk" for "soğuk"), Russian capitals in cp1251 read as KOI8-R's lower case
+    ("мнбнярх" for "НОВОСТИ"): every such letter is plausible alone, but their pairs are not the pairs of any
+    language, while the right reading's pairs are those of its language's commonest words.
+    """
+    runs = {run for word, _ in words for run in _letter_runs(word.decode(encoding, errors="replace").lower())
+            if not run.isascii()}
+    if len(runs) < MIN_FIT_WORDS:
+        return None  # one accented name, one word of mojibake, however often repeated: no evidence of a language
+    pairs = Counter(pair for run in runs for pair in _letter_pairs(run))
+    total = sum(pairs.values())
+    table, codes = _pair_table()
+    per_language = [0] * len(codes)
+    for pair, n in pairs.items():
+        for k in table.get(pair, ()):
+            per_language[k] += n
+    return max(per_language) / total
+
+
+def _letter_runs(text: str) -> list[str]:
+    """Runs of two or more letters proper: unlike ``\\w``, "²" and "½" end a run ("m²" is no word)."""
+    return [run for run in "".join(c if c.isalpha() else " " for c in text).split() if len(run) > 1]
+
+
+def _letter_pairs(run: str) -> list[str]:
+    """The pairs of neighbouring letters of ``run`` (with ``^`` and ``$`` for its ends) that hold a non-ASCII one."""
+    padded = "^" + run + "$"
+    return [padded[i:i + 2] for i in range(len(padded) - 1)
+            if not padded[i].isascii() or not padded[i + 1].isascii()]
+
+
+@lru_cache(maxsize=1)
+def _pair_table() -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """Letter pair -> indices of the languages whose stoplist words hold it, and those languages' codes."""
+    lists = language.all_stoplists()
+    codes = list(lists)
+    holders: dict[str, list[int]] = {}
+    for k, words in enumerate(lists.values()):
+        pairs = {pair for word in words if not word.isascii()
+                 for run in _letter_runs(word) for pair in _letter_pairs(run)}
+        for pair in pairs:
+            holders.setdefault(pair, []).append(k)
+    return {pair: tuple(ks) for pair, ks in holders.items()}, codes
 
 
 def _all_capitals(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:

@@ -99,7 +99,7 @@ def _stoplist(name: str) -> frozenset[str]:
     return frozenset(w.decode("utf8").lower() for w in (folder / f"{name}.txt").read_bytes().splitlines())
 
 
-def _stoplists() -> dict[str, frozenset[str]]:
+def all_stoplists() -> dict[str, frozenset[str]]:
     """All jusText stoplists keyed by language code, in code order (the same winner whatever the hash seed).
 
     Reading all hundred takes about 70 ms, so only detection beyond the English fast path and charset
@@ -116,7 +116,7 @@ def _word_index() -> tuple[dict[str, int], np.ndarray, np.ndarray, list[str]]:
     Built with C-speed steps over the 190,000 (word, language) entries: a dict of word -> tuple of languages,
     filled in a Python loop, took a quarter of a second, paid on the first page not in English.
     """
-    lists = _stoplists()
+    lists = all_stoplists()
     codes = list(lists)
     words = list(chain.from_iterable(lists.values()))
     rows = dict(zip(dict.fromkeys(words), count()))
