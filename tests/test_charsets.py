@@ -1,6 +1,8 @@
 """Bytes that declare no encoding: damaged UTF-8 stays UTF-8, legacy code pages are read by their words."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import declutter
@@ -159,6 +161,27 @@ def test_utf16_without_a_bom_is_read_as_utf16_text_or_html(encoding):
     assert TEXTS["fr"] in declutter.clean(html.encode(encoding))
     text = "\n\n".join([TEXTS["fr"]] * 3)
     assert declutter.clean(text.encode(encoding)[:-1]).startswith(TEXTS["fr"])  # a cut-off last byte too
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-tw", "ja", "ko"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_cjk_text_in_utf16_without_a_bom_is_read_by_its_characters(lang, encoding):
+    # No ASCII, so no NULs to see: before, this was read as legacy bytes and came out as mojibake.
+    data = TEXTS[lang].encode(encoding)
+    assert utf16_without_bom(data) == encoding
+    assert declutter.clean(data) == TEXTS[lang]
+
+
+@pytest.mark.parametrize("lang, encoding", [(lang, enc) for lang, enc in CASES if lang in ("zh", "zh-tw", "ja", "ko")])
+def test_legacy_cjk_and_utf8_bytes_are_not_utf16(lang, encoding):
+    assert utf16_without_bom(TEXTS[lang].encode(encoding)) is None
+    assert utf16_without_bom(TEXTS[lang].encode("utf-8")) is None
+
+
+def test_random_bytes_are_not_cjk_utf16():
+    rng = random.Random(0)
+    samples = [bytes(rng.randrange(256) for _ in range(rng.choice((32, 64, 512)))) for _ in range(2000)]
+    assert sum(utf16_without_bom(data) is not None for data in samples) == 0
 
 
 def test_nuls_on_both_byte_positions_are_not_utf16():

@@ -55,6 +55,8 @@ MIN_FIT = 0.8                  # letter-pair fit the best reading needs before i
 FEW_CJK = 20                   # common CJK characters below which a one-byte reading that fits a language wins
 STRONG_FIT = 0.9               # letter-pair fit that makes such a reading clearly some language's words
 FIT_MARGIN = 0.1               # letter-pair fit (of one language) a plausible reading may lack against the best
+MIN_UTF16_CJK_UNITS = 16       # code units such bytes need before their characters are judged
+MIN_UTF16_CJK_SHARE = 0.3      # of the code units of UTF-16 without a BOM that are kana or common Han/Hangul
 MAX_CONTROL_SHARE = 0.001      # C0 control bytes (not tab, newline, form feed, carriage return) text can hold
 UTF8_MAJORITY = 1               # valid multi-byte characters per damaged sequence for bytes to stay UTF-8
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
@@ -355,6 +357,33 @@ def _cjk_evidence(sample: bytes, encoding: str, common: frozenset[str]) -> int:
         return 0
     evidence = sum(1 for c in non_ascii if (c in common or _KANA.match(c)) and _high_bytes_only(c, encoding))
     return evidence if evidence >= MIN_CJK_SHARE * len(non_ascii) else 0
+
+
+def cjk_utf16(head: bytes) -> Optional[str]:
+    """"utf-16-le" or "utf-16-be" for the head of bytes that are CJK text in UTF-16 without a BOM, else None.
+
+    Text that is mostly ASCII shows UTF-16 by its NULs (:func:`declutter.reading.utf16_without_bom`); Chinese,
+    Japanese or Korean has none. Its code units are kana and common Han and Hangul characters instead, at
+    least MIN_UTF16_CJK_SHARE of them, in one byte order. Random bytes make such a unit about one time in
+    sixty, and the legacy CJK encodings, read as UTF-16, make Hangul syllables and private-use characters
+    outside the common set; bytes that are UTF-8 (CJK included) are never UTF-16 here.
+    """
+    units = len(head) // 2
+    if units < MIN_UTF16_CJK_UNITS:
+        return None  # eight random units make three common characters about one time in a thousand
+    try:
+        head.decode("utf-8")
+        return None
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 3 and _cut_utf8(head):
+            return None
+    common = _candidates().common_cjk
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = head[:2 * units].decode(encoding, errors="replace")
+        evidence = sum(1 for c in text if c in common or _KANA.match(c))
+        if evidence >= MIN_UTF16_CJK_SHARE * units:
+            return encoding
+    return None
 
 
 @lru_cache(maxsize=16384)

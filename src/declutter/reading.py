@@ -62,7 +62,7 @@ def utf16_without_bom(data: bytes) -> str | None:
     text survives only as a binary warning, and HTML in them is not even recognised as HTML. Text that is
     mostly ASCII puts a NUL in every code unit's high byte and almost never in its low byte, which no 8-bit
     encoding and no binary format does (their NULs, where they have any, fall on both). UTF-16 without
-    ASCII (all-CJK text) has no such pattern and is not recognised.
+    ASCII (all-CJK text) has no such pattern; its characters tell it instead (:func:`charsets.cjk_utf16`).
     """
     head = data[:UTF16_SNIFF_BYTES]
     units = len(head) // 2
@@ -73,7 +73,7 @@ def utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if even >= UTF16_NUL_SHARE * units and odd <= UTF16_OTHER_NUL * units:
         return "utf-16-be"
-    return None
+    return charsets.cjk_utf16(head)
 
 
 def declared_charset(data: bytes) -> str | None:
