@@ -261,14 +261,37 @@ def test_cli_clean_reads_compressed_files(tmp_path, capsys):
         cli_main(["clean", str(path)])
 
 
-def test_lone_surrogate_is_an_error_row_not_a_crash(tmp_path):
+def test_lone_surrogates_in_json_are_cleaned_and_written_not_a_crash(tmp_path):
+    """JSON may escape half an emoji ("\\ud800"): in the text it becomes U+FFFD; in an id or URL it is
+    written back as the same escape, so the row still names the record it came from."""
     path = tmp_path / "surrogate.jsonl"
     text = good_rows()[1]["text"].replace("Putin praised", "Putin \ud800 praised")
-    path.write_text(json.dumps({"id": "s", "text": text}) + "\n")
+    rows = [{"id": "s", "text": text}, {"id": "id\udcff", "url": "https://example.org/\ud83d", "text": good_rows()[0]["text"]},
+            {"id": "empty\ud800", "text": ""}]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     out = tmp_path / "out"
     summary = run_batch([str(path)], out)
     check_accounting(out, summary)
-    assert summary.errors == 1 and "not valid Unicode" in errors(out)[0]["reason"]
+    assert (summary.cleaned, summary.errors) == (2, 1)
+    cleaned = {r["id"]: r for r in outputs(out)}
+    assert "Putin \ufffd praised" in cleaned["s"]["text"]
+    assert cleaned["id\udcff"]["url"] == "https://example.org/\ud83d" and cleaned["id\udcff"]["text"]
+    assert errors(out)[0]["id"] == "empty\ud800" and errors(out)[0]["reason"] == "record has no body"
+
+
+def test_a_file_name_that_is_not_utf8_is_written_not_a_crash(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"caf\xe9.txt")).write_text(good_rows()[0]["text"], encoding="utf-8")
+        (folder / os.fsdecode(b"empty\xff.txt")).write_bytes(b"")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out)
+    check_accounting(out, summary)
+    assert [r["position"] for r in outputs(out)] == [os.fsdecode(b"caf\xe9.txt")]
+    assert errors(out)[0]["position"] == os.fsdecode(b"empty\xff.txt")
 
 
 def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkeypatch):

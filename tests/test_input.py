@@ -26,6 +26,17 @@ def test_bytes_are_decoded_with_replacement(fixtures):
     assert "\ufffd" in out and "praised" in out
 
 
+@pytest.mark.parametrize("wrap", [lambda s: s, lambda s: f"<html><body><p>{s}</p></body></html>"], ids=["text", "html"])
+def test_surrogates_in_a_str_are_joined_or_replaced(wrap):
+    """A str from JSON's escapes may hold half an emoji: it becomes U+FFFD (as an undecodable byte does),
+    not a "?" from lxml or an error when the output is written; a full pair becomes its character."""
+    sentence = "The council voted on Tuesday to approve the new budget, which includes funds for parks {} and schools."
+    out = declutter.clean(wrap(sentence.format("\ud800")))
+    assert out == sentence.format("\ufffd")
+    out.encode("utf-8")
+    assert declutter.clean(wrap(sentence.format("\ud83d\ude00"))) == sentence.format("\U0001f600")
+
+
 def test_mixed_newlines_and_controls_are_normalised():
     lines, gaps = split_lines(normalize_text("a\r\nb\rc\u2028d\x00e\x07f"))
     assert lines == ["a", "b", "c", "def"]

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 from .cleaner import Cleaner, shared_cleaner
 from .config import Config
-from .outdir import BatchError, OutDir
+from .outdir import BatchError, OutDir, json_line
 from .sites import SiteTemplates, TemplateLearner
 from .sources import Record, SourceOptions, check_inputs, read_inputs
 
@@ -185,8 +185,6 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
     content = record.content
     if content is None or not content.strip():
         raise RecordError("record has no body")
-    if isinstance(content, str):
-        content.encode("utf-8")  # a lone surrogate fails here, whether or not its line would be kept
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if explain:
         analysis = cleaner.analyze(content, url=record.url, lang=record.lang)
@@ -214,10 +212,7 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
         for record in records:
             try:
                 row = _clean_record(cleaner_for(record), record, explain)
-                line = json.dumps(row, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from a "\\ud800" escape in JSON input
-                errors.append(_error_row(record, index, f"text is not valid Unicode: {exc.reason} at {exc.start}"))
-                continue
+                line = json_line(row)
             except Exception as exc:  # one bad record must never take the shard down
                 reason = str(exc) if isinstance(exc, RecordError) else f"cleaning failed: {type(exc).__name__}: {exc}"
                 errors.append(_error_row(record, index, reason))

@@ -15,6 +15,19 @@ if TYPE_CHECKING:
     from .batch import ShardResult, Summary
 
 
+def json_line(obj: Any) -> bytes:
+    """``obj`` as one line of UTF-8 JSON, without the newline.
+
+    A string holding a lone surrogate (an id or URL given as a JSON "\\ud800" escape, a file name that is
+    not UTF-8) has no UTF-8 form; such a row is written with ASCII escapes instead, which any JSON reader
+    returns as the string it was given.
+    """
+    try:
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(obj).encode("ascii")
+
+
 class BatchError(RuntimeError):
     """The job cannot start or go on (unwritable output, another job's output, a dead worker)."""
 
@@ -70,7 +83,7 @@ class OutDir:
     def store(self, result: ShardResult) -> None:
         """Write a shard: data, then errors, then the marker that says both are complete."""
         self.write(self.shard(result.index, ".jsonl.gz"), result.data)
-        rows = b"".join(json.dumps(e, ensure_ascii=False).encode("utf-8") + b"\n" for e in result.errors)
+        rows = b"".join(json_line(e) + b"\n" for e in result.errors)
         self.write(self.shard(result.index, ".errors.jsonl"), rows)
         counts = {"records": result.records, "cleaned": result.cleaned, "errors": len(result.errors)}
         self.write(self.shard(result.index, ".done.json"), json.dumps(counts).encode("utf-8"))

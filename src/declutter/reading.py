@@ -142,7 +142,7 @@ def to_text(obj: object, html: bool | None = None) -> str:
     (:func:`utf16_without_bom`) is decoded first and then read like a ``str``.
     """
     if isinstance(obj, str):
-        return obj
+        return without_surrogates(obj)
     if isinstance(obj, (bytes, bytearray, memoryview)):
         data = bytes(obj)
         utf16 = utf16_without_bom(data)
@@ -155,6 +155,21 @@ def to_text(obj: object, html: bool | None = None) -> str:
         _warn_if_binary(data, text)
         return text
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each surrogate pair joined into its character and each lone surrogate as U+FFFD.
+
+    A ``str`` can hold surrogates that no encoding writes: JSON's "\\ud83d" escapes of an emoji cut in half
+    (valid JSON, which ``json.loads`` returns as they are), text decoded with ``surrogateescape``. Left in,
+    they fail every UTF-8 write after cleaning, and lxml turns them into "?". Replaced, as undecodable bytes
+    are, the mark stays visible and the page can be cleaned and written like any other.
+    """
+    try:
+        text.encode("utf-8")  # half the cost of a regex search for surrogates
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def normalize_text(text: str) -> str:
