@@ -150,6 +150,27 @@ def test_cli_given_a_folder_names_the_command_that_cleans_one(tmp_path):
     assert "declutter batch" in str(exc.value) and str(tmp_path) in str(exc.value)
 
 
+def test_cli_reads_at_most_its_cap_and_says_so(tmp_path, monkeypatch, capsys):
+    """An endless input (/dev/zero, a pipe that never closes) must not eat the memory: the CLI reads up to
+    MAX_INPUT bytes and says it cut; out of memory anyway, it says so instead of a traceback."""
+    import declutter.cli as cli
+
+    sentence = "The council voted on Tuesday to approve the new budget, which includes funds for parks.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(sentence * 50, encoding="utf-8")
+    monkeypatch.setattr(cli, "MAX_INPUT", len(sentence) * 3)
+    assert cli.main(["clean", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "longer than 256 MiB" in captured.err and captured.out.strip() == sentence.strip()
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(declutter.Cleaner, "clean", no_memory)
+    assert cli.main(["clean", str(path)]) == 1
+    assert "out of memory" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("preamble", [
     "<!-- " + "licence text " * 400 + " -->\n",             # a long leading comment
     '<?xml version="1.0" encoding="utf-8"?>\n<!-- ' + "x" * 5000 + " -->\n",

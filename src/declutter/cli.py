@@ -15,16 +15,26 @@ from . import __version__
 from .config import INPUT_FORMATS, Config
 
 MAX_DECOMPRESSED = 1 << 28  # a compressed input's limit: far beyond any page, short of a decompression bomb
+MAX_INPUT = MAX_DECOMPRESSED  # the same for the bytes read: /dev/zero or an endless pipe must not eat the memory
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
 
 def _read_input(path: str) -> bytes:
     """The input's bytes, gunzipped or un-zstd-ed by magic number (``page.html.gz`` works as it is)."""
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_INPUT + 1)
     except OSError as exc:
         hint = " (a folder of pages is cleaned with: declutter batch FOLDER -o OUT_DIR)" if Path(path).is_dir() else ""
         raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}{hint}") from None
+    if len(data) > MAX_INPUT:
+        data = data[:MAX_INPUT]
+        name = "standard input" if path == "-" else path
+        print(f"declutter: warning: {name} is longer than 256 MiB; cleaning its first 256 MiB "
+              "(declutter batch reads a corpus record by record)", file=sys.stderr)
     if data[:2] == b"\x1f\x8b":
         return _gunzip(data, path)
     if data[:4] == b"\x28\xb5\x2f\xfd":
@@ -207,6 +217,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.func(args) or 0)
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("declutter: out of memory; a corpus is cleaned record by record with: declutter batch", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
