@@ -209,6 +209,48 @@ def test_ten_thousand_deep_nesting_neither_recurses_nor_loses_the_text():
     assert "deep text" in page.lines and "after" in page.lines
 
 
+def test_a_tag_with_thousands_of_attributes_loses_them_not_minutes():
+    """libxml2 checks each attribute against all before it: 100,000 took 90 s to parse. Past
+    MAX_TAG_ATTRIBUTES distinct names the tag is kept bare, as a browser shows none of them anyway."""
+    flood = " ".join(f'data-a{i}="1"' for i in range(100_000))
+    html = f'<html><body><div class="story" {flood}><p>The text inside the flooded tag.</p></div><p>after</p></body></html>'
+    with pytest.warns(HtmlLimitWarning, match="100,001 distinct attributes"):
+        page = _page(html)
+    assert page.lines == ["The text inside the flooded tag.", "after"]
+
+
+def test_a_stray_open_tag_that_swallows_prose_is_defused():
+    prose = " ".join(f"word{i}" for i in range(5_000))  # the page's text, made attribute names by a lost ">"
+    html = f"<html><body><p>before</p><div {prose}><p>after the stray tag</p></div></body></html>"
+    with pytest.warns(HtmlLimitWarning):
+        page = _page(html)
+    assert page.lines == ["before", "after the stray tag"]
+
+
+@pytest.mark.parametrize("markup", [
+    "<script>for (i = 0; i<n; i++) { " + " ".join(f"v{i} = {i};" for i in range(3_000)) + " }</script>",
+    "<div " + " ".join(f"a{i % 250}" for i in range(3_000)) + ">",  # many, but few distinct
+])
+def test_long_scripts_and_repeated_names_are_not_attribute_floods(markup):
+    html = f"<html><body>{markup}<p>after</p></body></html>"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", HtmlLimitWarning)
+        page = _page(html)
+    assert page.lines[-1] == "after"
+
+
+def test_a_flood_seen_inside_an_attribute_value_changes_only_that_value():
+    """The scan cannot see quotes around a "<" (an SVG data: URI): what it inserts there stays inside the
+    value, so the page reads as before, its later attributes and text included."""
+    path = " ".join(f"L{i} {i}" for i in range(3_000))
+    html = (f'<html><body><img alt="" src="data:image/svg+xml,<svg><path d=&quot;{path}&quot; fill=&quot;red&quot;/>" '
+            f'class="x"><p>after</p></body></html>')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HtmlLimitWarning)
+        page = _page(html)
+    assert page.lines == ["after"]
+
+
 def test_frameset_gives_an_empty_result():
     # The content of a frameset lives in the frame documents; <noframes> is a notice for old browsers that
     # libxml2 hands over as raw markup, so it is skipped like a script.

@@ -13,11 +13,13 @@ a :class:`HtmlLimitWarning` says what was cut.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import warnings
 from dataclasses import replace
 from typing import Optional
 
+import numpy as np
 from lxml import etree
 
 from .config import Config
@@ -40,6 +42,16 @@ TITLE_SWALLOW_CHARS = 1000
 _TITLE_START = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TITLE_END = re.compile(r"[\r\n<]")
 _LANG = re.compile(r"^\s*([a-zA-Z]{2})(?:[-_]|\s*$)")
+# libxml2 checks each new attribute of an element against every one before it, so a tag with many distinct
+# attributes costs their square: 40,000 (430 KB of markup) took 11.5 s to parse, 100,000 took 90 s. Only an
+# open tag that runs this long with no < or > is looked at (a data: URI or SVG path is one long value) ...
+LONG_TAG_CHARS = 2_000
+# ... and its attributes are commented out when it names more distinct ones than this (_defuse_attribute_floods).
+MAX_TAG_ATTRIBUTES = 300
+_LONG_TAG = re.compile(rb"<([a-zA-Z][^\s/<>]*)[^<>]{%d,}" % LONG_TAG_CHARS)
+_QUOTED = re.compile(rb""""[^"]*"|'[^']*'""")
+_ATTRIBUTE_NAME = re.compile(rb"""(?<=\s)[A-Za-z_:][^\s"'=<>/]*""")
+_RAW_TEXT = re.compile(rb"<(script|style|title|textarea)\b.*?(?:</\1|\Z)", re.IGNORECASE | re.DOTALL)  # read as text
 
 
 class HtmlError(ValueError):
@@ -57,7 +69,7 @@ def _parse_once(text: str) -> tuple[Optional[etree._Element], bool]:
                               no_network=True, encoding="utf-8", collect_ids=False)
     if "\x00" in text:
         text = text.replace("\x00", "")  # libxml2 turns NUL into U+FFFD; the text path drops it, as here
-    data = text.encode("utf-8", errors="replace")
+    data = _defuse_attribute_floods(text.encode("utf-8", errors="replace"))
     try:
         # isspace() rather than strip(): the same test (ASCII whitespace only) without copying the page.
         root = etree.fromstring(data, parser) if data and not data.isspace() else None
@@ -81,6 +93,60 @@ def _parse(text: str) -> Optional[etree._Element]:
     if root is not None and _swallowed_by_title(root):
         root, _ = _parse_once(_close_title(text))
     return root
+
+
+def _defuse_attribute_floods(data: bytes) -> bytes:
+    """``data`` with each open tag that names over MAX_TAG_ATTRIBUTES distinct attributes closed bare, its
+    attributes commented out.
+
+    Such a tag is machine-made garbage, or a stray ``<div`` whose missing ``>`` made the prose after it
+    into attribute names; a browser shows none of them either way. ``<div a0 a1 ...>`` becomes
+    ``<div><!-- a0 a1 ... -->``, which parses in linear time. Inserting rather than deleting is safe where
+    the scan is wrong about markup it cannot see (a ``<`` inside a quoted attribute value or a comment): it
+    only changes that value or comment. Only a ``<`` followed by LONG_TAG_CHARS bytes without another is
+    looked at (one array pass), scripts and styles are skipped, and quoted values are not counted, so
+    ordinary pages come back as they are; a page that lost attributes says so with an :class:`HtmlLimitWarning`.
+    """
+    opens = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x3C)
+    gaps = np.diff(opens, append=len(data))
+    far = gaps > LONG_TAG_CHARS
+    floods: list[tuple[int, int, int]] = []
+    raw: Optional[tuple[list[int], list[int]]] = None
+    for at, gap in zip(opens[far].tolist(), gaps[far].tolist()):
+        end = data.find(b">", at, at + gap)  # a script's "<script ...>" ends here, long before its next "<"
+        end = at + gap if end < 0 else end
+        if end - at <= LONG_TAG_CHARS or data.count(b" ", at, end) + data.count(b"\n", at, end) <= MAX_TAG_ATTRIBUTES:
+            continue  # a short tag, or a data: URI: too few words to hold that many names
+        m = _LONG_TAG.match(data, at)
+        if m is None:
+            continue
+        names = set(_ATTRIBUTE_NAME.findall(_QUOTED.sub(b" ", m.group())))
+        if len(names) > MAX_TAG_ATTRIBUTES:
+            raw = _raw_text_spans(data) if raw is None else raw
+            if not _inside(raw, at):
+                floods.append((m.end(1), m.end(), len(names)))
+    if not floods:
+        return data
+    warnings.warn(f"HTML tag with {max(n for _, _, n in floods):,} distinct attributes: the attributes of "
+                  f"{len(floods)} such tag(s) dropped, as a browser shows none of them", HtmlLimitWarning, stacklevel=5)
+    pieces, last = [], 0
+    for start, end, _ in floods:
+        closes = data[end:end + 1] == b">"  # else the span ran into the next "<": the comment closes itself
+        pieces += [data[last:start], b"><!--", data[start:end], b"--" if closes else b"-->"]
+        last = end
+    return b"".join(pieces) + data[last:]
+
+
+def _raw_text_spans(data: bytes) -> tuple[list[int], list[int]]:
+    """Where the elements libxml2 reads as text start and end (``i<n`` in a script is no tag), in order."""
+    spans = [m.span() for m in _RAW_TEXT.finditer(data)]
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
+def _inside(raw: tuple[list[int], list[int]], at: int) -> bool:
+    starts, ends = raw
+    i = bisect.bisect_left(starts, at) - 1
+    return i >= 0 and at < ends[i]
 
 
 def _swallowed_by_title(root: etree._Element) -> bool:
