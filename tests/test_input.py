@@ -142,6 +142,17 @@ def test_cli_writes_utf8_whatever_the_locale_encoding(tmp_path, command):
     assert para in done.stdout.decode("utf-8")
 
 
+def test_python_dash_m_runs_the_command():
+    import subprocess
+    import sys
+
+    page = "Home\nThe council voted on Tuesday to approve the new budget, which includes funds for parks.\n"
+    done = subprocess.run([sys.executable, "-m", "declutter", "clean", "-"], input=page.encode(),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().strip() == page.splitlines()[1]
+
+
 def test_cli_given_a_folder_names_the_command_that_cleans_one(tmp_path):
     from declutter.cli import main as cli_main
 
