@@ -142,6 +142,11 @@ def test_cli_writes_utf8_whatever_the_locale_encoding(tmp_path, command):
     assert para in done.stdout.decode("utf-8")
 
 
+@pytest.mark.parametrize("markup", ["<!-- nothing -->", "\ufeff <!-- a -->\n<!-- b -->\n", '<?xml version="1.0"?>'])
+def test_a_document_of_comments_only_is_empty_html_not_text(markup):
+    assert looks_like_html(markup) and declutter.clean(markup) == "" and declutter.clean(markup.encode()) == ""
+
+
 def test_python_dash_m_runs_the_command():
     import subprocess
     import sys

@@ -389,6 +389,8 @@ def looks_like_html(text: str) -> bool:
     than a document's own is HTML only if its paragraphs hold markup (:func:`_paragraphs_without_markup`).
     """
     start = after_preamble(text)
+    if start == len(text) and "<" in text:
+        return True  # nothing but comments or an XML declaration: an empty document, not a text page
     head = text[start:start + 4096]
     if head.startswith("<") and _HTML_SNIFF.search(head):
         return bool(_DOCUMENT_START.match(head)) or not _paragraphs_without_markup(text[start:start + 65536])
