@@ -126,6 +126,15 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
     assert all(longest in r["text"] and "\ufffd" not in r["text"] for r in outputs(out))
 
 
+def test_a_warc_payload_declared_latin1_is_read_as_windows_1252(tmp_path):
+    text = good_rows()[1]["text"].replace("Putin praised", "Putin \u201cpraised\u201d \u2014")
+    body = seed_html(text).encode("cp1252")
+    recs = [warc_record("response", "https://example.org/q", http_response(body, "text/html; charset=ISO-8859-1"),
+                        "application/http; msgtype=response", 1)]
+    summary, out = batch_of_file(tmp_path, "latin1.warc", b"".join(recs))
+    assert summary.cleaned == 1 and "Putin \u201cpraised\u201d \u2014" in outputs(out)[0]["text"]
+
+
 def test_arc_pages_are_read_and_other_records_counted_as_skipped(tmp_path):
     summary, out = batch_of_file(tmp_path, "crawl.arc.gz", b"".join(arc_bytes()))
     assert summary.cleaned == 2 and summary.errors == 0

@@ -25,6 +25,7 @@ read as KOI8-R's lower case), the reading whose letter pairs are those of some l
 """
 from __future__ import annotations
 
+import codecs
 import re
 import sys
 import unicodedata
@@ -86,6 +87,36 @@ def _candidates() -> _Candidates:
     data = tomllib.loads((resources.files("declutter") / "data" / "charsets.toml").read_text(encoding="utf-8"))
     common = set("".join(data["common_han"].split())) | set(data["common_hangul"])
     return _Candidates(tuple(data["single_byte"]), tuple(data["multi_byte"]), frozenset(common))
+
+
+@lru_cache(maxsize=1)
+def _label_table() -> tuple[dict[str, str], frozenset[str]]:
+    data = tomllib.loads((resources.files("declutter") / "data" / "charset_labels.toml").read_text(encoding="utf-8"))
+    table = {label: codecs.lookup(codec).name for codec, labels in data["labels"].items() for label in labels}
+    return table, frozenset(data["ignored"])
+
+
+@lru_cache(maxsize=256)
+def codec_for_label(label: str) -> Optional[str]:
+    """The Python codec that decodes what a browser decodes for the declared charset ``label``; None when
+    the label means nothing to a browser or to Python, or is one browsers refuse (``data/charset_labels.toml``).
+
+    Python's codec of the same name is not always it: a page labelled "iso-8859-1" is windows-1252 to every
+    browser and is written so (its curly quotes and dashes are bytes 0x91-0x97, which Latin-1 makes control
+    characters, and those are then removed). A name only Python knows ("latin_1", "euc_kr") is mapped through
+    Python's canonical name, so it too means what the standard's label of that encoding means.
+    """
+    key = label.strip().lower()
+    table, ignored = _label_table()
+    if key in ignored:
+        return None
+    if key in table:
+        return table[key]
+    try:
+        name = codecs.lookup(key).name
+    except LookupError:
+        return None
+    return table.get(name) or table.get(name.replace("_", "-")) or name
 
 
 def decode_undeclared(data: bytes, fallback: Optional[str]) -> str:

@@ -77,14 +77,12 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The Python codec named by a ``<meta>`` charset in the first 2 KB, or None if absent or unknown."""
+    """The Python codec for a ``<meta>`` charset in the first 2 KB, as browsers read its label
+    (:func:`charsets.codec_for_label`), or None if absent or unknown."""
     m = _META_CHARSET.search(data[:2048])
     if not m:
         return None
-    try:
-        return codecs.lookup(m.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
+    return charsets.codec_for_label(m.group(1).decode("latin-1"))
 
 
 def decode_html_bytes(data: bytes) -> str:

@@ -251,22 +251,22 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
         yield Record(position=f"{path}:{lineno + 1}", error=f"{stream.failure} (after line {lineno})")
 
 
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def _decode_body(body: bytes, charset: Optional[str]) -> Content:
-    """Decode with the charset the HTTP header declares, unless the bytes are mostly valid UTF-8 (servers often
-    declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, or with UTF-8 or a charset
-    Python does not know, hand the bytes to the cleaner's decoder (which reads ``<meta>`` and detects)."""
-    if not charset or body.isascii():
-        return body
-    try:
-        if codecs.lookup(charset).name == "utf-8":
-            return body
-    except LookupError:
-        return body
+    """Decode with the charset the HTTP header declares, read as browsers read its label
+    (:func:`charsets.codec_for_label`: "iso-8859-1" is windows-1252), unless the bytes are mostly valid UTF-8
+    (servers often declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, with UTF-8,
+    a label nobody knows or a BOM, hand the bytes to the cleaner's decoder (BOM, ``<meta>``, detection)."""
+    codec = charsets.codec_for_label(charset) if charset else None
+    if codec is None or codec == "utf-8" or body.isascii() or body.startswith(_BOMS):
+        return body  # a BOM outranks the header, in the cleaner's decoder as in browsers
     text = body.decode("utf-8", errors="replace")
     if charsets.mostly_utf8(body, text):
         return text
     try:
-        return body.decode(charset, errors="replace")
+        return body.decode(codec, errors="replace")
     except (LookupError, UnicodeError):  # a codec that is not a text encoding, such as rot13
         return body
 
