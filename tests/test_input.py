@@ -42,6 +42,14 @@ def test_mixed_newlines_and_controls_are_normalised():
     assert lines == ["a", "b", "c", "def"]
 
 
+@pytest.mark.parametrize("wrap", [lambda s: s, lambda s: f"<html><body><p>{s}</p></body></html>"], ids=["text", "html"])
+def test_c1_controls_are_read_as_the_windows_1252_characters_they_were(wrap):
+    """A page decoded as Latin-1 though written in windows-1252 holds its quotes and dashes as C1 controls:
+    they become those characters, not nothing (U+0085 is a newline, 0x81 is undefined and stays dropped)."""
+    out = declutter.clean(wrap("We\x92re told \x93no\x94 \x97 the council voted on Tuesday to approve the budget\x81 for parks."))
+    assert out == "We\u2019re told \u201cno\u201d \u2014 the council voted on Tuesday to approve the budget for parks."
+
+
 def test_nul_and_controls_in_html_are_dropped_as_in_text():
     # libxml2 turned a NUL into U+FFFD; the text path has always dropped it.
     sentence = "Alpha\x00 beta\x01 gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi. "

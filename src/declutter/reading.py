@@ -22,6 +22,13 @@ _NON_SPACE = re.compile(r"\S")
 _ODD_SPACE = re.compile(r"[^\S ]|  ")  # whitespace that collapsing would change
 # C0/C1 controls except tab and newline, plus NUL: they carry no text and confuse downstream tools.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+# C1 control characters in text are windows-1252 bytes that were decoded as Latin-1 (a scraper trusting an
+# "iso-8859-1" label): "we\x92re", "New York\x97Union Square". They become the characters those bytes are,
+# as ftfy's fix_c1_controls does, rather than vanish with the controls; the five bytes windows-1252 leaves
+# undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay controls. U+0085 is a newline (_NEWLINE_CHARS).
+_C1_AS_CP1252 = {b: c for b in range(0x80, 0xA0) if b != 0x85 for c in [bytes([b]).decode("cp1252", "ignore")] if c}
+_DROPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f%s\ufeff\ufffe\uffff]" % "".join(
+    chr(b) for b in range(0x80, 0xA0) if b != 0x85 and b not in _C1_AS_CP1252))
 _DOCUMENT_TAGS = r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]"  # what only a whole document opens with
 _HTML_SNIFF = re.compile(
     _DOCUMENT_TAGS + r"|<(?:div|p|span|table|article|section|script|meta|title"
@@ -171,7 +178,8 @@ def without_surrogates(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """Unify newlines to ``\\n`` and remove control characters (tabs become spaces).
+    """Unify newlines to ``\\n`` and remove control characters (tabs become spaces; C1 characters become the
+    windows-1252 characters they were, :data:`_C1_AS_CP1252`).
 
     Most pages hold none of those characters; one table lookup over the codepoints finds that out at a
     tenth of the cost of the two regex passes, which then run only when they have something to do.
@@ -183,7 +191,7 @@ def normalize_text(text: str) -> str:
 
 def _normalized(text: str) -> str:
     """:func:`normalize_text` without its quick check (which reads the codepoints into an array)."""
-    return _CONTROLS.sub("", _NEWLINES.sub("\n", text)).replace("\t", " ")
+    return _DROPPED.sub("", _NEWLINES.sub("\n", text).translate(_C1_AS_CP1252)).replace("\t", " ")
 
 
 def collapse_whitespace(text: str) -> str:
@@ -276,7 +284,7 @@ def _last_newline(text: str) -> int:
 def _is_blank(part: str, max_line_chars: int) -> bool:
     """Does a part of the text between two newlines hold no line (only whitespace and control characters)?"""
     if len(part) > PIECE_CHARS:  # without a list of its words
-        return _NON_SPACE.search(_CONTROLS.sub("", part)) is None
+        return _NON_SPACE.search(_DROPPED.sub("", part)) is None  # C1 characters count: they become text
     return not _page_lines_at_once(part, max_line_chars)[0]
 
 
