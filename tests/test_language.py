@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+import declutter
 from declutter import chars, language
 
 _PROBE = "from declutter import language; print(language.detect(['unter unter unter unter']), language.detect(['drie drie drie']))"
@@ -199,3 +200,20 @@ def test_a_source_language_outranks_the_pages_own_and_yields_to_a_fixed_one():
     assert Cleaner(input_format="html", language="fr").analyze(html, lang="de").lang == "fr"
     with pytest.raises(TypeError, match="must be a str"):
         Cleaner().analyze(GERMAN, lang=5)
+
+
+@pytest.mark.parametrize("code, expected", [("iw", "he"), ("iw-IL", "he"), ("in_ID", "id"), ("no", "nb"), ("no-NO", "nb"),
+                                            ("mo", "ro"), ("fil", "tl"), ("nn", "nn"), ("en", "en")])
+def test_old_and_group_codes_read_as_todays(code, expected):
+    assert language.normalized_language(code) == expected
+
+
+HEBREW = "<p>שלום עולם, זהו טקסט ארוך מספיק בעברית כדי להיות גוף המאמר של הדף הזה, והוא ממשיך עוד ועוד כמו שצריך.</p>" * 3
+
+
+@pytest.mark.parametrize("declared", ["iw", "zz", "he"])
+def test_an_old_or_unknown_html_lang_does_not_leave_a_page_without_stopwords(declared):
+    """Java's Locale still writes Hebrew as "iw"; "zz" is no language. Either used to stay the page's language,
+    with no stoplist: every stopword feature at zero."""
+    analysis = declutter.Cleaner(input_format="html").analyze(f'<html lang="{declared}"><body>{HEBREW}</body></html>')
+    assert analysis.lang == "he"

@@ -131,6 +131,9 @@ class Cleaner:
                 text = markdown.to_plain(text)
             lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
+        if page.lang is not None:  # the page's own <html lang>: an old or unknown code must not zero the stopwords
+            page.lang = language.normalized_language(page.lang)
+            page.lang = page.lang if _known(page.lang, self.rules) else None
         if self.config.language != "auto":
             page.lang = self.config.language
         elif hint is not None:

@@ -174,9 +174,15 @@ def _codes_by_name() -> dict[str, str]:
     return {name.lower(): iso for name, iso in ISO_BY_NAME.items()}
 
 
+# Codes pages still declare for languages whose code changed or that name a group: Java's Locale writes
+# Hebrew as "iw", Indonesian as "in" and Yiddish as "ji" to this day; "no" (Norwegian) is written as Bokmål
+# by most pages; "mo" (Moldavian) is Romanian; "fil" (Filipino) is Tagalog, jusText's list.
+CODE_ALIASES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "no": "nb", "mo": "ro", "fil": "tl"}
+
+
 def normalized_language(value: object) -> str:
     """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB", "eng" and
-    "English" all read "en". Without this, "EN" found no stoplist and no rules, and a page was judged with
+    "English" all read "en", and an old code reads as today's ("iw" is "he", :data:`CODE_ALIASES`). Without this, "EN" found no stoplist and no rules, and a page was judged with
     its stopword features at zero, with no error."""
     if value == "auto":
         return value  # the default, on every Config
@@ -188,6 +194,7 @@ def normalized_language(value: object) -> str:
     known = known_codes()
     code = raw.replace("_", "-")
     primary = code.split("-")[0]
+    primary = CODE_ALIASES.get(primary, primary)
     if raw == "auto" or raw in known:  # jusText's names without an ISO code are codes too ("aragonese")
         return raw
     named = _codes_by_name().get(raw) or ISO1_BY_ISO3.get(primary)  # "german", "deu", "deu-DE" -> "de"
