@@ -104,8 +104,9 @@ def _defuse_attribute_floods(data: bytes) -> bytes:
     ``<div><!-- a0 a1 ... -->``, which parses in linear time. Inserting rather than deleting is safe where
     the scan is wrong about markup it cannot see (a ``<`` inside a quoted attribute value or a comment): it
     only changes that value or comment. Only a ``<`` followed by LONG_TAG_CHARS bytes without another is
-    looked at (one array pass), scripts and styles are skipped, and quoted values are not counted, so
-    ordinary pages come back as they are; a page that lost attributes says so with an :class:`HtmlLimitWarning`.
+    looked at (one array pass), scripts, styles, titles and text areas are skipped (libxml2 reads no tags
+    there), and quoted values are not counted, so ordinary pages come back as they are; a page that lost
+    attributes says so with an :class:`HtmlLimitWarning`.
     """
     opens = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x3C)
     gaps = np.diff(opens, append=len(data))

@@ -182,8 +182,9 @@ CODE_ALIASES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "no": "nb", "mo"
 
 def normalized_language(value: object) -> str:
     """``value`` as the code the pipeline looks stoplists and rules up by: "EN", "en-US", "en_GB", "eng" and
-    "English" all read "en", and an old code reads as today's ("iw" is "he", :data:`CODE_ALIASES`). Without this, "EN" found no stoplist and no rules, and a page was judged with
-    its stopword features at zero, with no error."""
+    "English" all read "en", and an old code reads as today's ("iw" is "he", :data:`CODE_ALIASES`). Without
+    this, "EN" found no stoplist and no rules, and a page was judged with its stopword features at zero,
+    with no error."""
     if value == "auto":
         return value  # the default, on every Config
     if not isinstance(value, str):
