@@ -27,6 +27,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff
 # as ftfy's fix_c1_controls does, rather than vanish with the controls; the five bytes windows-1252 leaves
 # undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay controls. U+0085 is a newline (_NEWLINE_CHARS).
 _C1_AS_CP1252 = {b: c for b in range(0x80, 0xA0) if b != 0x85 for c in [bytes([b]).decode("cp1252", "ignore")] if c}
+_C1 = re.compile("[\x80-\x84\x86-\x9f]")
 _DROPPED = re.compile("[\x00-\x08\x0e-\x1f\x7f%s\ufeff\ufffe\uffff]" % "".join(
     chr(b) for b in range(0x80, 0xA0) if b != 0x85 and b not in _C1_AS_CP1252))
 _DOCUMENT_TAGS = r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]"  # what only a whole document opens with
@@ -191,7 +192,10 @@ def normalize_text(text: str) -> str:
 
 def _normalized(text: str) -> str:
     """:func:`normalize_text` without its quick check (which reads the codepoints into an array)."""
-    return _DROPPED.sub("", _NEWLINES.sub("\n", text).translate(_C1_AS_CP1252)).replace("\t", " ")
+    text = _NEWLINES.sub("\n", text)
+    if _C1.search(text) is not None:  # rare; str.translate over a whole page costs as much as cleaning it
+        text = text.translate(_C1_AS_CP1252)
+    return _DROPPED.sub("", text).replace("\t", " ")
 
 
 def collapse_whitespace(text: str) -> str:
