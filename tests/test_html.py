@@ -127,6 +127,32 @@ def test_markdown_keeps_headings_lists_and_code():
     assert 'mahlgrad = 18\nzeit = "25 s"' in to_text(page)  # plain text keeps code lines together too
 
 
+def _markdown(body: str) -> str:
+    page = _page(f"<html><body>{body}</body></html>")
+    page.keep = np.ones(len(page.lines), dtype=bool)
+    return to_markdown(page)
+
+
+def test_markdown_numbers_ordered_lists_and_sets_out_data_tables():
+    md = _markdown("<ol><li>First</li><li>Second</li></ol><ul><li>Loose</li></ul><ol><li>Again</li></ol>"
+                   "<table><tr><th>Method</th><th>Speed</th></tr><tr><td>split</td><td>fast</td></tr>"
+                   "<tr><td>re.<b>split</b></td><td>slow<br>but a | pipe</td></tr></table><p>After.</p>")
+    assert "1. First\n2. Second\n\n- Loose\n\n1. Again" in md
+    assert ("| Method | Speed |\n| --- | --- |\n| split | fast |\n| re.split | slow but a \\| pipe |\n\nAfter."
+            in md)
+    page = _page("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>")
+    page.keep = np.ones(len(page.lines), dtype=bool)
+    assert to_text(page) == "a\n\nb\n\nc\n\nd"  # plain text keeps a cell a line
+
+
+def test_markdown_tables_that_cannot_be_set_out_stay_readable():
+    ragged = _markdown("<table><tr><th></th><th>Name</th><th>Year</th></tr><tr><td>1</td><td>Ada</td><td>1843</td></tr></table>")
+    assert ragged == "Name | Year\n\n1 | Ada | 1843"  # the empty corner cell made no line: no columns to trust
+    prose = "A layout table holding the page's text, sentence after sentence. " * 6
+    layout = _markdown(f"<table><tr><td>menu</td><td>{prose.strip()}</td></tr><tr><td>x</td><td>y</td></tr></table>")
+    assert "| --- |" not in layout and prose.strip() in layout.split("\n\n")
+
+
 def test_clean_accepts_html_str_and_bytes_and_reports_title_and_language():
     cleaner = Cleaner(output="json")
     import json

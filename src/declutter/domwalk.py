@@ -175,6 +175,8 @@ class Lines:
             heading=ctx.heading, is_list_item=ctx.in_li, is_pre=ctx.in_pre, depth=at,
             extra={"class_neg": ctx.neg, "class_pos": ctx.pos, "hidden": float(ctx.hidden),
                    "signature": ">".join(open_.sigs[max(at - 2, 0):at + 1])})
+        if tags[at] in CELL_TAGS or ctx.in_li:
+            evidence.extra.update(_structure(tags[at], ctx.in_li, tags, open_.uids, at))
         chain = tuple(open_.uids[:at + 1])
         room = MAX_LINES - len(self.lines)
         if len(rows) > room:
@@ -192,6 +194,34 @@ class Lines:
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
         return False
+
+
+CELL_TAGS = frozenset(("td", "th"))
+
+
+def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int) -> dict[str, object]:
+    """Where a table cell or list item sits, for Markdown output only (no feature reads these keys).
+
+    A cell gets ``cell``: the uids of its nearest ``table`` and ``tr`` (0 when missing) and its own, so cells
+    can be set out in rows again, and ``header`` for a ``th``. A list item gets ``ordered`` when its nearest list is an
+    ``ol``. Looked up only for such lines, by walking back over the open elements.
+    """
+    found: dict[str, object] = {}
+    if tag in CELL_TAGS:
+        table = row = 0
+        for i in range(at - 1, 0, -1):
+            if tags[i] == "tr" and not row:
+                row = uids[i]
+            elif tags[i] == "table":
+                table = uids[i]
+                break
+        found["cell"] = (table, row, uids[at])
+        found["header"] = tag == "th"
+    for i in range(at, 0, -1) if in_li else ():
+        if tags[i] in ("ol", "ul", "menu"):
+            found["ordered"] = tags[i] == "ol"
+            break
+    return found
 
 
 def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:

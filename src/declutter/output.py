@@ -19,25 +19,60 @@ def _fence(code: list[str]) -> str:
     return "\n".join([ticks, *code, ticks])
 
 
+# A table is set out as a Markdown table only when it looks like data: at least two rows, a row of two
+# cells or more, and no cell longer than this (a layout table holding a page's text stays paragraphs).
+MAX_TABLE_CELL_CHARS = 300
+
+
 def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
-    """The Markdown of one non-code line and its kind ("heading", "item" or "para")."""
+    """The Markdown of one non-code, non-table line and its kind ("heading", "item" or "para")."""
     if dom is not None and dom.heading:
         return "heading", "#" * dom.heading + " " + line
     if dom is not None and dom.is_list_item:
-        return "item", "- " + line
+        return "item", line
     return "para", line
 
 
+def _table(cells: list[tuple[tuple, str]]) -> list[str]:
+    """Kept cells of one table, ``((table, row, cell), text)`` in document order, as Markdown blocks: one
+    table when every row kept the same number of cells, else one line a row with its cells between "|";
+    one paragraph per cell where the cells do not look like a data table."""
+    rows: dict[object, dict[object, list[str]]] = {}
+    for (_, row, cell), text in cells:
+        rows.setdefault(row, {}).setdefault(cell, []).append(text)
+    grid = [[" ".join(parts).replace("|", "\\|") for parts in row.values()] for row in rows.values()]
+    width = max(map(len, grid))
+    if len(grid) < 2 or width < 2 or any(len(text) > MAX_TABLE_CELL_CHARS for row in grid for text in row):
+        return [text for _, text in cells]
+    if any(len(row) != width for row in grid):
+        # Empty cells make no line, so a row missing some cannot be put back in its columns: one line a row.
+        return [" | ".join(row) for row in grid]
+    lines = ["| " + " | ".join(row) + " |" for row in grid]
+    lines.insert(1, "|" + " --- |" * width)
+    return ["\n".join(lines)]
+
+
 def to_markdown(page: Page) -> str:
-    """The kept lines as Markdown; blocks separated by a blank line, list items by a newline."""
+    """The kept lines as Markdown; blocks separated by a blank line, list items by a newline (numbered in
+    an ``ol``), data tables as Markdown tables (:func:`_table`)."""
     assert page.keep is not None, "to_markdown() needs an annotated page"
     dom = page.dom if page.dom is not None else [None] * len(page.lines)
     gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
     blocks: list[str] = []
     code: list[str] = []
+    cells: list[tuple[tuple, str]] = []
     last_kind = ""
+    number = 0
     for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
         if not keep:
+            continue
+        cell = ev.extra.get("cell") if ev is not None else None
+        if cells and (cell is None or cell[0] != cells[0][0][0]):
+            blocks += _table(cells)
+            cells = []
+        if cell is not None:
+            cells.append((cell, line))
+            last_kind = "table"
             continue
         if ev is not None and ev.is_pre:
             if code and gap:
@@ -50,11 +85,18 @@ def to_markdown(page: Page) -> str:
             blocks.append(_fence(code))
             code = []
         kind, text = _block(line, ev)
-        if kind == "item" and last_kind == "item" and not gap:
-            blocks[-1] += "\n" + text
-        else:
-            blocks.append(text)
+        if kind == "item":
+            continued = last_kind == "item" and not gap
+            number = number + 1 if continued else 1
+            text = (f"{number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
+            if continued:
+                blocks[-1] += "\n" + text
+                last_kind = kind
+                continue
+        blocks.append(text)
         last_kind = kind
+    if cells:
+        blocks += _table(cells)
     if code:
         blocks.append(_fence(code))
     return "\n\n".join(blocks)
