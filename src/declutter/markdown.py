@@ -14,9 +14,12 @@ a reader sees:
 - setext underlines, thematic breaks (``---``), table rules (``|---|---|``) and code fences become blank
   lines (block boundaries); the lines inside a fence are kept unchanged.
 
-Emphasis marks (``*``, ``_``) stay: the project's metric and the model's word counts ignore them, and
-removing them safely needs pairing that is not linear on hostile input. Every pattern here is bounded and
-never scans past the next bracket or parenthesis, so a 5 MB line costs linear time.
+- emphasis (``**strong**``, ``__strong__``, ``*em*``, ``_em_``), ``~~strike~~`` and ```code``` spans keep
+  their text and lose their marks, where the marks pair up within a line and stand at word edges:
+  ``snake_case``, ``2*3*4`` and a lone ``*`` are text and stay, and so is everything inside a code span.
+
+Every pattern here is bounded and never scans past the next bracket, parenthesis or emphasis mark of its
+kind, so a 5 MB line costs linear time.
 """
 from __future__ import annotations
 
@@ -36,6 +39,16 @@ _TABLE_RULE = re.compile(r"\s*\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?")
 _FENCE = re.compile(r"\s{0,3}(?:```|~~~)")
 _LIST_OR_QUOTE = re.compile(r"\s*(?:(?:[*+-]|\d{1,9}[.)])\s+|(?:>\s?)+)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+
+# A pair of marks around text, at word edges (not inside snake_case or 2*3*4), content up to the next mark.
+_EMPHASIS = tuple(re.compile(p) for p in (
+    r"(?<![\w*\\])\*\*(?![\s*])([^*\n]{1,1000}?)(?<![\s\\])\*\*(?![\w*])",
+    r"(?<![\w_\\])__(?![\s_])([^_\n]{1,1000}?)(?<![\s\\])__(?![\w_])",
+    r"(?<![\w*\\])\*(?![\s*])([^*\n]{1,1000}?)(?<![\s\\])\*(?![\w*])",
+    r"(?<![\w_\\])_(?![\s_])([^_\n]{1,1000}?)(?<![\s\\])_(?![\w_])",
+    r"(?<![~\\])~~(?![\s~])([^~\n]{1,1000}?)(?<![\s\\])~~(?!~)",
+))
+_CODE_SPAN = re.compile(r"(?<![`\\])`(?!`)([^`\n]{1,1000})`(?!`)")  # its content is code: no emphasis inside
 
 MIN_LINKS = 3  # inline links with an address before an auto-detected text counts as Markdown
 
@@ -86,6 +99,12 @@ def _plain_line(line: str) -> str:
     else:
         marker = _LIST_OR_QUOTE.match(line)
         line = line[marker.end():] if marker else line
+    if "*" in line or "_" in line or "~" in line or "`" in line:
+        parts = _CODE_SPAN.split(line)  # text, code, text, code, ..., text
+        for i in range(0, len(parts), 2):
+            for pattern in _EMPHASIS:
+                parts[i] = pattern.sub(r"\1", parts[i])
+        line = "".join(parts)
     if "\\" in line:
         line = _ESCAPE.sub(r"\1", line)
     return line
