@@ -108,6 +108,20 @@ def test_warc_pages_and_skipped_records(tmp_path):
     assert all(i.startswith("<urn:uuid:") for i in ids)
 
 
+def test_an_untyped_warc_response_identified_as_html_is_a_page(tmp_path):
+    html = seed_html(good_rows()[0]["text"]).encode()
+    def response(n: int, head: str, identified: str) -> bytes:
+        rec = warc_record("response", f"https://example.org/{n}", b"HTTP/1.1 200 OK\r\n" + head.encode() + b"\r\n" + html,
+                          "application/http; msgtype=response", n)
+        return rec.replace(b"Content-Type: application/http", f"WARC-Identified-Payload-Type: {identified}\r\n"
+                           "Content-Type: application/http".encode(), 1)
+    recs = [response(1, "", "text/html"), response(2, "Content-Type: application/octet-stream\r\n", "text/html"),
+            response(3, "", "application/pdf"), response(4, "Content-Type: image/png\r\n", "text/html")]
+    summary, out = batch_of_file(tmp_path, "untyped.warc", b"".join(recs))
+    assert summary.cleaned == 2 and sorted(r["url"] for r in outputs(out)) == ["https://example.org/1", "https://example.org/2"]
+    assert summary.skipped == {"warc response of type unknown": 1, "warc response of type image/png": 1}
+
+
 def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
     """Heritrix and wget keep the server's gzip and chunking; a payload that cannot be opened is an error row."""
     text = seed_texts()[0]

@@ -293,14 +293,24 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
             return None
         record.content, record.input_format = block, _declared_format(ctype)
     else:
-        return _http_page(record, block, skip, "warc response")
+        return _http_page(record, block, skip, "warc response", rec.headers.get("WARC-Identified-Payload-Type"))
     return record
 
 
-def _http_page(record: Record, block: bytes, skip: Skip, label: str) -> Optional[Record]:
-    """``record`` holding the HTML page of an HTTP response block, None (and skip told) for other types."""
+# What servers send when they do not say what a body is; the crawler's own sniffing then decides.
+UNTYPED = (None, "application/octet-stream", "unknown/unknown", "binary/octet-stream")
+
+
+def _http_page(record: Record, block: bytes, skip: Skip, label: str, identified: Optional[str] = None
+               ) -> Optional[Record]:
+    """``record`` holding the HTML page of an HTTP response block, None (and skip told) for other types.
+
+    A response with no Content-Type (or a generic binary one) is a page when the crawler identified its payload
+    as HTML (Common Crawl's ``WARC-Identified-Payload-Type``), as a browser would sniff it.
+    """
     response = split_response(block)
-    if response.content_type not in HTML_TYPES:
+    sniffed = (identified or "").split(";")[0].strip().lower()
+    if response.content_type not in HTML_TYPES and not (response.content_type in UNTYPED and sniffed in HTML_TYPES):
         skip(f"{label} of type {response.content_type or 'unknown'}")
         return None
     try:
