@@ -8,7 +8,7 @@ import pytest
 import declutter
 from declutter import charsets
 from declutter.charsets import _byte_classes, _plausible, decode_undeclared, guess, letter_pair_fit
-from declutter.reading import decode_bytes, decode_html_bytes, utf16_without_bom
+from declutter.reading import declared_charset, decode_bytes, decode_html_bytes, utf16_without_bom
 
 TEXTS = {
     "ru": "Это было очень интересно, и мы не знали, что он сказал нам об этом вчера вечером.",
@@ -211,3 +211,14 @@ def test_pages_declaring_latin1_keep_their_curly_quotes_and_dashes(label, encodi
     control characters and vanished (47 of 289 labelled pages declaring it, re-encoded)."""
     html = f'<html><head><meta charset="{label}"></head><body><p>{SENTENCE}</p></body></html>'.encode(encoding)
     assert declutter.clean(html) == SENTENCE
+
+
+def test_a_charset_declared_after_a_long_inline_style_is_still_read():
+    """Browsers honour a <meta> charset past their first look by parsing again; detection alone reads
+    Polish in ISO-8859-2 as cp1250, whose bytes for "ś" and "ą" differ."""
+    text = "Zażółć gęślą jaźń. Rada miasta przyjęła we wtorek nowy budżet, który obejmuje środki na parki i szkoły."
+    html = ("<html><head><style>" + "body{margin:0}\n" * 300 + "</style><meta http-equiv='Content-Type' "
+            f"content='text/html; charset=iso-8859-2'></head><body><p>{text}</p></body></html>").encode("iso-8859-2")
+    assert declutter.clean(html) == text
+    in_body = b"<html><head><title>x</title></head><body>" + b"<p>filler</p>" * 300 + b"<meta charset='koi8-r'></body></html>"
+    assert declared_charset(html) == "iso8859-2" and declared_charset(in_body) is None  # the head only
