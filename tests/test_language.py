@@ -217,3 +217,12 @@ def test_an_old_or_unknown_html_lang_does_not_leave_a_page_without_stopwords(dec
     with no stoplist: every stopword feature at zero."""
     analysis = declutter.Cleaner(input_format="html").analyze(f'<html lang="{declared}"><body>{HEBREW}</body></html>')
     assert analysis.lang == "he"
+
+
+def test_a_three_letter_html_lang_is_read_and_mapped():
+    from declutter.html import normalise_lang
+
+    assert [normalise_lang(v) for v in ("fil-PH", "haw", "en-US", "e", "english")] == ["fil", "haw", "en", None, None]
+    tagalog = "<p>Ang konseho ng lungsod ay bumoto noong Martes upang aprubahan ang bagong badyet para sa mga parke.</p>" * 3
+    analysis = declutter.Cleaner(input_format="html").analyze(f'<html lang="fil-PH"><body>{tagalog}</body></html>')
+    assert analysis.lang == "tl"

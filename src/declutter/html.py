@@ -41,7 +41,7 @@ _FLATTEN = re.compile(r"</?(?!(?:script|style|noscript|template|svg|math|head|ti
 TITLE_SWALLOW_CHARS = 1000
 _TITLE_START = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TITLE_END = re.compile(r"[\r\n<]")
-_LANG = re.compile(r"^\s*([a-zA-Z]{2})(?:[-_]|\s*$)")
+_LANG = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_]|\s*$)")
 # libxml2 checks each new attribute of an element against every one before it, so a tag with many distinct
 # attributes costs their square: 40,000 (430 KB of markup) took 11.5 s to parse, 100,000 took 90 s. Only an
 # open tag that runs this long with no < or > is looked at (a data: URI or SVG path is one long value) ...
@@ -233,7 +233,9 @@ def _title(root: etree._Element) -> Optional[str]:
 
 
 def normalise_lang(value: Optional[str]) -> Optional[str]:
-    """``en-US`` -> ``en``; anything that does not start with a two-letter code -> None."""
+    """``en-US`` -> ``en``, ``fil-PH`` -> ``fil``; anything that does not start with a two- or three-letter
+    code -> None. ``Cleaner.read`` then maps the code to the one stoplists and rules use ("fil" is "tl",
+    "deu" is "de") or, when declutter knows no such language, detects it."""
     m = _LANG.match(value or "")
     return m.group(1).lower() if m else None
 
