@@ -284,6 +284,11 @@ def test_cli_clean_reads_compressed_files(tmp_path, capsys):
         cli_main(["clean", str(path)])
 
 
+def test_a_byte_order_mark_before_the_first_jsonl_record_is_not_data(tmp_path):
+    summary, out = batch_of_file(tmp_path, "bom.jsonl", b"\xef\xbb\xbf" + jsonl_bytes(with_bad_lines=False))
+    assert (summary.cleaned, summary.errors) == (len(good_rows()), 0)
+
+
 def test_lone_surrogates_in_json_are_cleaned_and_written_not_a_crash(tmp_path):
     """JSON may escape half an emoji ("\\ud800"): in the text it becomes U+FFFD; in an id or URL it is
     written back as the same escape, so the row still names the record it came from."""

@@ -123,6 +123,22 @@ def _bench_error(capsys, *argv) -> str:
     return str(exc.value)
 
 
+def test_a_byte_order_mark_before_the_first_record_or_in_a_folder_file_is_not_data(tmp_path):
+    """Windows tools write a UTF-8 BOM first; it made line 1 invalid JSON, and a folder's labels unreadable."""
+    from declutter.datasets import read_pages
+
+    row = {"id": "a", "text": "Home\nThe council voted on Tuesday.", "gold": "The council voted on Tuesday."}
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(row).encode() + b"\n")
+    assert [p.gold for p in read_pages(path)] == [row["gold"]]
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, content in (("a.txt", row["text"]), ("a.gold.txt", row["gold"]), ("a.labels.txt", "0\n1")):
+        (folder / name).write_bytes(b"\xef\xbb\xbf" + content.encode())
+    [page] = read_pages(folder)
+    assert page.gold == row["gold"] and page.text == row["text"] and page.labels == [0, 1]
+
+
 def test_malformed_json_line_is_named(tmp_path, capsys):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "a", "gold": "a"}\n{"text": "b", "gold\n', encoding="utf-8")

@@ -35,7 +35,7 @@ class LabelledPage:
 
 def _open_text(path: Path):
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8-sig")
     if path.suffix == ".zst":
         try:
             import zstandard
@@ -43,8 +43,8 @@ def _open_text(path: Path):
             raise DatasetError(f"{path}: reading .zst needs the 'zstandard' package (pip install declutter[batch])") from exc
         import io
 
-        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb")), encoding="utf-8")
-    return open(path, encoding="utf-8")
+        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb")), encoding="utf-8-sig")
+    return open(path, encoding="utf-8-sig")  # "-sig": a BOM that Windows tools write first is not part of line 1
 
 
 def _record_to_page(obj: object, where: str, dataset: str) -> LabelledPage:
@@ -105,13 +105,13 @@ def read_folder(path: str | Path) -> Iterator[LabelledPage]:
         labels_path = path / f"{stem}.labels.txt"
         labels = None
         if labels_path.exists():
-            labels = [int(x) for x in labels_path.read_text(encoding="utf-8").split()]
+            labels = [int(x) for x in labels_path.read_text(encoding="utf-8-sig").split()]
         yield LabelledPage(
             id=f"{path.name}/{stem}",
             dataset=path.name,
-            text=txt.read_text(encoding="utf-8") if txt.exists() else "",
-            gold=gold_path.read_text(encoding="utf-8"),
-            html=html.read_text(encoding="utf-8", errors="replace") if html.exists() else None,
+            text=txt.read_text(encoding="utf-8-sig") if txt.exists() else "",
+            gold=gold_path.read_text(encoding="utf-8-sig"),
+            html=html.read_text(encoding="utf-8-sig", errors="replace") if html.exists() else None,
             labels=labels,
         )
 

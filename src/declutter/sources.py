@@ -245,6 +245,8 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
             if stream.failure and not line.endswith(b"\n"):
                 lineno -= 1  # the line the break cut short: reported once, as the break
                 break
+            if lineno == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]  # Windows tools write one; it is not part of the first record
             if line.strip():
                 yield _jsonl_record(line, f"{path}:{lineno}", opts)
     if stream.failure:
