@@ -145,6 +145,15 @@ def test_malformed_json_line_is_named(tmp_path, capsys):
     assert f"{path}:2: invalid JSON" in _bench_error(capsys, str(path))
 
 
+def test_a_json_array_is_named_as_such(tmp_path):
+    from declutter.datasets import read_pages
+
+    path = tmp_path / "pages.json"
+    path.write_text(json.dumps([{"id": "a", "text": "x", "gold": "x"}], indent=1))
+    with pytest.raises(DatasetError, match=r"pages.json:1: invalid JSON .*a JSON array\? JSONL holds one object per line"):
+        list(read_pages(path))
+
+
 def test_missing_field_is_named(tmp_path, capsys):
     path = tmp_path / "nogold.jsonl"
     path.write_text('{"id": "x/1", "text": "a"}\n', encoding="utf-8")
