@@ -89,7 +89,8 @@ def read_jsonl(path: str | Path) -> Iterator[LabelledPage]:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    hint = " (a JSON array? JSONL holds one object per line)" if lineno == 1 and line.lstrip().startswith("[") else ""
+                    array = lineno == 1 and line.lstrip().startswith("[")
+                    hint = " (a JSON array? JSONL holds one object per line)" if array else ""
                     raise DatasetError(f"{path}:{lineno}: invalid JSON ({exc.msg}){hint}") from None
                 yield _record_to_page(obj, f"{path}:{lineno}", name)
     except (OSError, EOFError) as exc:
