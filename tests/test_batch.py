@@ -248,6 +248,7 @@ def test_folder_of_pages(tmp_path):
     summary = run_batch([str(folder)], out)
     check_accounting(out, summary)
     assert summary.records == len(good_rows()) + 2
+    assert summary.skipped == {"file of another type (.rst)": 1}  # not a page, but said
     rows = {r["id"]: r for r in outputs(out)}
     assert {"page0.txt", "sub/page1.txt", "page.md"} <= set(rows)
     assert "](https://example.org" not in rows["page.md"]["text"]  # read as Markdown: links became their text

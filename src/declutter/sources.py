@@ -183,9 +183,20 @@ def read_all(stream: _TolerantReader) -> tuple[bytes, Optional[str]]:
     return data, stream.failure
 
 
-def read_folder(path: Path) -> Iterator[Record]:
-    """Every page file under ``path`` (recursively, sorted), as raw bytes; the cleaner decodes them."""
-    files = sorted(p for p in path.rglob("*") if p.is_file() and _uncompressed_name(p.name).endswith(PAGE_SUFFIXES))
+def read_folder(path: Path, skip: Optional[Skip] = None) -> Iterator[Record]:
+    """Every page file under ``path`` (recursively, sorted), as raw bytes; the cleaner decodes them.
+
+    Other files are no records, but ``skip`` is told of each (by its suffix), so a folder of ``.htm5`` or
+    suffix-less pages does not come out as an empty job without a word.
+    """
+    files = []
+    for p in sorted(path.rglob("*")):
+        if not p.is_file():
+            continue
+        if _uncompressed_name(p.name).endswith(PAGE_SUFFIXES):
+            files.append(p)
+        elif skip is not None:
+            skip(f"file of another type ({p.suffix.lower() or 'no suffix'})")
     for file in files:
         yield read_page_file(file, file.relative_to(path).as_posix())
 
@@ -412,7 +423,7 @@ def read_inputs(paths: list[Path], opts: SourceOptions, skip: Skip) -> Iterator[
     for path in paths:
         kind = input_kind(path)
         if kind == "dir":
-            yield from read_folder(path)
+            yield from read_folder(path, skip)
         elif kind == "page":
             yield read_page_file(path)
         elif kind == "jsonl":
