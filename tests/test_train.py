@@ -231,3 +231,16 @@ def test_held_out_clean_pages_decode_again(fixtures, tmp_path, capsys):
     assert redecode([str(scores), str(fixtures / "pages")]) == 0
     out = capsys.readouterr().out
     assert "reproduces 18 of 18 pages' decisions exactly" in out and "| set | pages | text | HTML | clean |" in out
+
+
+def test_cross_validation_of_one_site_says_why_it_cannot_run(tmp_path):
+    """Every page of one site lands in one fold, so the other folds had nothing to train on: a traceback
+    from deep inside numpy before."""
+    import json
+
+    rows = [{"id": f"p{i}", "url": f"https://one.example/{i}", "text": "Home\nThe council voted on Tuesday.\nShare",
+             "gold": "The council voted on Tuesday."} for i in range(3)]
+    path = tmp_path / "one-site.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(SystemExit, match=r"--cv 5 holds out each site's pages.*come from 1 site"):
+        main(["train", str(path), "--track", "text", "--cv", "5", "-o", str(tmp_path / "m.npz"), "--quiet"])

@@ -248,6 +248,10 @@ def evaluate(examples: Sequence[Example], model: LineModel | StackedModel, confi
     return mean_word_prf(pairs).f1
 
 
+class CrossValidationError(ValueError):
+    """The pages cannot be cross-validated as asked (too few sites for the folds)."""
+
+
 def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = False,
                    model_factory=StackedModel, rules: Sequence = (),
                    records: Optional[list[dict]] = None, lines: bool = False) -> dict[str, float]:
@@ -260,10 +264,16 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, verbose: bool = 
     on the held-out probabilities without retraining (``benchmarks/redecode.py``).
     """
     by_fold = [[e for e in examples if fold_of(e.group, folds) == k] for k in range(folds)]
+    trains = [[e for j, f in enumerate(by_fold) if j != k for e in f] for k in range(folds)]
+    if any(held and not any(len(e.y) for e in train) for held, train in zip(by_fold, trains)):
+        sites = len({e.group for e in examples})
+        raise CrossValidationError(f"--cv {folds} holds out each site's pages, so it needs pages of at least two sites in "
+                         f"different folds; these pages come from {sites} site(s): train without --cv, or add pages")
     scores: dict[str, list[float]] = {}
     for k in range(folds):
-        train = [e for j, f in enumerate(by_fold) if j != k for e in f]
-        model = fit(train, model_factory())
+        if not by_fold[k]:
+            continue  # no site fell in this fold: nothing to score
+        model = fit(trains[k], model_factory())
         cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(rules)), model=model) for t in ("text", "html")}
         for ex in by_fold[k]:
             cleaner = cleaners[INPUT_FORMAT[ex.track]]
@@ -369,8 +379,11 @@ def main(args) -> int:
     factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
     if args.cv:
         records: Optional[list[dict]] = [] if args.scores else None
-        scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules,
-                                records=records, lines=args.lines)
+        try:
+            scores = cross_validate(examples, args.cv, verbose=verbose, model_factory=factory, rules=config.extra_rules,
+                                    records=records, lines=args.lines)
+        except CrossValidationError as exc:
+            raise SystemExit(f"declutter train: {exc}") from None
         for dataset, f1 in scores.items():
             print(f"cv word F1 {dataset}: {f1:.4f}")
         if records is not None:
