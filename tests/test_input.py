@@ -155,6 +155,21 @@ def test_a_document_of_comments_only_is_empty_html_not_text(markup):
     assert looks_like_html(markup) and declutter.clean(markup) == "" and declutter.clean(markup.encode()) == ""
 
 
+def test_cli_prints_declutters_warnings_as_one_readable_line(tmp_path, capsys):
+    import random
+    import warnings
+
+    from declutter.cli import main as cli_main
+
+    path = tmp_path / "image.bin"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(random.Random(7).randrange(32) for _ in range(3000)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert cli_main(["clean", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("declutter: warning: input looks like a PNG image") and "self.read(" not in err
+
+
 def test_python_dash_m_runs_the_command():
     import subprocess
     import sys

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 import zlib
 from pathlib import Path
 from typing import Optional, Sequence
@@ -211,8 +212,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warnings(default):
+    """``warnings.showwarning`` that prints declutter's own warnings (binary input, HTML limits) as one line
+    a user can read, without the source line of the library that raised them; others as ``default`` does."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        if category.__module__.split(".")[0] == "declutter":
+            print(f"declutter: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+    return show
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():  # restores the caller's display when the command returns
+        warnings.showwarning = _one_line_warnings(warnings.showwarning)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
