@@ -1,4 +1,5 @@
 """HTML input: the DOM becomes lines with evidence; bad markup gets a result or a clear error, never a crash."""
+import json
 import warnings
 
 import numpy as np
@@ -151,6 +152,19 @@ def test_markdown_tables_that_cannot_be_set_out_stay_readable():
     prose = "A layout table holding the page's text, sentence after sentence. " * 6
     layout = _markdown(f"<table><tr><td>menu</td><td>{prose.strip()}</td></tr><tr><td>x</td><td>y</td></tr></table>")
     assert "| --- |" not in layout and prose.strip() in layout.split("\n\n")
+
+
+def test_analysis_text_and_json_text_keep_code_blocks_as_clean_does():
+    """analyze().text (and the JSON "text", and batch --explain) joined every kept line with a blank line,
+    so code lost its shape there while clean() kept it."""
+    html = ("<html><body><p>The council voted on Tuesday to approve the new budget for the parks and schools.</p>"
+            "<pre>def f(x):\n    return x + 1\n</pre><p>Members debated for hours before the final vote was taken.</p>"
+            "</body></html>")
+    cleaner = Cleaner(input_format="html")
+    out = cleaner.clean(html)
+    assert "def f(x):\n    return x + 1" in out
+    assert cleaner.analyze(html).text == out
+    assert json.loads(cleaner.clean(html, output="json"))["text"] == out
 
 
 def test_clean_accepts_html_str_and_bytes_and_reports_title_and_language():

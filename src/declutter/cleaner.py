@@ -21,7 +21,7 @@ from .decide import decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .model import LineModel, StackedModel, load_model
-from .output import to_markdown, to_text
+from .output import code_continuations, to_markdown, to_text
 from .page import Analysis, LineDecision, Page
 from .parts import judge_in_parts, needs_parts
 from .repeats import drop_repeated_runs
@@ -211,9 +211,10 @@ class Cleaner:
         reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         keep = page.keep if page.keep is not None else np.zeros(len(page), dtype=bool)
+        joins = code_continuations(page, keep)
         rows = tuple(
             LineDecision(index=i, text=line, keep=bool(keep[i]), prob=float(probs[i]), reason=reasons[i],
-                         rule=page.rule_name[i] if page.rule_name else None)
+                         rule=page.rule_name[i] if page.rule_name else None, joins=joins[i])
             for i, line in enumerate(page.lines)
         )
         return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut,

@@ -102,23 +102,28 @@ def to_markdown(page: Page) -> str:
     return "\n\n".join(blocks)
 
 
+def code_continuations(page: Page, keep) -> list[bool]:
+    """For each line: is it a kept code line that continues the kept code line right before it? Such a line
+    follows its predecessor after a newline rather than a blank line, so that code stays code."""
+    n = len(page.lines)
+    if page.dom is None or page.gaps is None:
+        return [False] * n
+    dom, gaps = page.dom, page.gaps
+    return [bool(i and keep[i] and keep[i - 1] and dom[i].is_pre and dom[i - 1].is_pre and not gaps[i]) for i in range(n)]
+
+
 def to_text(page: Page) -> str:
     """The kept lines as plain text: paragraphs separated by a blank line, ``pre`` lines by a newline.
 
     A code block is several lines of one block (``is_pre``, no gap between them); separating them with blank
-    lines would break the code, so they stay together.
+    lines would break the code, so they stay together (:func:`code_continuations`).
     """
     assert page.keep is not None, "to_text() needs an annotated page"
-    if page.dom is None or page.gaps is None:
-        return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)
+    joins = code_continuations(page, page.keep)
     parts: list[str] = []
-    prev_pre = False
-    for line, keep, ev, gap in zip(page.lines, page.keep, page.dom, page.gaps):
-        if not keep:
-            prev_pre = False
-            continue
-        if parts:
-            parts.append("\n" if ev.is_pre and prev_pre and not gap else "\n\n")
-        parts.append(line)
-        prev_pre = ev.is_pre
+    for i, line in enumerate(page.lines):
+        if page.keep[i]:
+            if parts:
+                parts.append("\n" if joins[i] else "\n\n")
+            parts.append(line)
     return "".join(parts)

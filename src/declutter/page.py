@@ -70,6 +70,7 @@ class LineDecision:
     prob: float
     reason: str
     rule: Optional[str] = None
+    joins: bool = False  # a kept code line that continues the kept code line before it (a newline, not a blank line)
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,15 @@ class Analysis:
 
     @property
     def text(self) -> str:
-        """The kept lines as :func:`declutter.clean` returns them."""
-        return "\n\n".join(d.text for d in self.lines if d.keep)
+        """The kept lines as :func:`declutter.clean` returns them: blocks apart by a blank line, the lines of
+        a code block by a newline."""
+        parts: list[str] = []
+        for d in self.lines:
+            if d.keep:
+                if parts:
+                    parts.append("\n" if d.joins else "\n\n")
+                parts.append(d.text)
+        return "".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
