@@ -338,6 +338,21 @@ def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkey
     assert any(e["reason"] == "cleaning failed: RuntimeError: boom" for e in errors(out))
 
 
+def test_markdown_format_gives_rows_of_markdown_with_or_without_explain(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    body = "".join(f"<p>{p}</p>" for p in good_rows()[0]["text"].split("\n\n")[:3])
+    (folder / "page.html").write_text(f"<html><body><h1>Budget passed</h1>{body}<ol><li>Parks get more money.</li>"
+                                      "<li>Schools get more money too.</li></ol></body></html>", encoding="utf-8")
+    for explain in (False, True):
+        out = tmp_path / f"out-{explain}"
+        assert cli_main(["batch", str(folder), "-o", str(out), "--format", "markdown", "--no-progress"]
+                        + (["--explain"] if explain else [])) == 0
+        [row] = outputs(out)
+        assert "1. Parks get more money.\n2. Schools get more money too." in row["text"]
+        assert ("lines" in row) == explain
+
+
 def test_explain_adds_line_decisions(jsonl, tmp_path):
     out = tmp_path / "out"
     run_batch([str(jsonl)], out, options=BatchOptions(explain=True))

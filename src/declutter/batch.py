@@ -188,8 +188,10 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if explain:
         analysis = cleaner.analyze(content, url=record.url, lang=record.lang)
-        row.update(text=analysis.text, lang=analysis.lang, reads_clean=analysis.reads_clean,
-                   lines=analysis.to_dict()["lines"])
+        text = analysis.text
+        if cleaner.config.output == "markdown":  # the decisions are the same; Markdown needs the page again
+            text = cleaner.clean(content, url=record.url, lang=record.lang)
+        row.update(text=text, lang=analysis.lang, reads_clean=analysis.reads_clean, lines=analysis.to_dict()["lines"])
     else:
         row["text"] = cleaner.clean(content, url=record.url, lang=record.lang)
     return row
@@ -360,7 +362,8 @@ def run_batch(inputs: list[str], out_dir: str | Path, *, config: Optional[Config
     ``KeyboardInterrupt`` leaves only complete shards behind.
     """
     paths = check_inputs(list(inputs))
-    config = dataclasses.replace(config or Config(), output="text")
+    config = config or Config()
+    config = dataclasses.replace(config, output="markdown" if config.output == "markdown" else "text")  # rows hold text
     out = OutDir(Path(out_dir))
     out.claim(job_description(paths, config, options, source))
     engine = engine if engine is not None else local_engine(workers)

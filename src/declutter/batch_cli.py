@@ -31,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shard-chars", type=int, default=BatchOptions.shard_chars,
                    help="... or fewer, once the shard's pages reach this many characters "
                         f"(default {BatchOptions.shard_chars:,}; bounds memory on large HTML pages)")
+    p.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="what each row's text holds: plain text (default) or Markdown (headings, lists, tables, code)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
     p.add_argument("--site-templates", action="store_true",
                    help="two passes: learn lines repeated across a site's pages, then drop them")
@@ -87,7 +89,7 @@ def _interrupt_on_sigterm() -> None:
 def main(args: argparse.Namespace) -> int:
     from .cli import _config
 
-    config = _config(args)
+    config = _config(args, output=args.format)
     try:
         options = BatchOptions(shard_size=args.shard_size, shard_chars=args.shard_chars, explain=args.explain,
                                site_templates=args.site_templates, template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
