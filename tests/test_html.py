@@ -167,6 +167,16 @@ def test_analysis_text_and_json_text_keep_code_blocks_as_clean_does():
     assert json.loads(cleaner.clean(html, output="json"))["text"] == out
 
 
+def test_image_alt_text_is_left_out_unless_a_rule_file_asks_for_it():
+    html = ('<html><body><p>The council voted on Tuesday to approve the <img src="c.png" alt="budget chart"> '
+            "new budget for parks and schools.</p></body></html>")
+    assert "budget chart" not in Cleaner(input_format="html").clean(html)
+    with_alt = Cleaner(input_format="html", extra_rules=[{"dom": {"image_alt": "text"}}]).clean(html)
+    assert "approve the budget chart new budget" in with_alt
+    with pytest.raises(RuleError, match="image_alt must be 'skip' or 'text'"):
+        Cleaner(extra_rules=[{"dom": {"image_alt": "yes"}}])
+
+
 def test_clean_accepts_html_str_and_bytes_and_reports_title_and_language():
     cleaner = Cleaner(output="json")
     import json

@@ -43,6 +43,7 @@ class DomRules:
     exact_words: Mapping[str, float]
     prefix_lengths: tuple[int, ...]
     drop_hidden: bool = True
+    image_alt: bool = False  # an <img>'s alt text read as text where the image stands ([dom] image_alt = "text")
     # Scores already computed: class/id value -> weights, and token -> weight. Sites repeat the same
     # values on every page ("container", "nav-link") and values share tokens, so each is scored once.
     # Two threads may both score the same value, with the same result.
@@ -90,11 +91,13 @@ def _remember(cache: dict, key: str, value):
 def _check(table: Any, where: str) -> dict[str, Any]:
     if not isinstance(table, Mapping):
         raise RuleError(f"{where}: [dom] must be a table")
-    unknown = set(table) - set(_LIST_KEYS) - set(_WORD_KEYS) - {"hidden_elements"}
+    unknown = set(table) - set(_LIST_KEYS) - set(_WORD_KEYS) - {"hidden_elements", "image_alt"}
     if unknown:
         raise RuleError(f"{where}: unknown [dom] keys {sorted(unknown)}")
     if table.get("hidden_elements", "drop") not in ("drop", "evidence"):
         raise RuleError(f"{where}: [dom] hidden_elements must be 'drop' or 'evidence'")
+    if table.get("image_alt", "skip") not in ("skip", "text"):
+        raise RuleError(f"{where}: [dom] image_alt must be 'skip' or 'text'")
     for key in _LIST_KEYS:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -114,9 +117,10 @@ def _check(table: Any, where: str) -> dict[str, Any]:
 def _merge(tables: Iterable[dict[str, Any]]) -> DomRules:
     lists: dict[str, set[str]] = {k: set() for k in _LIST_KEYS}
     words: dict[str, dict[str, float]] = {k: {} for k in _WORD_KEYS}
-    hidden = "drop"
+    hidden, alt = "drop", "skip"
     for table in tables:
         hidden = table.get("hidden_elements", hidden)
+        alt = table.get("image_alt", alt)
         for key in _LIST_KEYS:
             lists[key].update(v.lower() for v in table.get(key, []))
         for key in _WORD_KEYS:
@@ -133,6 +137,7 @@ def _merge(tables: Iterable[dict[str, Any]]) -> DomRules:
         exact_words=exact,
         prefix_lengths=tuple(sorted({len(w) for w in prefix}, reverse=True)),
         drop_hidden=hidden == "drop",
+        image_alt=alt == "text",
     )
 
 

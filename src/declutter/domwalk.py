@@ -237,7 +237,7 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     """
     open_ = _Open()
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
-    skip_tags, drop_hidden = rules.skip_tags, rules.drop_hidden
+    skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
@@ -305,6 +305,12 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                     links += tag == "a"
                     if tag not in IN_WORD_TAGS:
                         pieces.append(_SEP)
+                if image_alt and tag == "img":
+                    alt = el.get("alt")
+                    if alt and not alt.isspace():
+                        pieces += [_SEP, alt, _SEP]
+                        has_text = True
+                        link_chars += (len(alt) - alt.count(" ")) if links else 0
                 uid += 1
                 tags.append(tag)
                 uids.append(uid)
