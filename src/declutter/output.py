@@ -71,6 +71,9 @@ def to_markdown(page: Page) -> str:
             blocks += _table(cells)
             cells = []
         if cell is not None:
+            if code:
+                blocks.append(_fence(code))
+                code = []
             cells.append((cell, line))
             last_kind = "table"
             continue
