@@ -146,6 +146,11 @@ def test_markdown_numbers_ordered_lists_and_sets_out_data_tables():
     assert to_text(page) == "a\n\nb\n\nc\n\nd"  # plain text keeps a cell a line
 
 
+def test_markdown_keeps_a_code_block_before_the_table_that_follows_it():
+    md = _markdown("<pre>x = 1\ny = 2</pre><table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>")
+    assert md == "```\nx = 1\ny = 2\n```\n\n| a | b |\n| --- | --- |\n| c | d |"
+
+
 def test_markdown_tables_that_cannot_be_set_out_stay_readable():
     ragged = _markdown("<table><tr><th></th><th>Name</th><th>Year</th></tr><tr><td>1</td><td>Ada</td><td>1843</td></tr></table>")
     assert ragged == "Name | Year\n\n1 | Ada | 1843"  # the empty corner cell made no line: no columns to trust
