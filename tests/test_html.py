@@ -146,6 +146,12 @@ def test_markdown_numbers_ordered_lists_and_sets_out_data_tables():
     assert to_text(page) == "a\n\nb\n\nc\n\nd"  # plain text keeps a cell a line
 
 
+def test_markdown_marks_quotations():
+    md = _markdown("<p>She said:</p><blockquote><p>We will build the park.</p><p>And the school.</p></blockquote>"
+                   "<blockquote>Directly quoted.</blockquote><p>After.</p>")
+    assert md == "She said:\n\n> We will build the park.\n\n> And the school.\n\n> Directly quoted.\n\nAfter."
+
+
 def test_markdown_keeps_a_code_block_before_the_table_that_follows_it():
     md = _markdown("<pre>x = 1\ny = 2</pre><table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>")
     assert md == "```\nx = 1\ny = 2\n```\n\n| a | b |\n| --- | --- |\n| c | d |"

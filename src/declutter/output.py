@@ -25,11 +25,13 @@ MAX_TABLE_CELL_CHARS = 300
 
 
 def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
-    """The Markdown of one non-code, non-table line and its kind ("heading", "item" or "para")."""
+    """The Markdown of one non-code, non-table line and its kind ("heading", "item", "quote" or "para")."""
     if dom is not None and dom.heading:
         return "heading", "#" * dom.heading + " " + line
     if dom is not None and dom.is_list_item:
         return "item", line
+    if dom is not None and "blockquote" in dom.path.split(">"):  # the path holds the nearest three tags
+        return "quote", "> " + line
     return "para", line
 
 
