@@ -124,6 +124,8 @@ def to_text(page: Page) -> str:
     lines would break the code, so they stay together (:func:`code_continuations`).
     """
     assert page.keep is not None, "to_text() needs an annotated page"
+    if page.dom is None or page.gaps is None:  # plain text has no code blocks: every line its own paragraph
+        return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)
     joins = code_continuations(page, page.keep)
     parts: list[str] = []
     for i, line in enumerate(page.lines):
