@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+import numpy as np
+
 from .page import DomEvidence, Page
 
 
@@ -111,10 +113,15 @@ def code_continuations(page: Page, keep) -> list[bool]:
     """For each line: is it a kept code line that continues the kept code line right before it? Such a line
     follows its predecessor after a newline rather than a blank line, so that code stays code."""
     n = len(page.lines)
-    if page.dom is None or page.gaps is None:
+    if page.dom is None or page.gaps is None or n < 2:
         return [False] * n
-    dom, gaps = page.dom, page.gaps
-    return [bool(i and keep[i] and keep[i - 1] and dom[i].is_pre and dom[i - 1].is_pre and not gaps[i]) for i in range(n)]
+    pre = np.fromiter((d.is_pre for d in page.dom), dtype=bool, count=n)
+    if not pre.any():
+        return [False] * n
+    kept = np.asarray(keep, dtype=bool)
+    joins = np.zeros(n, dtype=bool)
+    joins[1:] = kept[1:] & kept[:-1] & pre[1:] & pre[:-1] & ~np.asarray(page.gaps, dtype=bool)[1:]
+    return joins.tolist()
 
 
 def to_text(page: Page) -> str:
@@ -128,9 +135,9 @@ def to_text(page: Page) -> str:
         return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)
     joins = code_continuations(page, page.keep)
     parts: list[str] = []
-    for i, line in enumerate(page.lines):
-        if page.keep[i]:
+    for line, keep, join in zip(page.lines, np.asarray(page.keep, dtype=bool).tolist(), joins):
+        if keep:
             if parts:
-                parts.append("\n" if joins[i] else "\n\n")
+                parts.append("\n" if join else "\n\n")
             parts.append(line)
     return "".join(parts)
