@@ -83,3 +83,4 @@ def test_warm_up_builds_the_first_use_tables_and_changes_no_result():
     assert set(german.rules._compiled) == {"de"}  # a fixed language is the default to prepare
     with pytest.raises(ValueError, match="'xx' has no stoplist and no rules"):
         german.warm_up(["xx"])
+    assert set(_fresh_cleaner().warm_up("fr").rules._compiled) == {"fr"}  # one code as a string, not its letters

@@ -11,7 +11,7 @@ import json
 import os
 import pickle
 import threading
-from typing import Any, Iterable, Optional, cast
+from typing import Any, Iterable, Optional, Union, cast
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class Cleaner:
         cleaning. A process builds each configuration once (:func:`shared_cleaner`)."""
         return (_restore, (self.config, self.model if self._own_model else None))
 
-    def warm_up(self, languages: Optional[Iterable[str]] = None) -> "Cleaner":
+    def warm_up(self, languages: Union[str, Iterable[str], None] = None) -> "Cleaner":
         """Build now what the first pages would build, and return the cleaner.
 
         A cleaner builds some tables on first use (docs/benchmarks.md, "Start-up"): the character table,
@@ -87,12 +87,14 @@ class Cleaner:
         "auto", the table that detects languages other than English. That keeps ``import`` and ``Cleaner()``
         fast, but the first pages wait for it (about 0.2 s, 0.4 s in another language). Call this at a
         server's start so no request waits, or before forking workers, so they share the tables instead of
-        each building its own. ``languages``: the page languages to prepare rules and stoplists for (by
-        default the cleaner's fixed language, or English with "auto").
+        each building its own. ``languages``: the page languages to prepare rules and stoplists for, one code
+        or several (by default the cleaner's fixed language, or English with "auto").
         """
         chars.table()
         if languages is None:
             languages = ["en" if self.config.language == "auto" else self.config.language]
+        elif isinstance(languages, str):
+            languages = [languages]  # one code, not its letters
         codes = [language.normalized_language(lang) for lang in languages]
         for code in codes:
             _check_language(code, self.rules)
