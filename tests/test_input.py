@@ -170,6 +170,15 @@ def test_cli_prints_declutters_warnings_as_one_readable_line(tmp_path, capsys):
     assert err.startswith("declutter: warning: input looks like a PNG image") and "self.read(" not in err
 
 
+def test_explain_of_an_empty_page_says_there_is_nothing_to_judge(tmp_path, capsys):
+    from declutter.cli import main as cli_main
+
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    assert cli_main(["explain", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("0 of 0 lines kept; nothing to judge")  # was "p >= none"
+
+
 def test_python_dash_m_runs_the_command():
     import subprocess
     import sys

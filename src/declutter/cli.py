@@ -109,14 +109,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
     analysis = cleaner.analyze(_read_input(args.file))
     _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    cut = "none" if analysis.cut is None else f"{analysis.cut:.2f}"
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
     if analysis.reads_clean:
         decided = "no boilerplate rule matched: the page reads as clean and is kept whole"
     elif analysis.cut is None and analysis.parts > 1:
         decided = "each part kept from its own cut"
+    elif analysis.cut is None:
+        decided = "nothing to judge" if not analysis.lines else f"no model line kept ({how} found none worth keeping)"
     else:
-        decided = f"model lines kept from p >= {cut} ({how})"
+        decided = f"model lines kept from p >= {analysis.cut:.2f} ({how})"
     if analysis.parts > 1:
         decided = f"a very long page, judged in {analysis.parts} parts (max_page_lines); {decided}"
     print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
