@@ -119,9 +119,7 @@ class Cleaner:
         """
         if url is not None and not isinstance(url, str):  # checked here: templates read it deep inside
             raise TypeError(f"url must be a str or None, got {type(url).__name__}")
-        hint = None if lang is None else language.normalized_language(lang)  # TypeError for a non-str
-        if hint is not None and not _known(hint, self.rules):
-            hint = None
+        hint = self._declared(lang)  # TypeError for a non-str
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
@@ -133,9 +131,7 @@ class Cleaner:
                 text = markdown.to_plain(text)
             lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
-        if page.lang is not None:  # the page's own <html lang>: an old or unknown code must not zero the stopwords
-            page.lang = language.normalized_language(page.lang)
-            page.lang = page.lang if _known(page.lang, self.rules) else None
+        page.lang = self._declared(page.lang)  # the page's own <html lang>, read as the caller's
         if self.config.language != "auto":
             page.lang = self.config.language
         elif hint is not None:
@@ -147,6 +143,14 @@ class Cleaner:
         if url is not None:
             page.url = url
         return page
+
+    def _declared(self, code: Optional[str]) -> Optional[str]:
+        """A declared language as the code stoplists and rules use ("iw" is "he"), or None when declutter
+        knows no such language: an unknown code must not leave a page with its stopword features at zero."""
+        if code is None:
+            return None
+        code = language.normalized_language(code)
+        return code if _known(code, self.rules) else None
 
     def prepare(self, page: Page) -> Page:
         """Rule hits and the feature matrix: everything the model reads (training uses this too).

@@ -92,15 +92,14 @@ def to_markdown(page: Page) -> str:
             blocks.append(_fence(code))
             code = []
         kind, text = _block(line, ev)
+        continued = kind == "item" and last_kind == "item" and not gap
         if kind == "item":
-            continued = last_kind == "item" and not gap
             number = number + 1 if continued else 1
             text = (f"{number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
-            if continued:
-                blocks[-1] += "\n" + text
-                last_kind = kind
-                continue
-        blocks.append(text)
+        if continued:
+            blocks[-1] += "\n" + text
+        else:
+            blocks.append(text)
         last_kind = kind
     if cells:
         blocks += _table(cells)

@@ -42,6 +42,7 @@ META_CHARSET_BYTES = 1 << 18  # how far into the head a charset declaration is l
 _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)  # bytes that say their own encoding, whatever else declares one
 
 
 def decode_bytes(data: bytes) -> str:
@@ -94,10 +95,10 @@ def declared_charset(data: bytes) -> str | None:
     that a long inline style or script pushed further down by parsing the page again (150 of the 3,721
     labelled pages declare theirs after 2 KB, 12 of them a code page other than UTF-8; one at 118 KB).
     """
-    m = _META_CHARSET.search(data[:2048])
+    m = _META_CHARSET.search(data, 0, 2048)
     if not m and len(data) > 2048:
         head_end = _HEAD_END.search(data, 0, META_CHARSET_BYTES)
-        m = _META_CHARSET.search(data[:head_end.start() if head_end else META_CHARSET_BYTES])
+        m = _META_CHARSET.search(data, 0, head_end.start() if head_end else META_CHARSET_BYTES)
     if not m:
         return None
     return charsets.codec_for_label(m.group(1).decode("latin-1"))

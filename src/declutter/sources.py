@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
 from . import charsets
+from .reading import BOM_PREFIXES
 from .httpbody import PayloadError, decoded_body, split_response
 
 Content = Union[str, bytes]
@@ -264,16 +265,13 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
         yield Record(position=f"{path}:{lineno + 1}", error=f"{stream.failure} (after line {lineno})")
 
 
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
 def _decode_body(body: bytes, charset: Optional[str]) -> Content:
     """Decode with the charset the HTTP header declares, read as browsers read its label
     (:func:`charsets.codec_for_label`: "iso-8859-1" is windows-1252), unless the bytes are mostly valid UTF-8
     (servers often declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, with UTF-8,
     a label nobody knows or a BOM, hand the bytes to the cleaner's decoder (BOM, ``<meta>``, detection)."""
     codec = charsets.codec_for_label(charset) if charset else None
-    if codec is None or codec == "utf-8" or body.isascii() or body.startswith(_BOMS):
+    if codec is None or codec == "utf-8" or body.isascii() or body.startswith(BOM_PREFIXES):
         return body  # a BOM outranks the header, in the cleaner's decoder as in browsers
     text = body.decode("utf-8", errors="replace")
     if charsets.mostly_utf8(body, text):
