@@ -300,6 +300,20 @@ def test_long_scripts_and_repeated_names_are_not_attribute_floods(markup):
     assert page.lines[-1] == "after"
 
 
+def test_a_flooded_page_that_is_parsed_again_warns_once():
+    """A page whose unclosed <title> swallowed the document is parsed a second time with the title closed;
+    the attribute flood before it is one cut, said once, not once per parse."""
+    flood = " ".join(f"a{i}" for i in range(1_000))
+    prose = "<p>" + "The story goes on and on about the harbour. " * 40 + "</p>"
+    html = f"<html><head><meta {flood}><title>The harbour story\n</head><body>{prose}</body></html>"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = _page(html)
+    said = [str(w.message) for w in caught if issubclass(w.category, HtmlLimitWarning)]
+    assert sum("distinct attributes" in m for m in said) == 1
+    assert any("about the harbour" in line for line in page.lines)
+
+
 def test_a_flood_seen_inside_an_attribute_value_changes_only_that_value():
     """The scan cannot see quotes around a "<" (an SVG data: URI): what it inserts there stays inside the
     value, so the page reads as before, its later attributes and text included."""

@@ -62,20 +62,22 @@ class HtmlLimitWarning(UserWarning):
     """A page was longer than the documented limits and only its beginning was analysed."""
 
 
-def _parse_once(text: str) -> tuple[Optional[etree._Element], bool]:
-    """The tree (None for a document with no elements) and whether libxml2 hit its nesting limit."""
+def _parse_once(text: str) -> tuple[Optional[etree._Element], bool, Optional[str]]:
+    """The tree (None for a document with no elements), whether libxml2 hit its nesting limit, and what
+    :func:`_defuse_attribute_floods` cut (None when nothing): :func:`_parse` warns once, however often it
+    parses."""
     # collect_ids=False: no table of id attributes, which nothing here looks up.
     parser = etree.HTMLParser(recover=True, huge_tree=False, remove_comments=True, remove_pis=True,
                               no_network=True, encoding="utf-8", collect_ids=False)
     if "\x00" in text:
         text = text.replace("\x00", "")  # libxml2 turns NUL into U+FFFD; the text path drops it, as here
-    data = _defuse_attribute_floods(text.encode("utf-8", errors="replace"))
+    data, cut = _defuse_attribute_floods(text.encode("utf-8", errors="replace"))
     try:
         # isspace() rather than strip(): the same test (ASCII whitespace only) without copying the page.
         root = etree.fromstring(data, parser) if data and not data.isspace() else None
     except (etree.LxmlError, ValueError, MemoryError) as exc:
         raise HtmlError(f"cannot parse HTML: {exc}") from None
-    return root, any("Excessive depth" in e.message for e in parser.error_log)
+    return root, any("Excessive depth" in e.message for e in parser.error_log), cut
 
 
 def _parse(text: str) -> Optional[etree._Element]:
@@ -85,17 +87,19 @@ def _parse(text: str) -> Optional[etree._Element]:
     deep are machine-made; we re-parse with every container tag turned into a paragraph break, which keeps
     all the text (and scripts/styles still skipped) but loses that page's DOM evidence, and say so.
     """
-    root, too_deep = _parse_once(text)
+    root, too_deep, cut = _parse_once(text)
+    if cut is not None:
+        warnings.warn(cut, HtmlLimitWarning, stacklevel=3)
     if too_deep:
         warnings.warn("HTML nested deeper than 256 elements: structure flattened to keep the text",
                       HtmlLimitWarning, stacklevel=3)
-        root, _ = _parse_once(_FLATTEN.sub("<p>", text))
+        root = _parse_once(_FLATTEN.sub("<p>", text))[0]
     if root is not None and _swallowed_by_title(root):
-        root, _ = _parse_once(_close_title(text))
+        root = _parse_once(_close_title(text))[0]
     return root
 
 
-def _defuse_attribute_floods(data: bytes) -> bytes:
+def _defuse_attribute_floods(data: bytes) -> tuple[bytes, Optional[str]]:
     """``data`` with each open tag that names over MAX_TAG_ATTRIBUTES distinct attributes closed bare, its
     attributes commented out.
 
@@ -106,7 +110,8 @@ def _defuse_attribute_floods(data: bytes) -> bytes:
     only changes that value or comment. Only a ``<`` followed by LONG_TAG_CHARS bytes without another is
     looked at (one array pass), scripts, styles, titles and text areas are skipped (libxml2 reads no tags
     there), and quoted values are not counted, so ordinary pages come back as they are; a page that lost
-    attributes says so with an :class:`HtmlLimitWarning`.
+    attributes says so: the second item is the warning's message (None when nothing was cut), which
+    :func:`_parse` raises as an :class:`HtmlLimitWarning`.
     """
     opens = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x3C)
     gaps = np.diff(opens, append=len(data))
@@ -127,15 +132,15 @@ def _defuse_attribute_floods(data: bytes) -> bytes:
             if not _inside(raw, at):
                 floods.append((m.end(1), m.end(), len(names)))
     if not floods:
-        return data
-    warnings.warn(f"HTML tag with {max(n for _, _, n in floods):,} distinct attributes: the attributes of "
-                  f"{len(floods)} such tag(s) dropped, as a browser shows none of them", HtmlLimitWarning, stacklevel=5)
+        return data, None
+    cut = (f"HTML tag with {max(n for _, _, n in floods):,} distinct attributes: the attributes of "
+           f"{len(floods)} such tag(s) dropped, as a browser shows none of them")
     pieces, last = [], 0
     for start, end, _ in floods:
         closes = data[end:end + 1] == b">"  # else the span ran into the next "<": the comment closes itself
         pieces += [data[last:start], b"><!--", data[start:end], b"--" if closes else b"-->"]
         last = end
-    return b"".join(pieces) + data[last:]
+    return b"".join(pieces) + data[last:], cut
 
 
 def _raw_text_spans(data: bytes) -> tuple[list[int], list[int]]:
