@@ -45,6 +45,15 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)  # bytes that say their own encoding, whatever else declares one
 
 
+def _by_bom(data: bytes) -> str | None:
+    """``data`` decoded in the encoding its byte order mark names (the mark removed), or None without one:
+    a BOM outranks every other sign, for text and HTML alike."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    return None
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode text bytes: a BOM wins, then UTF-8 (kept when mostly valid), then a code page the words vouch for.
 
@@ -52,9 +61,9 @@ def decode_bytes(data: bytes) -> str:
     bytes) are decoded as UTF-8 with U+FFFD for every invalid sequence, so the damage stays visible and no
     page is lost; see :mod:`declutter.charsets`.
     """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
+    text = _by_bom(data)
+    if text is not None:
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -111,9 +120,9 @@ def decode_html_bytes(data: bytes) -> str:
     servers and templates often declare latin-1 for pages that are UTF-8, and valid multi-byte UTF-8 almost
     never happens by accident in a single-byte encoding. Undecodable bytes become U+FFFD, never an error.
     """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
+    text = _by_bom(data)
+    if text is not None:
+        return text
     declared = declared_charset(data)
     if declared is not None and declared.startswith(("utf-16", "utf-32")):
         declared = None  # a byte-level HTML text cannot be UTF-16; browsers ignore such a declaration too
