@@ -424,7 +424,27 @@ BAD_FILES = {
     "no name": ("[[rules]]\npatterns = ['x']", "non-empty 'name'"),
     "misspelt table": ("[[rule]]\nname = 'x'\npatterns = ['x']", "unknown top-level keys"),
     "search matching everything": ("[[rules]]\nname = 'x'\nmatch = 'search'\npatterns = ['(promo)?']", "empty string"),
+    "exponential backtracking": ("[[rules]]\nname = 'x'\npatterns = ['(\\w+\\s?)+ promo']", "can split one run"),
 }
+
+
+@pytest.mark.parametrize("pattern, risky", [
+    ("(a+)+$", True), ("(a*)*b", True), (r"(\w+\s?)+$", True), (r"(?:\s*\w+)+$", True), (r"(?:a+|b)+c", True),
+    (r"(?:(?:a+)?)+", True), ("(a+){2,20}", True), ("(?=(a+)+)x", True),
+    (r"(\w+\s)+$", False), ("(a{1,5})+", False), ("(a+){2,5}", False), (r"\d+(?:,\d+)*", False),
+    ("(?:x(a+))+", False), ("share|follow", False), (r"^[^.!?]{1,60}( [>»›/|] [^.!?]{1,60}){2,}$", False),
+])
+def test_patterns_that_split_one_run_among_repeats_are_found(pattern, risky):
+    """(a+)+ tries 2**n splits of n letters before failing: 40 letters hang the process. A repeat whose body
+    must end on something else, or may repeat only a few times, is not flagged."""
+    from declutter.regexrisk import nested_repeat
+
+    assert nested_repeat(pattern) is risky
+
+
+def test_a_user_rule_that_would_backtrack_for_hours_is_refused_not_run():
+    with pytest.raises(RuleError, match=r"'\(a\+\)\+\$'.*can split one run"):
+        RuleSet.load([{"rules": [{"name": "x", "action": "drop", "patterns": ["(a+)+$"]}]}])
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))

@@ -34,6 +34,7 @@ from .language import normalized_language
 from .linecounts import PageText
 from .page import DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
 from .rulegate import FullGate, LiteralGate
+from .regexrisk import nested_repeat
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,7 +84,8 @@ def _checked(raw: Mapping[str, Any], key: str, kind: type, default: Any, where: 
 
 
 def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, compile_them: bool = True) -> list[str]:
-    """Valid regexes; a search pattern that matches the empty string would hit every line, so it is refused.
+    """Valid regexes; a search pattern that matches the empty string would hit every line, and one that can
+    backtrack exponentially (:mod:`declutter.regexrisk`) could hang on one line, so both are refused.
 
     ``compile_them=False`` checks only the types: for the shipped files, whose patterns the test suite
     compiles, since compiling each one twice here was most of a ``Cleaner``'s start-up."""
@@ -104,6 +106,11 @@ def _checked_patterns(patterns: Any, enabled: bool, match: str, where: str, comp
             raise RuleError(f"{where}: bad pattern {p!r}: {exc}") from None
         if match == "search" and compiled.search("") is not None:
             raise RuleError(f"{where}: search pattern {p!r} matches the empty string, so it would hit every line")
+        if nested_repeat(p):
+            raise RuleError(f"{where}: pattern {p!r} repeats a group that can split one run of characters among "
+                            "its iterations ((a+)+, (\\w+\\s?)+): Python's re tries every split on a line that "
+                            "almost matches, which can take hours; give each iteration a required end "
+                            "((\\w+\\s)+) or bound the outer repeat ({1,10})")
     return list(patterns)
 
 
