@@ -85,10 +85,28 @@ def test_default_is_the_per_page_cut_and_a_number_is_a_threshold():
     assert json.loads(Cleaner(output="json").clean(text))["cut"] == round(auto.cut, 4)
 
 
-@pytest.mark.parametrize("bad", [-0.1, 1.5, "0.5", float("nan")])
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
 def test_bad_threshold_is_rejected(bad):
     with pytest.raises(ValueError, match="threshold"):
         Config(threshold=bad)
+
+
+@pytest.mark.parametrize("setting, bad", [
+    ("threshold", "0.5"), ("threshold", True), ("sequence_stay", "0.7"), ("max_line_chars", "500"),
+    ("max_line_chars", 500.5), ("max_page_lines", True), ("smoothing", "no"), ("drop_repeats", 0),
+    ("keep_clean_pages", None),
+])
+def test_a_setting_of_the_wrong_type_is_a_type_error_naming_it(setting, bad):
+    """smoothing="no" used to read as True and threshold=True as 1.0; a string number failed deep inside
+    a comparison. Each is now refused where it is given."""
+    with pytest.raises(TypeError, match=setting):
+        Config(**{setting: bad})
+
+
+def test_numpy_numbers_are_read_as_python_numbers():
+    config = Config(threshold=np.float32(0.5), max_line_chars=np.int64(500), sequence_stay=np.float64(0.6))
+    assert (config.threshold, config.max_line_chars, config.sequence_stay) == (0.5, 500, 0.6)
+    assert type(config.threshold) is float and type(config.max_line_chars) is int
 
 
 def test_cli_threshold_takes_auto_or_a_number(capsys):

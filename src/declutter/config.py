@@ -5,6 +5,7 @@ settings can run side by side in one process (or thread) without interfering.
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Union
@@ -72,8 +73,14 @@ class Config:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "language", normalized_language(self.language))
-        if self.threshold is not None and not (isinstance(self.threshold, (int, float))
-                                               and 0.0 <= self.threshold <= 1.0):
+        for name in ("smoothing", "drop_repeats", "keep_clean_pages"):
+            if not isinstance(getattr(self, name), bool):  # smoothing="no" must not read as True
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        for name in ("threshold", "sequence_stay"):
+            object.__setattr__(self, name, _number(name, getattr(self, name), float))
+        for name in ("max_line_chars", "max_page_lines"):
+            object.__setattr__(self, name, _number(name, getattr(self, name), int))
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be None (per-page cut) or within [0, 1], got {self.threshold!r}")
         if self.sequence_stay is not None and not 0.0 < self.sequence_stay < 1.0:
             raise ValueError(f"sequence_stay must be within (0, 1) or None, got {self.sequence_stay!r}")
@@ -95,6 +102,21 @@ class Config:
             except TypeError:
                 raise TypeError("extra_rules must be a rule file path, a dict, or a sequence of them, "
                                 f"got {type(self.extra_rules).__name__}") from None
+
+
+def _number(name: str, value: Any, kind: type) -> Any:
+    """``value`` as a Python ``kind`` (numpy scalars included); None stays None for the float settings.
+
+    A bool is refused although Python counts it as a number: ``threshold=True`` is a mistake, not 1.0.
+    A whole-number setting refuses a fraction (500.5 characters) instead of rounding it silently.
+    """
+    if value is None and kind is float:
+        return None
+    ok = numbers.Real if kind is float else numbers.Integral
+    if isinstance(value, bool) or not isinstance(value, ok):
+        what = "a number" if kind is float else "a whole number"
+        raise TypeError(f"{name} must be {what}{' or None' if kind is float else ''}, got {value!r}")
+    return kind(value)
 
 
 OUTPUTS = ("text", "markdown", "json")
