@@ -169,3 +169,20 @@ def test_learning_from_items_that_are_not_url_page_pairs_names_the_item(item, me
     with pytest.raises(TypeError, match=message):
         SiteTemplates.learn([item])
     assert len(SiteTemplates.learn([["https://a.example/1", "a list pair is a pair"], (None, "no url: skipped")])) == 0
+
+
+@pytest.mark.parametrize("templates, message", [
+    ({"a.example": "Home"}, r"templates\['a.example'\] must be a list of lines, got str"),  # would be single letters
+    ({"a.example": 1}, "must be a list of lines, got int"),
+    ({"a.example": ["Home", None]}, "must hold lines"),
+    ({1: ["Home"]}, "keyed by host names"),
+])
+def test_hand_written_templates_of_the_wrong_shape_are_refused(templates, message):
+    with pytest.raises(TypeError, match=message):
+        Cleaner(site_templates=templates)
+
+
+def test_learning_names_the_page_that_is_not_text():
+    pages = [("https://a.example/1", "Home\n\nA story."), ("https://a.example/2", None)]
+    with pytest.raises(TypeError, match="pages item 1: .*NoneType"):
+        SiteTemplates.learn(pages)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable as _Iterable, Mapping, Sequence
 from typing import Any, Callable, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
@@ -176,9 +176,23 @@ class SiteTemplates(Mapping):
 
     @classmethod
     def from_lines(cls, lines_by_host: Mapping[str, Iterable[str]], *, body_words: int = 25) -> "SiteTemplates":
-        """Templates written by hand: ``{"example.com": ["Home", "Contact us"]}``."""
-        return cls({site_host(h) or h: {line_key(l) for l in lines} for h, lines in lines_by_host.items()},
-                   body_words=body_words)
+        """Templates written by hand: ``{"example.com": ["Home", "Contact us"]}``.
+
+        A host's value must be a list (or other iterable) of lines: a bare string would be read as its
+        characters, a template of single letters, so it is refused like any other non-list.
+        """
+        keys: dict[str, set] = {}
+        for host, lines in lines_by_host.items():
+            if not isinstance(host, str):
+                raise TypeError(f"site templates are keyed by host names (str), got {type(host).__name__}")
+            if isinstance(lines, (str, bytes)) or not isinstance(lines, _Iterable):
+                raise TypeError(f"site templates[{host!r}] must be a list of lines, got {type(lines).__name__}")
+            lines = list(lines)
+            bad = [type(line).__name__ for line in lines if not isinstance(line, str)]
+            if bad:
+                raise TypeError(f"site templates[{host!r}] must hold lines (str), got {bad[0]}")
+            keys[site_host(host) or host] = {line_key(line) for line in lines}
+        return cls(keys, body_words=body_words)
 
     @classmethod
     def learn(cls, pages: Iterable[tuple[Optional[str], object]], *, min_pages: int = 3, min_share: float = 0.5,
@@ -197,7 +211,11 @@ class SiteTemplates(Mapping):
         for i, item in enumerate(pages):
             url, content = _url_and_page(item, i)
             if site_host(url) is not None:
-                learner.add(url, read(content).lines)
+                try:
+                    lines = read(content).lines
+                except TypeError as exc:  # which page, of a stream of thousands
+                    raise TypeError(f"pages item {i}: {exc}") from None
+                learner.add(url, lines)
         return learner.templates(min_pages=min_pages, min_share=min_share, body_words=body_words)
 
     def to_dict(self) -> dict[str, Any]:
