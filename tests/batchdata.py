@@ -34,7 +34,7 @@ def jsonl_bytes(with_bad_lines: bool = True) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-BAD_JSONL_IDS = {"broken": None, "no-field": "missing field 'text'", "latin1": None, "empty": "record has no body",
+BAD_JSONL_IDS = {"broken": None, "no-field": "missing field 'text' (its string fields: 'body'; choose one with --field)", "latin1": None, "empty": "record has no body",
                  "7": "field 'text' is int, not a string"}
 
 

@@ -605,3 +605,13 @@ def test_process_workers_get_one_blas_thread_unless_the_user_chose(monkeypatch):
     assert seen == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "3"}
     assert "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ
     assert os.environ["MKL_NUM_THREADS"] == "3"
+
+
+def test_a_null_page_field_is_said_to_be_null_and_a_missing_one_names_the_fields_there_are():
+    from declutter.sources import SourceOptions, _jsonl_record
+
+    opts = SourceOptions()
+    assert _jsonl_record(b'{"id": "n", "text": null}', "x:1", opts).error == "field 'text' is null"
+    missing = _jsonl_record(b'{"id": "m", "url": "https://a.example/", "raw_content": "<p>Hi</p>", "n": 3}', "x:2", opts)
+    assert missing.error == "missing field 'text' (its string fields: 'raw_content'; choose one with --field)"
+    assert _jsonl_record(b'{"id": "k", "n": 3}', "x:3", opts).error == "missing field 'text'"

@@ -239,13 +239,23 @@ def _jsonl_record(line: bytes, position: str, opts: SourceOptions) -> Record:
     lang = obj.get(opts.lang_field) if opts.lang_field else None
     record.lang = lang if isinstance(lang, str) and lang.strip() else None  # anything else: detected instead
     content = obj.get(opts.field)
-    if content is None:
-        record.error = f"missing field {opts.field!r}"
+    if opts.field not in obj:
+        record.error = f"missing field {opts.field!r}{_other_text_fields(obj, opts)}"
+    elif content is None:
+        record.error = f"field {opts.field!r} is null"
     elif not isinstance(content, str):
         record.error = f"field {opts.field!r} is {type(content).__name__}, not a string"
     else:
         record.content = content
     return record
+
+
+def _other_text_fields(obj: dict, opts: SourceOptions) -> str:
+    """A hint for a record without the page field: its other string fields, the page is likely one of them
+    (a dump whose pages are under "html", "content" or "raw_content" needs ``--field``)."""
+    skip = {opts.id_field, opts.url_field, opts.lang_field}
+    names = [k for k, v in obj.items() if isinstance(v, str) and k not in skip][:5]
+    return f" (its string fields: {', '.join(map(repr, names))}; choose one with --field)" if names else ""
 
 
 def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
