@@ -161,6 +161,28 @@ def test_a_code_block_is_kept_whole_or_not_at_all():
     decide(page, 0.5)
     assert page.keep.tolist() == [True, True, True, True, True, False, False, False]
     assert page.reasons[3] == page.reasons[4] == "code block with line 3"
-    page.rule_action[4] = DROP  # a rule's decision stands inside a block
+    page.rule_action[4], page.rule_name[4] = DROP, "symbols-only"  # a rule misreads code: the block still wins
     decide(page, 0.5)
-    assert page.keep.tolist() == [True, True, True, True, False, False, False, False]
+    assert page.keep.tolist() == [True, True, True, True, True, False, False, False]
+    assert page.reasons[4] == "code block with line 3 (rule symbols-only)"
+    page.rule_action[2:5] = DROP  # a block whose every line a rule dropped has no kept line to follow
+    decide(page, 0.5)
+    assert page.keep.tolist()[2:5] == [False, False, False]
+
+
+JS_PAGE = ("<html><body><article><h1>Functions in JavaScript</h1><p>" + "To print a greeting, define a function "
+           "and call it from the main program, as this example shows. " * 3 + "</p><pre><code>"
+           "function greet(name) {{\n  if (name) {{\n    print('Hello ' + name);\n  }}\n}}\n// Share this\n"
+           "{comment}\ngreet('world');</code></pre><p>" + "The function returns nothing and prints one line for "
+           "each name it is given, in the order given. " * 3 + "</p></article></body></html>")
+
+
+@pytest.mark.parametrize("comment", ["// more below", "// Comments"])
+def test_rules_do_not_cut_lines_out_of_a_kept_listing(comment):
+    """A closing brace is a line of symbols, print(...) a print button, "// Share this" a share prompt and
+    "// Comments" a section terminator: each rule dropped its line (the last cut the page there) and left
+    code that no longer parses. (The prose after the terminator is the model's call: it reads the rule hit
+    beside it as evidence.)"""
+    out = Cleaner(Config(input_format="html")).clean(JS_PAGE.format(comment=comment))
+    listing = "function greet(name) {\n  if (name) {\n    print('Hello ' + name);\n  }\n}\n// Share this\n"
+    assert listing + comment + "\ngreet('world');" in out

@@ -4,11 +4,13 @@ Order of authority: a certain rule decides outright; after a section terminator 
 "Most Popular") that follows the body, lines are dropped unless the model is very sure of them; every
 other line follows the (smoothed) model probability: against the user's threshold when one is set, else
 against the page's own cut, the one that maximises the page's expected word F1 (:func:`expected_f1_cut`).
+One exception outranks the rules: an HTML code block the model keeps any line of is kept whole, since
+rules written for prose misread code (a closing brace is a line of symbols).
 """
 from __future__ import annotations
 
 from itertools import repeat
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -67,16 +69,21 @@ def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray
     return float(probs[idx[order[best]]])
 
 
-def _terminated_from(page: Page, kept: np.ndarray, words: np.ndarray) -> Optional[int]:
+def _terminated_from(page: Page, kept: np.ndarray, words: np.ndarray, blocks: Sequence[range] = ()) -> Optional[int]:
     """Index of the first terminator that comes after most of the body, or None.
 
     A terminator only counts when at least TERMINATOR_SHARE of the words the model would keep (``kept``)
-    lie before it.
+    lie before it, and never inside a code block (``blocks``): a ``# Comments`` line of a listing is code.
     """
     actions = page.rule_action
     if actions is None:
         return None
     terms = np.flatnonzero(actions == TERMINATOR)
+    if len(terms) and blocks:
+        in_code = np.zeros(len(actions), dtype=bool)
+        for block in blocks:
+            in_code[block.start:block.stop] = True
+        terms = terms[~in_code[terms]]
     if len(terms) == 0:
         return None
     kept_words = np.where(kept, words, 0.0)
@@ -117,13 +124,14 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
     keep = probs >= threshold
     # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.
     reasons = _model_reasons(probs)
-    term = _terminated_from(page, keep, words)
+    blocks = code_blocks(page)
+    term = _terminated_from(page, keep, words, blocks)
     keep[by_rule] = actions[by_rule] == KEEP
     for i in np.flatnonzero(by_rule).tolist():
         reasons[i] = f"rule {names[i]}"
     if term is not None:
         _after_terminator(term, probs, by_rule, names, keep, reasons, max(STRONG_BODY, threshold))
-    _whole_code_blocks(page, by_rule, term, keep, reasons)
+    _whole_code_blocks(blocks, by_rule, names, term, keep, reasons)
     if not keep.any():
         _fallback(probs, actions, keep, reasons)
     page.keep = keep
@@ -208,23 +216,26 @@ def code_blocks(page: Page) -> list[range]:
     return blocks
 
 
-def _whole_code_blocks(page: Page, by_rule: np.ndarray, term: Optional[int], keep: np.ndarray,
-                       reasons: list[str]) -> None:
-    """A code block the model keeps any line of is kept whole.
+def _whole_code_blocks(blocks: Sequence[range], by_rule: np.ndarray, names: list, term: Optional[int],
+                       keep: np.ndarray, reasons: list[str]) -> None:
+    """A code block the model keeps any line of is kept whole, lines a rule decided included.
 
     Half a code block is never what a reader wants, and its lines look unlike prose line by line (``pass``,
-    a decorator, a closing brace), so the model rates them unevenly. Rule decisions and lines after a
-    section terminator stand. Measured in docs/model.md ("Code blocks kept whole").
+    a decorator, a closing brace), so the model rates them unevenly. Boilerplate rules misread code too:
+    a closing ``}`` is a line of symbols, ``print(x)`` a print button, ``// Share this`` a share prompt,
+    so dropping the lines they hit left listings that no longer parse. Lines after a section terminator
+    stay dropped. Measured in docs/model.md ("Code blocks kept whole").
     """
-    for block in code_blocks(page):
-        lines = [i for i in block if not by_rule[i] and (term is None or i < term)]
-        kept = [i for i in lines if keep[i]]
+    for block in blocks:
+        lines = [i for i in block if term is None or i < term]
+        kept = [i for i in lines if keep[i] and not by_rule[i]]
         if not kept:
             continue
         for i in lines:
             if not keep[i]:
                 keep[i] = True
-                reasons[i] = f"code block with line {kept[0] + 1}"
+                ruled = f" (rule {names[i]})" if by_rule[i] else ""
+                reasons[i] = f"code block with line {kept[0] + 1}{ruled}"
 
 
 def _fallback(probs: np.ndarray, actions: np.ndarray, keep: np.ndarray, reasons: list[str]) -> None:
