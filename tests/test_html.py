@@ -165,6 +165,25 @@ def test_markdown_tables_that_cannot_be_set_out_stay_readable():
     assert "| --- |" not in layout and prose.strip() in layout.split("\n\n")
 
 
+
+def test_markdown_escapes_text_that_would_read_as_markup():
+    """A paragraph that starts "1. " became a list, one that starts "# " a heading, "*stars*" emphasis and
+    the words "<table> element" a table tag; the tags say what is structure, the text is text."""
+    md = _markdown("<h2>C *and* C++</h2><p>1. Not a list.</p><p># Not a heading.</p><p>- Not an item.</p>"
+                   "<p>The &lt;table&gt; element, *stars*, `ticks` and snake_case stay words.</p>"
+                   "<ul><li>2024. A year, in a real list</li></ul><blockquote><p>&gt; Nested?</p></blockquote>"
+                   "<pre>x = *y  # code is fenced, not escaped</pre>")
+    assert md.split("\n\n") == ["## C \\*and\\* C++", "1\\. Not a list.", "\\# Not a heading.", "\\- Not an item.",
+                                 "The \\<table> element, \\*stars\\*, \\`ticks\\` and snake_case stay words.",
+                                 "- 2024\\. A year, in a real list", "> \\> Nested?",
+                                 "```\nx = *y  # code is fenced, not escaped\n```"]
+
+
+def test_markdown_of_plain_text_is_left_as_written():
+    cleaner = Cleaner(input_format="text")
+    text = "1. First step of the recipe, with enough words to be kept as body text.\n\n# A heading the text gave itself"
+    assert cleaner.clean(text, output="markdown") == cleaner.clean(text)
+
 def test_analysis_text_and_json_text_keep_code_blocks_as_clean_does():
     """analyze().text (and the JSON "text", and batch --explain) joined every kept line with a blank line,
     so code lost its shape there while clean() kept it."""

@@ -26,15 +26,41 @@ def _fence(code: list[str]) -> str:
 MAX_TABLE_CELL_CHARS = 300
 
 
+# What Markdown would read as markup in a line of an HTML page's text: emphasis stars, a code span's
+# backtick, an underscore at a word's edge, a backslash before punctuation, a "<" that opens a tag or an
+# autolink ...
+_INLINE_MARKUP = re.compile(r"[*`]|\\(?=[!-/:-@\[-`{-~])|(?<!\w)_|_(?!\w)|<(?=[A-Za-z/!?])")
+# ... and, at the start of a line, a heading, quote, list or fence mark or a rule (setext underline).
+_LINE_START_MARKUP = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=_]{3,}\s*$|~~~)")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with the characters Markdown would read as markup escaped with a backslash, so that a
+    paragraph that starts "1. " or "# ", or holds "*emphasis*" or "<table>" as words, renders as it reads."""
+    text = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), text)
+    m = _LINE_START_MARKUP.match(text)
+    if m is None:
+        return text
+    end = m.end() if text[:1].isdigit() else m.start()  # "1." escapes its dot, "#" and ">" themselves
+    return text[:end] + "\\" + text[end:]
+
+
 def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
-    """The Markdown of one non-code, non-table line and its kind ("heading", "item", "quote" or "para")."""
-    if dom is not None and dom.heading:
-        return "heading", "#" * dom.heading + " " + line
-    if dom is not None and dom.is_list_item:
-        return "item", line
-    if dom is not None and "blockquote" in dom.path.split(">"):  # the path holds the nearest three tags
-        return "quote", "> " + line
-    return "para", line
+    """The Markdown of one non-code, non-table line and its kind ("heading", "item", "quote" or "para").
+
+    A line read from HTML is escaped (:func:`escape_markdown`): its structure is told by its tags, never
+    by characters that happen to look like Markdown. Plain text is left as it is: a "1." or "#" there may
+    be the only structure the page has.
+    """
+    if dom is None:
+        return "para", line
+    if dom.heading:
+        return "heading", "#" * dom.heading + " " + _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), line)
+    if dom.is_list_item:
+        return "item", escape_markdown(line)
+    if "blockquote" in dom.path.split(">"):  # the path holds the nearest three tags
+        return "quote", "> " + escape_markdown(line)
+    return "para", escape_markdown(line)
 
 
 def _table(cells: list[tuple[tuple, str]]) -> list[str]:
@@ -44,7 +70,7 @@ def _table(cells: list[tuple[tuple, str]]) -> list[str]:
     rows: dict[object, dict[object, list[str]]] = {}
     for (_, row, cell), text in cells:
         rows.setdefault(row, {}).setdefault(cell, []).append(text)
-    grid = [[" ".join(parts).replace("|", "\\|") for parts in row.values()] for row in rows.values()]
+    grid = [[escape_markdown(" ".join(parts)).replace("|", "\\|") for parts in row.values()] for row in rows.values()]
     width = max(map(len, grid))
     if len(grid) < 2 or width < 2 or any(len(text) > MAX_TABLE_CELL_CHARS for row in grid for text in row):
         return [text for _, text in cells]
