@@ -9,11 +9,12 @@ the output, not how the model generalises (``declutter train --cv`` says that).
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding marks -o after.json
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding marks-or-joiners -o after.json
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding c1-controls -o after.json
+    python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --holding soft-hyphens -o after.json
     python benchmarks/field_scores.py ../shared/data/*.jsonl.gz --lang zh ja ko vi tr id cs uk hi -o after.json
     python benchmarks/field_scores.py --compare before.json after.json
 
 ``--holding marks``: fields whose text holds a combining mark (Unicode category M); ``marks-or-joiners``: a
-mark, a ZWNJ or a ZWJ; ``c1-controls``: a C1 control character (windows-1252 text read as Latin-1). ``--lang``: fields whose
+mark, a ZWNJ or a ZWJ; ``c1-controls``: a C1 control character (windows-1252 text read as Latin-1); ``soft-hyphens``: U+00AD. ``--lang``: fields whose
 record declares, or whose page declutter detects as, one of the languages. ``--track html``: only HTML fields.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ from declutter.metrics import word_prf
 # Built here, not taken from declutter.chars: the script also runs against commits from before chars.marks().
 _MARKS = re.compile("[%s]" % re.escape("".join(chr(i) for i in range(0x40000) if unicodedata.category(chr(i))[0] == "M")))
 _HOLDING = {"marks": _MARKS, "marks-or-joiners": re.compile(_MARKS.pattern[:-1] + "\u200c\u200d]"),
-            "c1-controls": re.compile("[\x80-\x84\x86-\x9f]")}
+            "c1-controls": re.compile("[\x80-\x84\x86-\x9f]"), "soft-hyphens": re.compile("\xad")}
 
 
 def score(paths: list[str], holding: str | None, langs: set[str], tracks: tuple[str, ...] = ("text", "html")
