@@ -146,6 +146,13 @@ def test_markdown_numbers_ordered_lists_and_sets_out_data_tables():
     assert to_text(page) == "a\n\nb\n\nc\n\nd"  # plain text keeps a cell a line
 
 
+
+def test_markdown_indents_nested_lists():
+    """A nested list was set out flush with its parent, one flat list; four spaces a level keep the tree."""
+    md = _markdown("<ul><li>First</li><li>Second<ul><li>nested one</li><li>nested two<ol><li>deep</li></ol></li>"
+                   "</ul></li><li>Third</li></ul>")
+    assert md == "- First\n- Second\n\n    - nested one\n    - nested two\n\n        1. deep\n\n- Third"
+
 def test_markdown_marks_quotations():
     md = _markdown("<p>She said:</p><blockquote><p>We will build the park.</p><p>And the school.</p></blockquote>"
                    "<blockquote>Directly quoted.</blockquote><p>After.</p>")

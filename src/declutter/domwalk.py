@@ -203,8 +203,9 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int)
     """Where a table cell or list item sits, for Markdown output only (no feature reads these keys).
 
     A cell gets ``cell``: the uids of its nearest ``table`` and ``tr`` (0 when missing) and its own, so cells
-    can be set out in rows again. A list item gets ``ordered``: is its nearest list an ``ol``? Looked up only
-    for such lines, by walking back over the open elements.
+    can be set out in rows again. A list item gets ``ordered``: is its nearest list an ``ol``? and
+    ``list_depth``: how many lists hold it (1 for a top-level item), so nested lists can be indented.
+    Looked up only for such lines, by walking back over the open elements.
     """
     found: dict[str, object] = {}
     if tag in CELL_TAGS:
@@ -216,10 +217,11 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int)
                 table = uids[i]
                 break
         found["cell"] = (table, row, uids[at])
-    for i in range(at, 0, -1) if in_li else ():
-        if tags[i] in ("ol", "ul", "menu"):
-            found["ordered"] = tags[i] == "ol"
-            break
+    if in_li:
+        lists = [tags[i] for i in range(at, 0, -1) if tags[i] in ("ol", "ul", "menu")]
+        if lists:
+            found["ordered"] = lists[0] == "ol"
+            found["list_depth"] = len(lists)
     return found
 
 

@@ -122,6 +122,9 @@ def to_markdown(page: Page) -> str:
         if kind == "item":
             number = number + 1 if continued else 1
             text = (f"{number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
+            # Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
+            depth = ev.extra.get("list_depth", 1) if ev is not None else 1
+            text = "    " * (depth - 1) + text
         if continued:
             blocks[-1] += "\n" + text
         else:
