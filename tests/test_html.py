@@ -156,7 +156,10 @@ def test_markdown_indents_nested_lists():
 def test_markdown_marks_quotations():
     md = _markdown("<p>She said:</p><blockquote><p>We will build the park.</p><p>And the school.</p></blockquote>"
                    "<blockquote>Directly quoted.</blockquote><p>After.</p>")
-    assert md == "She said:\n\n> We will build the park.\n\n> And the school.\n\n> Directly quoted.\n\nAfter."
+    # One quotation of two paragraphs, then another quotation: "\n>\n" keeps the first one whole.
+    assert md == "She said:\n\n> We will build the park.\n>\n> And the school.\n\n> Directly quoted.\n\nAfter."
+    deep = _markdown("<blockquote><div><div><section><p>Quoted deep inside.</p></section></div></div></blockquote>")
+    assert deep == "> Quoted deep inside."  # the path holds only the nearest three tags; the quote is found anyway
 
 
 def test_markdown_keeps_a_code_block_before_the_table_that_follows_it():

@@ -177,6 +177,10 @@ class Lines:
                    "signature": ">".join(open_.sigs[max(at - 2, 0):at + 1])})
         if tags[at] in CELL_TAGS or ctx.in_li:
             evidence.extra.update(_structure(tags[at], ctx.in_li, tags, open_.uids, at))
+        if "blockquote" in tags:  # for Markdown output only: which quotation the line belongs to
+            quote = next((open_.uids[i] for i in range(at, 0, -1) if tags[i] == "blockquote"), None)
+            if quote is not None:
+                evidence.extra["quote"] = quote
         chain = tuple(open_.uids[:at + 1])
         room = MAX_LINES - len(self.lines)
         if len(rows) > room:

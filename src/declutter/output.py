@@ -58,7 +58,7 @@ def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
         return "heading", "#" * dom.heading + " " + _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), line)
     if dom.is_list_item:
         return "item", escape_markdown(line)
-    if "blockquote" in dom.path.split(">"):  # the path holds the nearest three tags
+    if "quote" in dom.extra:  # inside a blockquote, however deep
         return "quote", "> " + escape_markdown(line)
     return "para", escape_markdown(line)
 
@@ -92,6 +92,7 @@ def to_markdown(page: Page) -> str:
     code: list[str] = []
     cells: list[tuple[tuple, str]] = []
     last_kind = ""
+    last_quote = None
     number = 0
     for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
         if not keep:
@@ -118,6 +119,11 @@ def to_markdown(page: Page) -> str:
             blocks.append(_fence(code))
             code = []
         kind, text = _block(line, ev)
+        quote = ev.extra.get("quote") if ev is not None else None
+        if kind == "quote" and last_kind == "quote" and quote == last_quote:
+            blocks[-1] += "\n>\n" + text  # one quotation of several paragraphs, not several quotations
+            continue
+        last_quote = quote
         continued = kind == "item" and last_kind == "item" and not gap
         if kind == "item":
             number = number + 1 if continued else 1
