@@ -153,6 +153,15 @@ def test_markdown_indents_nested_lists():
                    "</ul></li><li>Third</li></ul>")
     assert md == "- First\n- Second\n\n    - nested one\n    - nested two\n\n        1. deep\n\n- Third"
 
+
+def test_markdown_keeps_a_listing_inside_its_list_item():
+    md = _markdown("<ol><li>Install it:<pre>pip install x\npip install y</pre></li><li>Run it</li></ol>"
+                   "<pre>top\nlevel</pre>")
+    assert md == ("1. Install it:\n\n    ```\n    pip install x\n    pip install y\n    ```\n\n1. Run it\n\n"
+                  "```\ntop\nlevel\n```")
+    orphan = _markdown("<p>Before.</p><ul><li><pre>only code\nin the item</pre></li></ul>")
+    assert orphan == "Before.\n\n```\nonly code\nin the item\n```"  # no item line to sit under: not indented
+
 def test_markdown_marks_quotations():
     md = _markdown("<p>She said:</p><blockquote><p>We will build the park.</p><p>And the school.</p></blockquote>"
                    "<blockquote>Directly quoted.</blockquote><p>After.</p>")

@@ -14,11 +14,12 @@ import numpy as np
 from .page import DomEvidence, Page
 
 
-def _fence(code: list[str]) -> str:
-    """A fenced block, with a fence longer than any backtick run inside the code."""
+def _fence(code: list[str], indent: str = "") -> str:
+    """A fenced block, with a fence longer than any backtick run inside the code; ``indent`` puts it inside
+    the list item before it."""
     longest = max((len(run) for line in code for run in re.findall("`+", line)), default=0)
     ticks = "`" * max(3, longest + 1)
-    return "\n".join([ticks, *code, ticks])
+    return "\n".join(indent + row if row else row for row in [ticks, *code, ticks])
 
 
 # A table is set out as a Markdown table only when it looks like data: at least two rows, a row of two
@@ -90,6 +91,7 @@ def to_markdown(page: Page) -> str:
     gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
     blocks: list[str] = []
     code: list[str] = []
+    code_indent = ""  # a listing inside a list item is indented into that item
     cells: list[tuple[tuple, str]] = []
     last_kind = ""
     last_quote = None
@@ -103,20 +105,25 @@ def to_markdown(page: Page) -> str:
             cells = []
         if cell is not None:
             if code:
-                blocks.append(_fence(code))
+                blocks.append(_fence(code, code_indent))
                 code = []
             cells.append((cell, line))
             last_kind = "table"
             continue
         if ev is not None and ev.is_pre:
             if code and gap:
-                blocks.append(_fence(code))
+                blocks.append(_fence(code, code_indent))
                 code = []
+            if not code:
+                # Only right after an item (or a listing already inside one): indented anywhere else, the
+                # fence would read as an indented code block holding the backticks.
+                in_item = "list_depth" in ev.extra and (last_kind == "item" or (last_kind == "code" and code_indent != ""))
+                code_indent = "    " * ev.extra["list_depth"] if in_item else ""
             code.append(line)
             last_kind = "code"
             continue
         if code:
-            blocks.append(_fence(code))
+            blocks.append(_fence(code, code_indent))
             code = []
         kind, text = _block(line, ev)
         quote = ev.extra.get("quote") if ev is not None else None
@@ -139,7 +146,7 @@ def to_markdown(page: Page) -> str:
     if cells:
         blocks += _table(cells)
     if code:
-        blocks.append(_fence(code))
+        blocks.append(_fence(code, code_indent))
     return "\n\n".join(blocks)
 
 
