@@ -83,71 +83,91 @@ def _table(cells: list[tuple[tuple, str]]) -> list[str]:
     return ["\n".join(lines)]
 
 
-def to_markdown(page: Page) -> str:
-    """The kept lines as Markdown; blocks separated by a blank line, list items by a newline (numbered in
-    an ``ol``), data tables as Markdown tables (:func:`_table`)."""
-    assert page.keep is not None, "to_markdown() needs an annotated page"
-    dom = page.dom if page.dom is not None else [None] * len(page.lines)
-    gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
-    blocks: list[str] = []
-    code: list[str] = []
-    code_indent = ""  # a listing inside a list item is indented into that item
-    cells: list[tuple[tuple, str]] = []
-    last_kind = ""
-    last_quote = None
-    number = 0
-    for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
-        if not keep:
-            continue
+class _Markdown:
+    """The Markdown of a page, built one kept line at a time: pending table cells and code lines are held
+    until the line that ends them, everything else becomes a block at once."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.code: list[str] = []
+        self.code_indent = ""  # a listing inside a list item is indented into that item
+        self.cells: list[tuple[tuple, str]] = []
+        self.last_kind = ""
+        self.last_quote: object = None
+        self.number = 0
+
+    def add(self, line: str, ev: Optional[DomEvidence], gap: bool) -> None:
         cell = ev.extra.get("cell") if ev is not None else None
-        if cells and (cell is None or cell[0] != cells[0][0][0]):
-            blocks += _table(cells)
-            cells = []
+        if self.cells and (cell is None or cell[0] != self.cells[0][0][0]):
+            self._flush_table()
         if cell is not None:
-            if code:
-                blocks.append(_fence(code, code_indent))
-                code = []
-            cells.append((cell, line))
-            last_kind = "table"
-            continue
-        if ev is not None and ev.is_pre:
-            if code and gap:
-                blocks.append(_fence(code, code_indent))
-                code = []
-            if not code:
-                # Only right after an item (or a listing already inside one): indented anywhere else, the
-                # fence would read as an indented code block holding the backticks.
-                in_item = "list_depth" in ev.extra and (last_kind == "item" or (last_kind == "code" and code_indent != ""))
-                code_indent = "    " * ev.extra["list_depth"] if in_item else ""
-            code.append(line)
-            last_kind = "code"
-            continue
-        if code:
-            blocks.append(_fence(code, code_indent))
-            code = []
+            self._flush_code()
+            self.cells.append((cell, line))
+            self.last_kind = "table"
+        elif ev is not None and ev.is_pre:
+            self._add_code(line, ev, gap)
+        else:
+            self._flush_code()
+            self._add_block(line, ev, gap)
+
+    def _add_code(self, line: str, ev: DomEvidence, gap: bool) -> None:
+        if gap:
+            self._flush_code()
+        if not self.code:
+            # Only right after an item (or a listing already inside one): indented anywhere else, the
+            # fence would read as an indented code block holding the backticks.
+            after_item = self.last_kind == "item" or (self.last_kind == "code" and self.code_indent != "")
+            self.code_indent = "    " * ev.extra["list_depth"] if after_item and "list_depth" in ev.extra else ""
+        self.code.append(line)
+        self.last_kind = "code"
+
+    def _add_block(self, line: str, ev: Optional[DomEvidence], gap: bool) -> None:
         kind, text = _block(line, ev)
         quote = ev.extra.get("quote") if ev is not None else None
-        if kind == "quote" and last_kind == "quote" and quote == last_quote:
-            blocks[-1] += "\n>\n" + text  # one quotation of several paragraphs, not several quotations
-            continue
-        last_quote = quote
-        continued = kind == "item" and last_kind == "item" and not gap
+        if kind == "quote" and self.last_kind == "quote" and quote == self.last_quote:
+            self.blocks[-1] += "\n>\n" + text  # one quotation of several paragraphs, not several quotations
+            return
+        self.last_quote = quote
+        continued = kind == "item" and self.last_kind == "item" and not gap
         if kind == "item":
-            number = number + 1 if continued else 1
-            text = (f"{number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
+            self.number = self.number + 1 if continued else 1
+            text = (f"{self.number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
             # Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
             depth = ev.extra.get("list_depth", 1) if ev is not None else 1
             text = "    " * (depth - 1) + text
         if continued:
-            blocks[-1] += "\n" + text
+            self.blocks[-1] += "\n" + text
         else:
-            blocks.append(text)
-        last_kind = kind
-    if cells:
-        blocks += _table(cells)
-    if code:
-        blocks.append(_fence(code, code_indent))
-    return "\n\n".join(blocks)
+            self.blocks.append(text)
+        self.last_kind = kind
+
+    def _flush_code(self) -> None:
+        if self.code:
+            self.blocks.append(_fence(self.code, self.code_indent))
+            self.code = []
+
+    def _flush_table(self) -> None:
+        self.blocks += _table(self.cells)
+        self.cells = []
+
+    def text(self) -> str:
+        if self.cells:
+            self._flush_table()
+        self._flush_code()
+        return "\n\n".join(self.blocks)
+
+
+def to_markdown(page: Page) -> str:
+    """The kept lines as Markdown; blocks separated by a blank line, list items by a newline (numbered in
+    an ``ol``, nested ones indented), quotations, code fences and data tables (:func:`_table`)."""
+    assert page.keep is not None, "to_markdown() needs an annotated page"
+    dom = page.dom if page.dom is not None else [None] * len(page.lines)
+    gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
+    out = _Markdown()
+    for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
+        if keep:
+            out.add(line, ev, gap)
+    return out.text()
 
 
 def code_continuations(page: Page, keep) -> list[bool]:
