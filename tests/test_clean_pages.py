@@ -22,12 +22,16 @@ def test_a_seed_body_given_as_input_comes_back_whole(fixtures, name):
     assert Cleaner().clean(gold).split() == gold.split()
 
 
-def test_the_model_alone_would_cut_a_clean_body(fixtures):
-    # What the step is for: without it, the model drops words of four of the five seed bodies.
+def test_without_the_step_a_clean_body_is_judged_line_by_line(fixtures):
+    # What the step replaces: with it off, the model judges every line of a clean body. (How many words
+    # that costs is a figure of the model, not a behaviour: benchmarks/clean_input.py measures it. The
+    # shipped model drops words of four of the five seed bodies; a retrain may drop fewer.)
     judged = Cleaner(keep_clean_pages=False)
-    cut = [name for name in SEEDS if len(judged.clean(_seed(fixtures, name, ".gold")).split())
-           < len(_seed(fixtures, name, ".gold").split())]
-    assert len(cut) >= 3
+    for name in SEEDS:
+        analysis = judged.analyze(_seed(fixtures, name, ".gold"))
+        assert not analysis.reads_clean
+        assert not any(d.reason == CLEAN_PAGE_REASON for d in analysis.lines)
+        assert any(d.reason.startswith("model p=") for d in analysis.lines)
 
 
 @pytest.mark.parametrize("name", ["000", "001", "002", "003"])
