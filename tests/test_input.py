@@ -230,5 +230,6 @@ def test_html_after_a_long_preamble_is_still_html(preamble):
     body = "<p>" + "A sentence of the article body that is long enough to be kept by the model. " * 4 + "</p>"
     page = preamble + "<!DOCTYPE html><html><head><title>t</title></head><body>" + body + "</body></html>"
     assert looks_like_html(page)
-    out = declutter.clean(page)
-    assert out.startswith("A sentence of the article body") and "<p>" not in out
+    assert declutter.analyze(page).source == "html"
+    out = declutter.clean(page)  # the body, not markup (whether the one-letter title line stays is the model's call)
+    assert "A sentence of the article body" in out and "<p>" not in out and "<!--" not in out
