@@ -139,6 +139,8 @@ def test_markdown_numbers_ordered_lists_and_sets_out_data_tables():
                    "<table><tr><th>Method</th><th>Speed</th></tr><tr><td>split</td><td>fast</td></tr>"
                    "<tr><td>re.<b>split</b></td><td>slow<br>but a | pipe</td></tr></table><p>After.</p>")
     assert "1. First\n2. Second\n\n- Loose\n\n1. Again" in md
+    assert _markdown("<ol start='5'><li>Five</li><li>Six</li></ol>") == "5. Five\n6. Six"  # counts on from start
+    assert _markdown("<ol start='x'><li>Bad start</li></ol>") == "1. Bad start"
     assert ("| Method | Speed |\n| --- | --- |\n| split | fast |\n| re.split | slow but a \\| pipe |\n\nAfter."
             in md)
     page = _page("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>")

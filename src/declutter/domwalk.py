@@ -131,6 +131,7 @@ class _Open:
     sigs: list[str] = field(default_factory=lambda: [""])  # tag and first class word: "div.card"
     ctxs: list[_Context] = field(default_factory=lambda: [_ROOT])
     blocks: list[int] = field(default_factory=lambda: [0])  # indices of the open block elements
+    starts: dict[int, int] = field(default_factory=dict)  # uid of an <ol start=N> -> N, for Markdown numbering
 
 
 def _pre_rows(raw: str) -> list[str]:
@@ -176,7 +177,7 @@ class Lines:
             extra={"class_neg": ctx.neg, "class_pos": ctx.pos, "hidden": float(ctx.hidden),
                    "signature": ">".join(open_.sigs[max(at - 2, 0):at + 1])})
         if tags[at] in CELL_TAGS or ctx.in_li:
-            evidence.extra.update(_structure(tags[at], ctx.in_li, tags, open_.uids, at))
+            evidence.extra.update(_structure(tags[at], ctx.in_li, tags, open_.uids, at, open_.starts))
         if "blockquote" in tags:  # for Markdown output only: which quotation the line belongs to
             quote = next((open_.uids[i] for i in range(at, 0, -1) if tags[i] == "blockquote"), None)
             if quote is not None:
@@ -203,13 +204,21 @@ class Lines:
 CELL_TAGS = frozenset(("td", "th"))
 
 
-def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int) -> dict[str, object]:
+def _list_start(value: str) -> Optional[int]:
+    """An ``<ol start>`` as the number Markdown can write (0 to 999,999,999), else None."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int,
+               starts: Optional[dict[int, int]] = None) -> dict[str, object]:
     """Where a table cell or list item sits, for Markdown output only (no feature reads these keys).
 
     A cell gets ``cell``: the uids of its nearest ``table`` and ``tr`` (0 when missing) and its own, so cells
-    can be set out in rows again. A list item gets ``ordered``: is its nearest list an ``ol``? and
-    ``list_depth``: how many lists hold it (1 for a top-level item), so nested lists can be indented.
-    Looked up only for such lines, by walking back over the open elements.
+    can be set out in rows again. A list item gets ``ordered``: is its nearest list an ``ol``?, ``start``:
+    the number that list counts from (its ``start`` attribute, in ``starts``), and ``list_depth``: how many
+    lists hold it (1 for a top-level item), so nested lists can be indented. Looked up only for such lines,
+    by walking back over the open elements.
     """
     found: dict[str, object] = {}
     if tag in CELL_TAGS:
@@ -222,10 +231,12 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int)
                 break
         found["cell"] = (table, row, uids[at])
     if in_li:
-        lists = [tags[i] for i in range(at, 0, -1) if tags[i] in ("ol", "ul", "menu")]
+        lists = [i for i in range(at, 0, -1) if tags[i] in ("ol", "ul", "menu")]
         if lists:
-            found["ordered"] = lists[0] == "ol"
+            found["ordered"] = tags[lists[0]] == "ol"
             found["list_depth"] = len(lists)
+            if starts and uids[lists[0]] in starts:
+                found["start"] = starts[uids[lists[0]]]
     return found
 
 
@@ -317,6 +328,10 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                         has_text = True
                         link_chars += (len(alt) - alt.count(" ")) if links else 0
                 uid += 1
+                if tag == "ol" and el.get("start"):
+                    start = _list_start(el.get("start"))
+                    if start is not None:
+                        open_.starts[uid] = start
                 tags.append(tag)
                 uids.append(uid)
                 sigs.append(sig)

@@ -130,7 +130,7 @@ class _Markdown:
         self.last_quote = quote
         continued = kind == "item" and self.last_kind == "item" and not gap
         if kind == "item":
-            self.number = self.number + 1 if continued else 1
+            self.number = self.number + 1 if continued else (ev.extra.get("start", 1) if ev is not None else 1)
             text = (f"{self.number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
             # Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
             depth = ev.extra.get("list_depth", 1) if ev is not None else 1
