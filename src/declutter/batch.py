@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 from .cleaner import Cleaner, shared_cleaner
 from .config import Config
 from .outdir import BatchError, OutDir, json_line
+from .output import to_markdown
 from .sites import SiteTemplates, TemplateLearner
 from .sources import Record, SourceOptions, check_inputs, read_inputs
 
@@ -187,10 +188,9 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
         raise RecordError("record has no body")
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if explain:
-        analysis = cleaner.analyze(content, url=record.url, lang=record.lang)
-        text = analysis.text
-        if cleaner.config.output == "markdown":  # the decisions are the same; Markdown needs the page again
-            text = cleaner.clean(content, url=record.url, lang=record.lang)
+        page = cleaner.explained_page(content, url=record.url, lang=record.lang)
+        analysis = cleaner.analysis_of(page)
+        text = to_markdown(page) if cleaner.config.output == "markdown" else analysis.text  # one pass, two renderings
         row.update(text=text, lang=analysis.lang, reads_clean=analysis.reads_clean, lines=analysis.to_dict()["lines"])
     else:
         row["text"] = cleaner.clean(content, url=record.url, lang=record.lang)

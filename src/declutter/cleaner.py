@@ -213,7 +213,17 @@ class Cleaner:
     # -- public API ---------------------------------------------------------------------------------------
     def analyze(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Analysis:
         """Every line with its decision, probability and the reason for it. ``lang``: as :meth:`read`."""
-        page = self._judged(self.read(data, url=url, lang=lang), self._explained)
+        return self.analysis_of(self.explained_page(data, url=url, lang=lang))
+
+    def explained_page(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Page:
+        """The annotated page behind :meth:`analyze`, each model decision's reason filled in: for a caller that
+        also renders the same decisions (``declutter batch --explain --format markdown``) without cleaning
+        the page a second time."""
+        return self._judged(self.read(data, url=url, lang=lang), self._explained)
+
+    @staticmethod
+    def analysis_of(page: Page) -> Analysis:
+        """The :class:`Analysis` of a page :meth:`explained_page` returned."""
         reasons = page.reasons or []
         probs = page.smoothed if page.smoothed is not None else np.zeros(len(page))
         keep = page.keep if page.keep is not None else np.zeros(len(page), dtype=bool)
