@@ -211,7 +211,7 @@ def _list_start(value: str) -> Optional[int]:
 
 
 def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int,
-               starts: Optional[dict[int, int]] = None) -> dict[str, object]:
+               starts: dict[int, int]) -> dict[str, object]:
     """Where a table cell or list item sits, for Markdown output only (no feature reads these keys).
 
     A cell gets ``cell``: the uids of its nearest ``table`` and ``tr`` (0 when missing) and its own, so cells
@@ -235,7 +235,7 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int,
         if lists:
             found["ordered"] = tags[lists[0]] == "ol"
             found["list_depth"] = len(lists)
-            if starts and uids[lists[0]] in starts:
+            if uids[lists[0]] in starts:
                 found["start"] = starts[uids[lists[0]]]
     return found
 

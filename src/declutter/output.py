@@ -11,7 +11,7 @@ from typing import Optional
 
 import numpy as np
 
-from .page import DomEvidence, Page
+from .page import DomEvidence, Page, join_kept
 
 
 def _fence(code: list[str], indent: str = "") -> str:
@@ -35,10 +35,15 @@ _INLINE_MARKUP = re.compile(r"[*`]|\\(?=[!-/:-@\[-`{-~])|(?<!\w)_|_(?!\w)|<(?=[A
 _LINE_START_MARKUP = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=_]{3,}\s*$|~~~)")
 
 
+def _escape_inline(text: str) -> str:
+    """``text`` with :data:`_INLINE_MARKUP` escaped: all a heading's text needs, after its own "# "."""
+    return _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), text)
+
+
 def escape_markdown(text: str) -> str:
     """``text`` with the characters Markdown would read as markup escaped with a backslash, so that a
     paragraph that starts "1. " or "# ", or holds "*emphasis*" or "<table>" as words, renders as it reads."""
-    text = _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), text)
+    text = _escape_inline(text)
     m = _LINE_START_MARKUP.match(text)
     if m is None:
         return text
@@ -56,7 +61,7 @@ def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
     if dom is None:
         return "para", line
     if dom.heading:
-        return "heading", "#" * dom.heading + " " + _INLINE_MARKUP.sub(lambda m: "\\" + m.group(), line)
+        return "heading", "#" * dom.heading + " " + _escape_inline(line)
     if dom.is_list_item:
         return "item", escape_markdown(line)
     if "quote" in dom.extra:  # inside a blockquote, however deep
@@ -194,11 +199,4 @@ def to_text(page: Page) -> str:
     assert page.keep is not None, "to_text() needs an annotated page"
     if page.dom is None or page.gaps is None:  # plain text has no code blocks: every line its own paragraph
         return "\n\n".join(line for line, k in zip(page.lines, page.keep) if k)
-    joins = code_continuations(page, page.keep)
-    parts: list[str] = []
-    for line, keep, join in zip(page.lines, np.asarray(page.keep, dtype=bool).tolist(), joins):
-        if keep:
-            if parts:
-                parts.append("\n" if join else "\n\n")
-            parts.append(line)
-    return "".join(parts)
+    return join_kept(page.lines, np.asarray(page.keep, dtype=bool).tolist(), code_continuations(page, page.keep))

@@ -8,7 +8,7 @@ lines costs no per-line objects until a caller asks for :class:`LineDecision` ro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import numpy as np
 
@@ -60,6 +60,18 @@ class Page:
         return len(self.lines)
 
 
+def join_kept(lines: Iterable[str], keep: Iterable[bool], joins: Iterable[bool]) -> str:
+    """The kept lines, each after a blank line, or after a newline where ``joins`` says it continues the
+    code line before it (``output.code_continuations``): the text :func:`declutter.clean` returns."""
+    parts: list[str] = []
+    for line, kept, join in zip(lines, keep, joins):
+        if kept:
+            if parts:
+                parts.append("\n" if join else "\n\n")
+            parts.append(line)
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class LineDecision:
     """One line of an :class:`Analysis`: what was decided and why."""
@@ -98,13 +110,7 @@ class Analysis:
     def text(self) -> str:
         """The kept lines as :func:`declutter.clean` returns them: blocks apart by a blank line, the lines of
         a code block by a newline."""
-        parts: list[str] = []
-        for d in self.lines:
-            if d.keep:
-                if parts:
-                    parts.append("\n" if d.joins else "\n\n")
-                parts.append(d.text)
-        return "".join(parts)
+        return join_kept((d.text for d in self.lines), (d.keep for d in self.lines), (d.joins for d in self.lines))
 
     def to_dict(self) -> dict[str, Any]:
         return {
