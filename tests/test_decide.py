@@ -186,3 +186,21 @@ def test_rules_do_not_cut_lines_out_of_a_kept_listing(comment):
     out = Cleaner(Config(input_format="html")).clean(JS_PAGE.format(comment=comment))
     listing = "function greet(name) {\n  if (name) {\n    print('Hello ' + name);\n  }\n}\n// Share this\n"
     assert listing + comment + "\ngreet('world');" in out
+
+
+def test_lines_a_site_template_dropped_stay_in_the_page_cut():
+    """A template hit drops its line and says nothing about the others (Cleaner.prepare): the page's cut,
+    which judges the others, is the one the page would get without templates. It used to leave the
+    template lines out, and the lines they no longer weighed down moved the cut."""
+    probs, words = [0.999] * 10 + [0.8] + [0.3] * 6, [20] * 10 + [20] + [30] * 6
+    plain = page_of(probs, words)
+    decide(plain, None, STACKED_CALIBRATION)
+    templated = page_of(probs, words, [NO_RULE] * 11 + [DROP] * 6)
+    templated.templated = np.array([False] * 11 + [True] * 6)
+    decide(templated, None, STACKED_CALIBRATION)
+    assert templated.cut == plain.cut
+    assert (templated.keep[:11] == plain.keep[:11]).all() and not templated.keep[11:].any()
+    # A line some rule drops for itself is not open to the cut: only template hits are.
+    ruled = page_of(probs, words, [NO_RULE] * 11 + [DROP] * 6)
+    decide(ruled, None, STACKED_CALIBRATION)
+    assert ruled.cut != plain.cut

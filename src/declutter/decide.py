@@ -119,7 +119,10 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
     words = line_words(page)
     by_rule = (actions == DROP) | (actions == KEEP)
     if threshold is None:
-        found = expected_f1_cut(probs, words, ~by_rule, actions == KEEP, calibration)
+        # Lines a site template dropped stay in the page's cut as the model saw them: a template hit is not
+        # evidence about the other lines (Cleaner.prepare), and the cut is how they are judged.
+        open_lines = ~by_rule if page.templated is None else ~by_rule | page.templated
+        found = expected_f1_cut(probs, words, open_lines, actions == KEEP, calibration)
         threshold = found if found is not None else float("inf")
     keep = probs >= threshold
     # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.

@@ -46,6 +46,7 @@ class Page:
     dom: Optional[list[DomEvidence]] = None
     rule_action: Optional[np.ndarray] = None  # int8 per line: NO_RULE, DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
     rule_name: Optional[list[Optional[str]]] = None
+    templated: Optional[np.ndarray] = None    # bool per line: a site template turned an open line into DROP
     features: Optional[np.ndarray] = None     # float32 [n_lines, n_features]
     probs: Optional[np.ndarray] = None        # model P(body) per line
     smoothed: Optional[np.ndarray] = None     # P(body) after the sequence step

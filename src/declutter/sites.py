@@ -253,6 +253,7 @@ class SiteTemplates(Mapping):
             raise ValueError("mark() runs after rule matching (page.rule_action is not set)")
         hits = self.template_lines(page.url, page.lines)
         hits &= (page.rule_action != KEEP) & (page.rule_action != TERMINATOR)
+        page.templated = hits & (page.rule_action != DROP)
         for i in np.flatnonzero(hits):
             page.rule_action[i] = DROP
             page.rule_name[i] = TEMPLATE_RULE
