@@ -156,10 +156,25 @@ def test_markdown_indents_nested_lists():
     assert md == "- First\n- Second\n\n    - nested one\n    - nested two\n\n        1. deep\n\n- Third"
 
 
+def test_markdown_tells_items_paragraphs_and_adjacent_lists_apart():
+    """Each paragraph of a loose list's item was numbered as a new item from 1, two lists in a row read as
+    one list, and an outer list's numbers ran on from its nested list's."""
+    loose = _markdown("<ol><li><p>Mix the dough.</p><p>Let it rest.</p></li><li><p>Bake it.</p></li></ol>")
+    assert loose == "1. Mix the dough.\n\n    Let it rest.\n\n2. Bake it."
+    assert _markdown("<ol><li>One</li><li>Two</li></ol><ol><li>Other</li></ol>") == "1. One\n2. Two\n\n1) Other"
+    assert _markdown("<ul><li>Apple</li></ul><ul><li>Cherry</li></ul><ul><li>Plum</li></ul>") == "- Apple\n\n* Cherry\n\n- Plum"
+    apart = _markdown("<ul><li>Apple</li></ul><p>Between the lists.</p><ul><li>Cherry</li></ul>")
+    assert apart == "- Apple\n\nBetween the lists.\n\n- Cherry"  # a paragraph already ends the first list
+    nested = _markdown("<ol><li>Outer<ol><li>in one</li><li>in two</li><li>in three</li></ol></li><li>Next</li></ol>")
+    assert nested.endswith("\n\n2. Next"), nested
+    after_code = _markdown("<ol><li>Install:<pre>pip install x</pre>Then run it.</li><li>Done</li></ol>")
+    assert after_code == "1. Install:\n\n    ```\n    pip install x\n    ```\n\n    Then run it.\n\n2. Done"
+
+
 def test_markdown_keeps_a_listing_inside_its_list_item():
     md = _markdown("<ol><li>Install it:<pre>pip install x\npip install y</pre></li><li>Run it</li></ol>"
                    "<pre>top\nlevel</pre>")
-    assert md == ("1. Install it:\n\n    ```\n    pip install x\n    pip install y\n    ```\n\n1. Run it\n\n"
+    assert md == ("1. Install it:\n\n    ```\n    pip install x\n    pip install y\n    ```\n\n2. Run it\n\n"
                   "```\ntop\nlevel\n```")
     orphan = _markdown("<p>Before.</p><ul><li><pre>only code\nin the item</pre></li></ul>")
     assert orphan == "Before.\n\n```\nonly code\nin the item\n```"  # no item line to sit under: not indented

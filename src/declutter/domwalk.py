@@ -216,9 +216,10 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int,
 
     A cell gets ``cell``: the uids of its nearest ``table`` and ``tr`` (0 when missing) and its own, so cells
     can be set out in rows again. A list item gets ``ordered``: is its nearest list an ``ol``?, ``start``:
-    the number that list counts from (its ``start`` attribute, in ``starts``), and ``list_depth``: how many
-    lists hold it (1 for a top-level item), so nested lists can be indented. Looked up only for such lines,
-    by walking back over the open elements.
+    the number that list counts from (its ``start`` attribute, in ``starts``), ``list_depth``: how many
+    lists hold it (1 for a top-level item), so nested lists can be indented, and the uids of its ``list``
+    and its ``item`` (``li``), which tell a second paragraph of one item from the next item, and two lists
+    that follow each other from one. Looked up only for such lines, by walking back over the open elements.
     """
     found: dict[str, object] = {}
     if tag in CELL_TAGS:
@@ -235,6 +236,10 @@ def _structure(tag: str, in_li: bool, tags: list[str], uids: list[int], at: int,
         if lists:
             found["ordered"] = tags[lists[0]] == "ol"
             found["list_depth"] = len(lists)
+            found["list"] = uids[lists[0]]
+            item = next((i for i in range(at, lists[0], -1) if tags[i] == "li"), None)
+            if item is not None:
+                found["item"] = uids[item]
             if uids[lists[0]] in starts:
                 found["start"] = starts[uids[lists[0]]]
     return found

@@ -99,7 +99,10 @@ class _Markdown:
         self.cells: list[tuple[tuple, str]] = []
         self.last_kind = ""
         self.last_quote: object = None
-        self.number = 0
+        self.number = 0  # the last number of an ordered list whose items carry no list identity
+        self.lists: dict[object, list] = {}  # list uid -> [its marker ("-", "*", "." or ")"), its last number]
+        self.at_depth: dict[int, tuple[object, object]] = {}  # depth -> (list, item) of the last item set out there
+        self.in_item_text = False  # the last item line was a further line of an item, not its first
 
     def add(self, line: str, ev: Optional[DomEvidence], gap: bool) -> None:
         cell = ev.extra.get("cell") if ev is not None else None
@@ -134,17 +137,49 @@ class _Markdown:
             return
         self.last_quote = quote
         continued = kind == "item" and self.last_kind == "item" and not gap
-        if kind == "item":
+        if kind == "item" and ev is not None and "list" in ev.extra:
+            text, continued = self._item(text, ev, gap)
+        elif kind == "item":
             self.number = self.number + 1 if continued else (ev.extra.get("start", 1) if ev is not None else 1)
             text = (f"{self.number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
-            # Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
-            depth = ev.extra.get("list_depth", 1) if ev is not None else 1
-            text = "    " * (depth - 1) + text
+        else:
+            self.at_depth.clear()  # a paragraph, heading or quotation ends every list: the next one is new
         if continued:
             self.blocks[-1] += "\n" + text
         else:
             self.blocks.append(text)
         self.last_kind = kind
+
+    def _item(self, text: str, ev: DomEvidence, gap: bool) -> tuple[str, bool]:
+        """A list item line with its marker and indent, and whether it continues the block before it.
+
+        Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
+        Another line of the item before (a second paragraph, a ``<br>``) is indented under it rather than
+        numbered as a new item; numbers run on per list, across nested lists and listings. A list that
+        directly follows another of the same kind takes the other marker ("*" for "-", ")" for "."), which
+        is how CommonMark tells two lists apart; with the same marker they would read as one.
+        """
+        depth, lst, item = ev.extra.get("list_depth", 1), ev.extra["list"], ev.extra.get("item")
+        indent = "    " * (depth - 1)
+        after_item = self.last_kind == "item"
+        if item is not None and self.at_depth.get(depth) == (lst, item):
+            self.in_item_text = True
+            return indent + "    " + text, after_item and not gap
+        ordered = bool(ev.extra.get("ordered"))
+        if lst not in self.lists:
+            base, other = (".", ")") if ordered else ("-", "*")
+            before = self.at_depth.get(depth)
+            follows = after_item and before is not None and before[0] != lst and self.lists[before[0]][0] == base
+            self.lists[lst] = [other if follows else base, int(ev.extra.get("start", 1)) - 1]
+        for deeper in [d for d in self.at_depth if d > depth]:
+            del self.at_depth[deeper]
+        self.at_depth[depth] = (lst, item)
+        entry = self.lists[lst]
+        entry[1] += 1
+        marker = f"{entry[1]}{entry[0]} " if ordered else f"{entry[0]} "
+        tight = after_item and not gap and not self.in_item_text  # after an item's own paragraph, a blank line
+        self.in_item_text = False
+        return indent + marker + text, tight
 
     def _flush_code(self) -> None:
         if self.code:
