@@ -244,3 +244,19 @@ def test_cross_validation_of_one_site_says_why_it_cannot_run(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(SystemExit, match=r"--cv 5 holds out each site's pages.*come from 1 site"):
         main(["train", str(path), "--track", "text", "--cv", "5", "-o", str(tmp_path / "m.npz"), "--quiet"])
+
+
+def test_members_are_averaged_into_one_network_of_the_same_size():
+    """An ensemble costs nothing at inference: its members' hidden layers side by side, their output
+    weights halved, give the mean of their log-odds."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((600, 5)).astype(np.float32)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(np.float32)
+    pair = LineModel(hidden=8, epochs=20, learning_rate=0.05, members=2).fit(X, y)
+    assert pair.W1_.shape == (5, 8) and pair.W2_.shape == (8,)
+    ones = [LineModel(hidden=4, epochs=20, learning_rate=0.05, seed=s).fit(X, y) for s in (0, 1)]
+    mean = (ones[0].decision_function(X) + ones[1].decision_function(X)) / 2
+    assert np.allclose(pair.decision_function(X), mean, atol=1e-5)
+    assert (pair.predict_proba(X) > 0.5).mean() > 0.3 and ((pair.predict_proba(X) > 0.5) == y).mean() > 0.9
+    with pytest.raises(ValueError, match="members must be between 1 and hidden"):
+        LineModel(hidden=4, members=5)

@@ -40,8 +40,11 @@ class LineModel:
     """P(line is main content | features), an MLP with one ReLU hidden layer."""
 
     def __init__(self, hidden: int = 48, epochs: int = 12, batch_size: int = 512, learning_rate: float = 2e-3,
-                 l2: float = 1e-5, seed: int = 0):
+                 l2: float = 1e-5, seed: int = 0, members: int = 1):
+        if not 1 <= members <= hidden:
+            raise ValueError(f"members must be between 1 and hidden ({hidden}), got {members}")
         self.hidden = hidden
+        self.members = members
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -53,18 +56,36 @@ class LineModel:
     # -- training -----------------------------------------------------------------------------------------
     def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: Optional[np.ndarray] = None,
             feature_names: Sequence[str] = (), verbose: bool = False) -> "LineModel":
+        """Fit ``members`` networks of ``hidden / members`` units from different seeds; keep their mean.
+
+        The mean of several independently started networks' log-odds is one network whose hidden layer is
+        theirs side by side, so inference costs the same as one network of ``hidden`` units. It varies less
+        from one retrain to the next than a single network does, which is what lets a retrain keep the
+        fixture pages' borderline lines where the last one put them.
+        """
         X = np.asarray(X, dtype=np.float32)
         y = np.asarray(y, dtype=np.float32)
         w = np.ones(len(y), dtype=np.float32) if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
-        rng = np.random.default_rng(self.seed)
         self.mean_ = X.mean(axis=0)
         self.scale_ = X.std(axis=0) + 1e-6
         Z = (X - self.mean_) / self.scale_
+        width = max(self.hidden // self.members, 1)
+        nets = [self._fit_one(Z, y, w, width, self.seed + k, verbose) for k in range(self.members)]
+        self.W1_ = np.concatenate([p["W1"] for p in nets], axis=1)
+        self.b1_ = np.concatenate([p["b1"] for p in nets])
+        self.W2_ = (np.concatenate([p["W2"] for p in nets]) / len(nets)).astype(np.float32)
+        self.b2_ = (sum(p["b2"] for p in nets) / len(nets)).astype(np.float32)
+        self.feature_names_ = list(feature_names)
+        return self
+
+    def _fit_one(self, Z: np.ndarray, y: np.ndarray, w: np.ndarray, width: int, seed: int, verbose: bool) -> dict:
+        """One network of ``width`` hidden units trained with Adam on standardised features ``Z``."""
+        rng = np.random.default_rng(seed)
         d = Z.shape[1]
         params = {
-            "W1": (rng.standard_normal((d, self.hidden)) * np.sqrt(2.0 / d)).astype(np.float32),
-            "b1": np.zeros(self.hidden, dtype=np.float32),
-            "W2": (rng.standard_normal(self.hidden) * np.sqrt(1.0 / self.hidden)).astype(np.float32),
+            "W1": (rng.standard_normal((d, width)) * np.sqrt(2.0 / d)).astype(np.float32),
+            "b1": np.zeros(width, dtype=np.float32),
+            "W2": (rng.standard_normal(width) * np.sqrt(1.0 / width)).astype(np.float32),
             "b2": np.zeros(1, dtype=np.float32),
         }
         m = {k: np.zeros_like(v) for k, v in params.items()}
@@ -89,9 +110,7 @@ class LineModel:
                     params[k] -= (lr * mh / (np.sqrt(vh) + 1e-8)).astype(np.float32)
             if verbose:
                 print(f"epoch {epoch + 1}/{self.epochs}: log loss {total / n:.4f}", flush=True)
-        self.W1_, self.b1_, self.W2_, self.b2_ = params["W1"], params["b1"], params["W2"], params["b2"]
-        self.feature_names_ = list(feature_names)
-        return self
+        return params
 
     @staticmethod
     def _gradients(p: dict, Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[dict, float]:
@@ -150,8 +169,9 @@ class StackedModel:
     probabilities, so it learns how stage one errs on pages it has not seen.
     """
 
-    def __init__(self, hidden: int = 96, epochs: int = 12, folds: int = STAGE_FOLDS, seed: int = 0):
+    def __init__(self, hidden: int = 96, epochs: int = 12, folds: int = STAGE_FOLDS, seed: int = 0, members: int = 1):
         self.hidden = hidden
+        self.members = members
         self.epochs = epochs
         self.folds = folds
         self.seed = seed
@@ -159,7 +179,7 @@ class StackedModel:
         self.meta_: dict[str, Any] = {}  # set by declutter.train.fit: sequence-step statistics, calibration, ...
 
     def _stage(self) -> LineModel:
-        return LineModel(hidden=self.hidden, epochs=self.epochs, seed=self.seed)
+        return LineModel(hidden=self.hidden, epochs=self.epochs, seed=self.seed, members=self.members)
 
     def fit(self, Xs: Sequence[np.ndarray], ys: Sequence[np.ndarray], ws: Sequence[np.ndarray],
             groups: Sequence[str], feature_names: Sequence[str] = (), verbose: bool = False) -> "StackedModel":

@@ -348,6 +348,9 @@ def add_arguments(p) -> None:
     p.add_argument("--limit", type=int, default=None, help="use at most this many pages per file (smoke tests)")
     p.add_argument("--epochs", type=int, default=StackedModel().epochs)
     p.add_argument("--hidden", type=int, default=StackedModel().hidden)
+    p.add_argument("--members", type=int, default=StackedModel().members,
+                   help="networks per stage, each with hidden/members units, averaged into one of the same size "
+                        "(steadier from one retrain to the next; docs/model.md)")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--track", action="append", choices=ALL_TRACKS, default=None,
                    help="train on each page's text, its HTML and/or (\"clean\") its gold read as an already-clean "
@@ -376,7 +379,7 @@ def main(args) -> int:
         raise SystemExit(f"declutter train: {exc}") from None
     if not examples:
         raise SystemExit("declutter train: no labelled pages found")
-    factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs)  # noqa: E731
+    factory = lambda: StackedModel(hidden=args.hidden, epochs=args.epochs, members=args.members)  # noqa: E731
     if args.cv:
         records: Optional[list[dict]] = [] if args.scores else None
         try:
