@@ -26,6 +26,9 @@ KNOWN_MISSES = {
     ("002", 4): "teaser fragment ending in '...' above the article is kept",
     ("002", 2): "slider fragment repeated on line 6 is kept there (the text then appears in the output)",
     ("002", 6): "slider fragment repeated from line 2 is kept",
+    ("004", 2): "the headline, at p 0.69 under the page's cut of 0.80 since the model of 2026-12-07 (late): the "
+                "training sets disagree about headlines (wcxb-dev's and readability's golds leave the h1 out, "
+                "dragnet's and l3s-gn1's keep it; docs/model.md, 'Training data'), so no model holds it firmly",
     ("004", 3): "'Free Subscribtion' between the headline and the body is kept: the soft subscribe rule is "
                 "outweighed by the body below (p 0.59, 0.86 after the sequence step) since the model retrained with "
                 "the lexicon on 2026-12-03 (0.97 after the retraining of 2026-12-04); the model before gave 0.27",

@@ -421,6 +421,22 @@ def test_binary_garbage_declared_as_html_gives_a_result():
 
 # -- DOM rules as data --------------------------------------------------------------------------------------
 
+def test_footer_nav_and_dialogs_are_furniture_header_aside_and_form_only_boiler():
+    """Two columns: every boiler tag, and among them the ones whose words are almost never body."""
+    html = ("<body><header><p>Site header line</p></header><nav><ul><li>Home</li></ul></nav>"
+            "<aside><p>An aside that may hold body</p></aside><main><p>Body text of the page.</p>"
+            "<div role='dialog'><p>Accept cookies</p></div></main><footer><p>Footer line</p></footer></body>")
+    page = page_from_html(html, Config())
+    furniture = {line: bool(d.extra["furniture"]) for line, d in zip(page.lines, page.dom)}
+    boiler = {line: d.in_boiler_tag for line, d in zip(page.lines, page.dom)}
+    assert furniture == {"Site header line": False, "Home": True, "An aside that may hold body": False,
+                         "Body text of the page.": False, "Accept cookies": True, "Footer line": True}
+    assert boiler["Site header line"] and boiler["An aside that may hold body"] and not boiler["Body text of the page."]
+    # A user rule file adds furniture like any tag list.
+    user = page_from_html("<section><p>x</p></section>", Config(extra_rules=({"dom": {"furniture_tags": ["section"]}},)))
+    assert user.dom[0].extra["furniture"] == 1.0
+
+
 def test_user_dom_rules_extend_the_shipped_ones(tmp_path):
     rules = tmp_path / "site.toml"
     rules.write_text('[dom]\nboiler_tags = ["section"]\n[dom.class_words]\nkaffeeklatsch = -2.0\nnav = 0\n')

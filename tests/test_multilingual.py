@@ -34,7 +34,16 @@ NEWS_JUNK = {"ar": ("شارك", "مقالات ذات صلة"), "hi": ("शेय
              "th": ("แชร์", "ข่าวที่เกี่ยวข้อง"), "tr": ("Paylaş", "İlgili Haberler"), "zh": ("分享到：", "相关文章")}
 
 
-@pytest.mark.parametrize("lang", sorted(NEWS_JUNK))
+# Pages whose teasers the shipped model keeps after their heading, each with why; fixing one turns it red.
+NEWS_MISSES = {
+    "th": "the model of 2026-12-07 (late) is sure of two of the three Thai teaser headlines (p 0.97 and 0.94 after "
+          "the sequence step), past the 0.9 a line needs to survive a terminator; Thai has no stoplist and no "
+          "spaces between words, so the model reads each line as one long word",
+}
+
+
+@pytest.mark.parametrize("lang", [pytest.param(lang, marks=[pytest.mark.xfail(strict=True, reason=NEWS_MISSES[lang])]
+                                               if lang in NEWS_MISSES else []) for lang in sorted(NEWS_JUNK)])
 def test_a_news_page_loses_its_share_button_and_teasers_in_its_own_language(lang):
     """Written for these tests: a menu, headline, share button, five paragraphs, a teaser list under its heading,
     a comment prompt and a footer, all in the page's language. The language's rule file knows the share

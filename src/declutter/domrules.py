@@ -21,7 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-_LIST_KEYS = ("skip_tags", "boiler_tags", "boiler_roles", "main_tags", "main_roles")
+_LIST_KEYS = ("skip_tags", "boiler_tags", "boiler_roles", "furniture_tags", "furniture_roles", "main_tags",
+              "main_roles")
 _WORD_KEYS = ("class_words", "class_exact")
 # Tokens of a class/id value: lowercase runs and camelCase parts; "-", "_", digits and spaces separate.
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -37,6 +38,8 @@ class DomRules:
     skip_tags: frozenset[str]
     boiler_tags: frozenset[str]
     boiler_roles: frozenset[str]
+    furniture_tags: frozenset[str]
+    furniture_roles: frozenset[str]
     main_tags: frozenset[str]
     main_roles: frozenset[str]
     prefix_words: Mapping[str, float]

@@ -64,6 +64,7 @@ class _Context(NamedTuple):
     in_li: bool
     in_pre: bool
     hidden: bool
+    furniture: bool
 
 
 class _Change(NamedTuple):
@@ -76,9 +77,10 @@ class _Change(NamedTuple):
     heading: int
     in_li: bool
     in_pre: bool
+    furniture: bool
 
 
-_ROOT = _Context(False, False, 0.0, 0.0, 0, False, False, False)
+_ROOT = _Context(False, False, 0.0, 0.0, 0, False, False, False, False)
 
 
 def _hidden(attrib) -> bool:
@@ -101,8 +103,10 @@ def _local(tag: str, cls: Optional[str], ident: Optional[str], role: str, rules:
     words = (cls or "").split()
     change = _Change(tag in rules.boiler_tags or role in rules.boiler_roles,
                      tag in rules.main_tags or role in rules.main_roles,
-                     neg, pos, HEADINGS.get(tag, 0), tag == "li", tag in PRE_TAGS)
-    neutral = not (change.boiler or change.main or neg or pos or change.heading or change.in_li or change.in_pre)
+                     neg, pos, HEADINGS.get(tag, 0), tag == "li", tag in PRE_TAGS,
+                     tag in rules.furniture_tags or role in rules.furniture_roles)
+    neutral = not (change.boiler or change.main or neg or pos or change.heading or change.in_li or change.in_pre
+                   or change.furniture)
     return tag in BLOCK_TAGS, f"{tag}.{words[0]}" if words else tag, None if neutral else change
 
 
@@ -119,6 +123,7 @@ def _enter(ctx: _Context, change: Optional[_Change], hidden: bool) -> _Context:
         in_li=ctx.in_li or change.in_li,
         in_pre=ctx.in_pre or change.in_pre,
         hidden=ctx.hidden or hidden,
+        furniture=ctx.furniture or change.furniture,
     )
 
 
@@ -175,6 +180,7 @@ class Lines:
             in_boiler_tag=ctx.boiler, in_main_tag=ctx.main, class_score=ctx.neg + ctx.pos,
             heading=ctx.heading, is_list_item=ctx.in_li, is_pre=ctx.in_pre, depth=at,
             extra={"class_neg": ctx.neg, "class_pos": ctx.pos, "hidden": float(ctx.hidden),
+                   "furniture": float(ctx.furniture),
                    "signature": ">".join(open_.sigs[max(at - 2, 0):at + 1])})
         if tags[at] in CELL_TAGS or ctx.in_li:
             evidence.extra.update(_structure(tags[at], ctx.in_li, tags, open_.uids, at, open_.starts))

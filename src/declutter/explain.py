@@ -29,7 +29,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "page size and prose share": ("page_log_words", "page_prose_share"),
     "rule evidence": ("rule_drop", "rule_soft_drop", "rule_keep", "rule_terminator", "after_terminator", "since_terminator"),
     # The element a line sits in: its tags, class/id words, links, visibility.
-    "HTML structure": ("dom_link_density", "dom_in_boiler_tag", "dom_in_main_tag", "dom_class_score", "dom_heading",
+    "HTML structure": ("dom_link_density", "dom_in_boiler_tag", "dom_in_furniture", "dom_in_main_tag", "dom_class_score", "dom_heading",
                        "dom_list_item", "dom_preformatted", "dom_log_depth", "dom_class_negative", "dom_class_positive",
                        "dom_tag_paragraph", "dom_tag_cell", "dom_tag_div", "dom_hidden"),
     # Where the line lies against the page's main block and what its container holds.

@@ -296,6 +296,8 @@ DOM_FEATURES: dict[str, Callable[[Sequence[DomEvidence]], list]] = {
     "is_html": lambda dom: [1.0] * len(dom),
     "link_density": lambda dom: [d.link_density for d in dom],
     "in_boiler_tag": lambda dom: [d.in_boiler_tag for d in dom],
+    # Site furniture (footer, nav, dialogs): almost never body, unlike header, aside and form.
+    "in_furniture": _extra("furniture"),
     "in_main_tag": lambda dom: [d.in_main_tag for d in dom],
     "class_score": lambda dom: [d.class_score for d in dom],
     "heading": lambda dom: [d.heading > 0 for d in dom],
