@@ -260,3 +260,9 @@ def test_members_are_averaged_into_one_network_of_the_same_size():
     assert (pair.predict_proba(X) > 0.5).mean() > 0.3 and ((pair.predict_proba(X) > 0.5) == y).mean() > 0.9
     with pytest.raises(ValueError, match="members must be between 1 and hidden"):
         LineModel(hidden=4, members=5)
+
+
+@pytest.mark.parametrize("flags", [["--members", "200"], ["--members", "0"], ["--hidden", "0"], ["--epochs", "0"]])
+def test_train_refuses_a_network_it_cannot_build_before_labelling(fixtures, tmp_path, flags):
+    with pytest.raises(SystemExit, match="--members between 1 and --hidden"):
+        main(["train", str(fixtures / "pages"), "-o", str(tmp_path / "m.npz"), *flags])

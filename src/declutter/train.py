@@ -370,6 +370,10 @@ def main(args) -> int:
         raise SystemExit("declutter train: --scores needs --cv K (the scores are the held-out pages')")
     if args.lines and not args.scores:
         raise SystemExit("declutter train: --lines needs --scores FILE (the lines are written there)")
+    if args.hidden < 1 or args.epochs < 1 or not 1 <= args.members <= args.hidden:
+        # Checked before labelling, which takes minutes on real data, rather than when the model is built.
+        raise SystemExit(f"declutter train: --hidden and --epochs must be at least 1 and --members between 1 and "
+                         f"--hidden (got --hidden {args.hidden}, --epochs {args.epochs}, --members {args.members})")
     if args.scores and not Path(args.scores).resolve().parent.is_dir():
         raise SystemExit(f"declutter train: cannot write {args.scores}: no such folder")
     try:
