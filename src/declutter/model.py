@@ -69,7 +69,7 @@ class LineModel:
         self.mean_ = X.mean(axis=0)
         self.scale_ = X.std(axis=0) + 1e-6
         Z = (X - self.mean_) / self.scale_
-        width = max(self.hidden // self.members, 1)
+        width = self.hidden // self.members  # at least 1: __init__ holds members to 1..hidden
         nets = [self._fit_one(Z, y, w, width, self.seed + k, verbose) for k in range(self.members)]
         self.W1_ = np.concatenate([p["W1"] for p in nets], axis=1)
         self.b1_ = np.concatenate([p["b1"] for p in nets])

@@ -136,10 +136,11 @@ class _Markdown:
             self.blocks[-1] += "\n>\n" + text  # one quotation of several paragraphs, not several quotations
             return
         self.last_quote = quote
-        continued = kind == "item" and self.last_kind == "item" and not gap
+        continued = False
         if kind == "item" and ev is not None and "list" in ev.extra:
             text, continued = self._item(text, ev, gap)
-        elif kind == "item":
+        elif kind == "item":  # an <li> outside any list: numbered from the item before it, if any
+            continued = self.last_kind == "item" and not gap
             self.number = self.number + 1 if continued else (ev.extra.get("start", 1) if ev is not None else 1)
             text = (f"{self.number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
         else:
