@@ -4,6 +4,11 @@ The gold text of a labelled page is the main content, re-flowed and sometimes re
 page's token sequence with the gold's (the project's metric tokens, so quotes and spacing never matter)
 and call a line body when most of its tokens fall inside matched stretches. Users label their own pages
 the same way: give a page and its wanted output, get one label per line.
+
+A known limit: where the gold's opening words stand twice before the rest of the match (the page's
+``<title>`` at the top, "Headline - Site", and the headline above the article, with a caption the gold
+leaves out between), the earlier copy is the one labelled body. Choosing the other copy changed no
+held-out score and would change the shipped model, which training must rebuild (docs/model.md, "Labels").
 """
 from __future__ import annotations
 
