@@ -134,6 +134,41 @@ def test_letter_pairs_fit_the_language_of_the_right_reading():
     assert letter_pair_fit([(b"K\xfd\xfe", 5)], "cp1254") is None  # one word, however often: no evidence
 
 
+@pytest.mark.parametrize("text, encoding", [
+    ("T\u00fcm haklar\u0131 sakl\u0131d\u0131r.", "cp1254"),     # "Tüm haklarý" in cp1252 is Turkmen's pairs
+    ("V\u0103 mul\u0163umim pentru comand\u0103.", "cp1250"),   # Romanian's cedilla, not the stoplist's comma
+])
+def test_only_the_languages_a_code_page_is_made_for_judge_its_reading(text, encoding):
+    assert decode_bytes(text.encode(encoding)) == text
+
+
+@pytest.mark.parametrize("text", ["Za\u017c\u00f3\u0142\u0107 g\u0119\u015bl\u0105 ja\u017a\u0144.",  # "Zażółć gęślą jaźń."
+                                  "\u017b\u00f3\u0142w przeszed\u0142 przez ulic\u0119 bardzo powoli."])  # "Żółw ..."
+def test_polish_words_of_mostly_accented_letters_read_in_cp1250(text):
+    # Until 2026-12-07 "Żółw" (more accented letters than plain ones) was mojibake in every code page,
+    # and the text lost its Polish letters to U+FFFD.
+    assert decode_bytes(text.encode("cp1250")) == text
+
+
+def test_cyrillic_read_as_latin_accents_stays_implausible_when_words_may_be_dense():
+    data = "\u041f\u0440\u0438\u0432\u0435\u0442 \u0434\u0440\u0443\u0437\u044c\u044f".encode("cp1251")
+    words = [(w, 1) for w in data.split()]
+    assert _plausible(words[0][0], _byte_classes("cp1252"), dense=True)  # "Ïðèâåò": letters alone pass
+    assert letter_pair_fit(words, "cp1252") < charsets.DENSE_FIT        # their pairs are no language's
+    assert decode_bytes(data) == data.decode("cp1251")
+
+
+def test_a_few_stopwords_do_not_decide_for_a_reading_that_garbles_the_other_words():
+    # In cp1256 "ş" is a right-to-left mark and "İ" an Arabic letter; "çok" and "bugün" are stopwords in both.
+    text = "Bug\u00fcn hava \u00e7ok g\u00fczel ve g\u00fcne\u015fli. \u0130stanbul'da ya\u015f\u0131yorum."
+    assert decode_bytes(text.encode("cp1254")) == text
+
+
+def test_one_trailing_lead_byte_after_ascii_is_a_code_page_letter_not_a_cut():
+    assert decode_bytes(b"caf\xe9") == "caf\u00e9"
+    assert decode_bytes(b"price 5 \xe2\x82") == "price 5 \ufffd"  # lead and continuation byte: UTF-8 cut short
+
+
 def test_an_english_page_with_apostrophes_is_not_read_as_shift_jis():
     # 0x92 ("\u2019" in cp1252) before an ASCII letter is a valid Shift_JIS kanji: "it’s" read as Japanese.
     text = " ".join(["It\u2019s what we don\u2019t say, and they\u2019re sure we\u2019ll see it\u2019s true."] * 5)

@@ -20,8 +20,10 @@ evidence. Its bytes are still read in one code page rather than the caller's fal
 Latin word mostly of ASCII letters, case that does not flip inside a word, punctuation only around or between
 words. Mojibake breaks those ("Ïðèâåò" is Russian in the wrong code page), and so do binary bytes. Between
 code pages that make the same letters plausible (Turkish read as cp1252's Icelandic letters, Russian capitals
-read as KOI8-R's lower case), the reading whose letter pairs are those of some language wins
-(:func:`letter_pair_fit`). Only with neither kind of evidence does the caller's fallback decide.
+read as KOI8-R's lower case), the reading whose letter pairs are those of a language the code page is made
+for wins (:func:`letter_pair_fit`); Polish words of mostly accented letters ("Żółw") are believed on those
+pairs alone. A few stopwords do not decide for a reading that garbles the page's other words with a high
+byte. Only with neither kind of evidence does the caller's fallback decide.
 """
 from __future__ import annotations
 
@@ -53,8 +55,10 @@ MIN_PLAUSIBLE_SHARE = 0.9      # of the words with a high byte a one-byte readin
 MAX_PLAUSIBLE_WORDS = 500      # distinct such words judged, the most frequent first
 MIN_FIT_WORDS = 2              # different words with a non-ASCII letter a reading needs before their fit counts
 MIN_FIT = 0.8                  # letter-pair fit the best reading needs before it can overrule the order
-FEW_CJK = 20                   # common CJK characters below which a one-byte reading that fits a language wins
+FEW_WORDS = 20                 # stopwords or common CJK characters that decide whatever else a reading makes;
+                               # below it a plausible one-byte reading can win (one that fits a language, for CJK)
 STRONG_FIT = 0.9               # letter-pair fit that makes such a reading clearly some language's words
+DENSE_FIT = 0.6                # letter-pair fit a reading of words mostly of accented letters needs ("żółć")
 FIT_MARGIN = 0.1               # letter-pair fit (of one language) a plausible reading may lack against the best
 MIN_UTF16_CJK_UNITS = 16       # code units such bytes need before their characters are judged
 MIN_UTF16_CJK_SHARE = 0.3      # of the code units of UTF-16 without a BOM that are kana or common Han/Hangul
@@ -73,6 +77,7 @@ _JOINERS = frozenset({"Pd", "Pi", "Pf", "Zs"})  # dashes, quotes, no-break space
 _JOINER_MARKS = frozenset("…·\xad")            # "word…word", "l·l", a soft hyphen
 _EDGE_SYMBOLS = frozenset("©®°±×÷§¶™¬")        # symbols text puts next to a word, unlike box drawing
 _LEADING_MARKS = frozenset("¿¡")               # only ever open a word: "ju¿" is Polish "już" read as cp1252
+_LEGACY_LETTERS = str.maketrans("șțȘȚ", "şţŞŢ")  # comma below (Unicode's Romanian) -> cedilla (code pages')
 
 
 @dataclass(frozen=True)
@@ -80,13 +85,15 @@ class _Candidates:
     single_byte: tuple[str, ...]
     multi_byte: tuple[str, ...]
     common_cjk: frozenset[str]
+    languages: dict[str, frozenset[str]]  # one-byte code page -> the stoplist codes of the languages it is made for
 
 
 @lru_cache(maxsize=1)
 def _candidates() -> _Candidates:
     data = tomllib.loads((resources.files("declutter") / "data" / "charsets.toml").read_text(encoding="utf-8"))
     common = set("".join(data["common_han"].split())) | set(data["common_hangul"])
-    return _Candidates(tuple(data["single_byte"]), tuple(data["multi_byte"]), frozenset(common))
+    languages = {enc: frozenset(codes) for enc, codes in data.get("languages", {}).items()}
+    return _Candidates(tuple(data["single_byte"]), tuple(data["multi_byte"]), frozenset(common), languages)
 
 
 @lru_cache(maxsize=1)
@@ -122,8 +129,8 @@ def codec_for_label(label: str) -> Optional[str]:
 def decode_undeclared(data: bytes, fallback: Optional[str]) -> str:
     """``data`` decoded by the evidence above; ``fallback`` (or UTF-8 with U+FFFD when None) without any."""
     text = data.decode("utf-8", errors="replace")
-    if mostly_utf8(data, text) or _cut_utf8(data):
-        return text
+    if mostly_utf8(data, text) or (_cut_utf8(data) and data[-2] >= 0x80):
+        return text  # a cut with no valid character before it must keep a continuation byte: "caf\xe9" is cp1252
     encoding = guess(data) or fallback
     return data.decode(encoding, errors="replace") if encoding else text
 
@@ -161,12 +168,22 @@ def guess(data: bytes) -> Optional[str]:
     scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
     order = cands.single_byte + cands.multi_byte
     best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
-    if scores[best] >= MIN_EVIDENCE and not (best in cands.multi_byte and scores[best] < FEW_CJK):
+    if scores[best] >= FEW_WORDS or (scores[best] >= MIN_EVIDENCE and best in cands.single_byte
+                                       and _plausible_bytes(found, best)):
         return best
     single = plausible_reading(sample, found, cands.single_byte)
     if scores[best] < MIN_EVIDENCE:
         return single
+    if best in cands.single_byte:
+        return single or best  # a few stopwords among words the reading garbles ("güne\u200fli" in cp1256)
     return single if single and _fits_a_language(found, single) else best
+
+
+def _plausible_bytes(found: list[bytes], encoding: str) -> bool:
+    """Whether ``encoding`` reads at least MIN_PLAUSIBLE_SHARE of the words with a high byte as text."""
+    words = Counter(found).most_common(MAX_PLAUSIBLE_WORDS)
+    total = sum(n for _, n in words)
+    return _plausible_share(words, total, _byte_classes(encoding)) >= MIN_PLAUSIBLE_SHARE
 
 
 def _fits_a_language(found: list[bytes], encoding: str) -> bool:
@@ -197,13 +214,10 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     total = sum(n for _, n in words)
     if not total:
         return None
-    ranked = {}
-    for i, enc in enumerate(encodings):
-        classes = _byte_classes(enc)
-        share = _plausible_share(words, total, classes)
-        if share >= MIN_PLAUSIBLE_SHARE:
-            shouted = sum(n for word, n in words if _all_capitals(word, classes))
-            ranked[enc] = (share, -shouted, -i)
+    ranked = _plausible_readings(words, total, encodings, dense=False)
+    if not ranked:
+        ranked = {enc: key for enc, key in _plausible_readings(words, total, encodings, dense=True).items()
+                  if (letter_pair_fit(words, enc) or 0.0) >= DENSE_FIT}
     if not ranked:
         return None
     best_share = max(key[0] for key in ranked.values())
@@ -211,6 +225,21 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     if len(ranked) > 1:
         ranked = _best_fitting(ranked, words)
     return max(ranked, key=ranked.__getitem__)
+
+
+def _plausible_readings(words: list[tuple[bytes, int]], total: int, encodings: tuple[str, ...],
+                        dense: bool) -> dict[str, tuple]:
+    """The readings that make at least MIN_PLAUSIBLE_SHARE of the words plausible, each with its sort key
+    (that share, fewer words in capitals, the earlier encoding). ``dense``: words may be mostly accented
+    letters (:func:`_plausible`)."""
+    ranked = {}
+    for i, enc in enumerate(encodings):
+        classes = _byte_classes(enc)
+        share = _plausible_share(words, total, classes, dense)
+        if share >= MIN_PLAUSIBLE_SHARE:
+            shouted = sum(n for word, n in words if _all_capitals(word, classes))
+            ranked[enc] = (share, -shouted, -i)
+    return ranked
 
 
 def _best_fitting(ranked: dict[str, tuple], words: list[tuple[bytes, int]]) -> dict[str, tuple]:
@@ -227,12 +256,15 @@ def _best_fitting(ranked: dict[str, tuple], words: list[tuple[bytes, int]]) -> d
 def letter_pair_fit(words: list[tuple[bytes, int]], encoding: str) -> Optional[float]:
     """How well the words' letter pairs with a non-ASCII letter in them, read in ``encoding``, fit one language:
     the largest share of those pairs (word starts and ends count as letters) that occur in the words of a single
-    jusText stoplist.
+    jusText stoplist, among the languages ``encoding`` is made for (``data/charsets.toml``; all of them for an
+    encoding it does not list).
 
     What tells apart code pages that give one script the same bytes. Turkish in cp1252 reads as Icelandic
     letters ("Kýþ" for "Kış", "soðuk" for "soğuk"), Russian capitals in cp1251 read as KOI8-R's lower case
     ("мнбнярх" for "НОВОСТИ"): every such letter is plausible alone, but their pairs are not the pairs of any
-    language, while the right reading's pairs are those of its language's commonest words.
+    language, while the right reading's pairs are those of its language's commonest words. Only the code page's
+    own languages count: "Tüm hakları" read as cp1252 ("Tüm haklarý") has the letter pairs of Turkmen, whose
+    letters cp1252 cannot all write.
     """
     runs = {run for word, _ in words for run in _letter_runs(word.decode(encoding, errors="replace").lower())
             if not run.isascii()}
@@ -245,7 +277,8 @@ def letter_pair_fit(words: list[tuple[bytes, int]], encoding: str) -> Optional[f
     for pair, n in pairs.items():
         for k in table.get(pair, ()):
             per_language[k] += n
-    return max(per_language) / total
+    own = _candidates().languages.get(encoding)
+    return max((n for n, code in zip(per_language, codes) if own is None or code in own), default=0) / total
 
 
 def _letter_runs(text: str) -> list[str]:
@@ -262,13 +295,17 @@ def _letter_pairs(run: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _pair_table() -> tuple[dict[str, tuple[int, ...]], list[str]]:
-    """Letter pair -> indices of the languages whose stoplist words hold it, and those languages' codes."""
+    """Letter pair -> indices of the languages whose stoplist words hold it, and those languages' codes.
+
+    Each word also counts in its legacy spelling (``_LEGACY_LETTERS``): the Romanian stoplist writes "ș" and
+    "ț" with a comma below, which no code page has; Romanian in cp1250 writes them with a cedilla.
+    """
     lists = language.all_stoplists()
     codes = list(lists)
     holders: dict[str, list[int]] = {}
     for k, words in enumerate(lists.values()):
-        pairs = {pair for word in words if not word.isascii()
-                 for run in _letter_runs(word) for pair in _letter_pairs(run)}
+        spellings = {w for word in words if not word.isascii() for w in (word, word.translate(_LEGACY_LETTERS))}
+        pairs = {pair for word in spellings for run in _letter_runs(word) for pair in _letter_pairs(run)}
         for pair in pairs:
             holders.setdefault(pair, []).append(k)
     return {pair: tuple(ks) for pair, ks in holders.items()}, codes
@@ -282,13 +319,14 @@ def _all_capitals(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
     return len(letters) >= 2 and all(c.upper for c in letters)
 
 
-def _plausible_share(words: list[tuple[bytes, int]], total: int, classes: tuple[_ByteClass, ...]) -> float:
+def _plausible_share(words: list[tuple[bytes, int]], total: int, classes: tuple[_ByteClass, ...],
+                     dense: bool = False) -> float:
     """Share of the words' occurrences that read as text, or 0 as soon as it cannot reach MIN_PLAUSIBLE_SHARE
     (a wrong code page usually fails within its first few words, so most readings stop early)."""
     allowed = (1 - MIN_PLAUSIBLE_SHARE) * total
     failed = 0
     for word, n in words:
-        if not _plausible(word, classes):
+        if not _plausible(word, classes, dense):
             failed += n
             if failed > allowed:
                 return 0.0
@@ -328,8 +366,13 @@ def _byte_classes(encoding: str) -> tuple[_ByteClass, ...]:
     return tuple(out)
 
 
-def _plausible(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
-    """Whether ``word`` (a run of ASCII letters and high bytes with at least one high byte) reads as text."""
+def _plausible(word: bytes, classes: tuple[_ByteClass, ...], dense: bool = False) -> bool:
+    """Whether ``word`` (a run of ASCII letters and high bytes with at least one high byte) reads as text.
+
+    ``dense`` lets a Latin word hold more accented letters than plain ones ("Żółw", "żółć"), which Polish and
+    Czech do and Cyrillic read as Latin accents ("Ïðèâåò") does too: only a reading whose letter pairs
+    are clearly its language's is then believed (:func:`plausible_reading`).
+    """
     seq = [classes[b] for b in word]
     if any(c.kind == "bad" for c in seq):
         return False
@@ -342,7 +385,7 @@ def _plausible(word: bytes, classes: tuple[_ByteClass, ...]) -> bool:
     scripts = {c.script for c in core if c.script}
     if len(scripts) > 1:
         return False  # "cafй": Latin read in a Cyrillic code page
-    if scripts == {"LATIN"}:
+    if scripts == {"LATIN"} and not dense:
         accented = sum(1 for c in core if c.kind == "letter" and not c.ascii)
         if accented >= sum(1 for c in core if c.ascii) + 2:
             return False  # "Ïðèâåò": Cyrillic read as Latin accents
