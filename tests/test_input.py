@@ -198,6 +198,14 @@ def test_cli_given_a_folder_names_the_command_that_cleans_one(tmp_path):
     assert "declutter batch" in str(exc.value) and str(tmp_path) in str(exc.value)
 
 
+def test_cli_given_a_url_says_how_to_fetch_it_first():
+    from declutter.cli import main as cli_main
+
+    with pytest.raises(SystemExit) as exc:
+        cli_main(["clean", "https://example.com/news/article-1"])
+    assert "curl -sL 'https://example.com/news/article-1' | declutter clean -" in str(exc.value)
+
+
 def test_cli_reads_at_most_its_cap_and_says_so(tmp_path, monkeypatch, capsys):
     """An endless input (/dev/zero, a pipe that never closes) must not eat the memory: the CLI reads up to
     MAX_INPUT bytes and says it cut; out of memory anyway, it says so instead of a traceback."""

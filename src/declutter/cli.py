@@ -20,7 +20,17 @@ MAX_INPUT = MAX_DECOMPRESSED  # the same for the bytes read: /dev/zero or an end
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
 
-def _read_input(path: str) -> bytes:
+def _hint(path: str, command: str) -> str:
+    """What the user probably meant by a path that cannot be read: a folder is a batch job, and a URL is
+    fetched first (declutter never goes to the network: a pipeline's fetcher owns retries and politeness)."""
+    if Path(path).is_dir():
+        return " (a folder of pages is cleaned with: declutter batch FOLDER -o OUT_DIR)"
+    if path.lower().startswith(("http://", "https://")):
+        return f" (declutter reads files, not URLs: curl -sL '{path}' | declutter {command} -)"
+    return ""
+
+
+def _read_input(path: str, command: str = "clean") -> bytes:
     """The input's bytes, gunzipped or un-zstd-ed by magic number (``page.html.gz`` works as it is)."""
     try:
         if path == "-":
@@ -29,8 +39,7 @@ def _read_input(path: str) -> bytes:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_INPUT + 1)
     except OSError as exc:
-        hint = " (a folder of pages is cleaned with: declutter batch FOLDER -o OUT_DIR)" if Path(path).is_dir() else ""
-        raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}{hint}") from None
+        raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}{_hint(path, command)}") from None
     if len(data) > MAX_INPUT:
         data = data[:MAX_INPUT]
         name = "standard input" if path == "-" else path
@@ -106,7 +115,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     cleaner = _cleaner(_config(args))
-    analysis = cleaner.analyze(_read_input(args.file))
+    analysis = cleaner.analyze(_read_input(args.file, "explain"))
     _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
