@@ -1,11 +1,17 @@
 """How ``input_format="auto"`` reads the labelled pages: is each ``html`` field taken for HTML and each
 ``text`` field for text?
 
-Both fields of every page go through :func:`declutter.reading.looks_like_html`, as they are and with the
-text field's blank lines removed (the WET layout, one block per line). Every field read the wrong way is
-listed with its opening characters. The last table is the evidence behind the check for pages that open
-with a tag other than a document's own (``reading._paragraphs_without_markup``): over those fields, the
-share of blank-line paragraphs (scripts, styles, ``pre`` and comments taken out) that hold no tag.
+Both fields of every page are sniffed as ``Cleaner.read`` sniffs them (``cleaner._sniffed_format``: a
+document, else Markdown, else an HTML fragment that opens with words), as they are and with the text field's
+blank lines removed (the WET layout, one block per line). Every field read the wrong way is listed with its
+opening characters. The next table is the evidence behind the check for pages that open with a tag other
+than a document's own (``reading._paragraphs_without_markup``): over those fields, the share of blank-line
+paragraphs (scripts, styles, ``pre`` and comments taken out) that hold no tag.
+
+The last table measures fragments: from each HTML page with three or more paragraphs of over 80 characters,
+the inner HTML of the second one's parent (the container of the body, as a scraper saves an element),
+cut to start at its first word, at most 20,000 characters. It counts how many the document check alone
+reads as HTML and how many the whole sniff does (``reading.looks_like_html_fragment``).
 
     python benchmarks/sniff.py ../shared/data/*.jsonl.gz
 """
@@ -15,8 +21,14 @@ import argparse
 import re
 from collections import Counter
 
+from lxml import etree
+from lxml import html as lxml_html
+
 from declutter import reading
+from declutter.cleaner import _sniffed_format
 from declutter.datasets import read_pages
+
+_FIRST_WORD = re.compile(r">\s*([^\W\d_])")
 
 
 def opens_with_fragment_tag(text: str) -> bool:
@@ -25,6 +37,22 @@ def opens_with_fragment_tag(text: str) -> bool:
     head = text[start:start + 4096]
     return (head.startswith("<") and reading._HTML_SNIFF.search(head) is not None
             and reading._DOCUMENT_START.match(head) is None)
+
+
+def body_fragment(html: str) -> str | None:
+    """The inner HTML of the container of the page's second long paragraph, from its first word; None when
+    the page has fewer than three paragraphs of over 80 characters (or does not parse)."""
+    try:
+        doc = lxml_html.fromstring(html.encode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return None
+    paragraphs = doc.xpath("//p[string-length(normalize-space()) > 80]")
+    if len(paragraphs) < 3:
+        return None
+    parent = paragraphs[1].getparent()
+    inner = (parent.text or "") + "".join(etree.tostring(c, encoding="unicode", method="html") for c in parent)
+    first = _FIRST_WORD.search(">" + inner)
+    return inner[first.start(1) - 1:][:20000] if first else None
 
 
 def tagless_share(text: str) -> tuple[float, int]:
@@ -43,15 +71,21 @@ def main() -> None:
     counts: Counter = Counter()
     wrong: list[str] = []
     fragments: list[tuple[str, float, int]] = []
+    inner = Counter()
     for path in args.data:
         for page in read_pages(path):
+            piece = body_fragment(page.html) if page.html else None
+            if piece:
+                inner["fragments"] += 1
+                inner["document check"] += reading.looks_like_html(piece)
+                inner["sniffed"] += _sniffed_format(piece) == "html"
             fields = [("html", page.html, True), ("text", page.text, False),
                       ("text, WET layout", re.sub(r"\n\s*\n", "\n", page.text or ""), False)]
             for name, value, is_html in fields:
                 if not value:
                     continue
                 counts[name] += 1
-                if reading.looks_like_html(value) != is_html:
+                if (_sniffed_format(value) == "html") != is_html:
                     counts[name + " misread"] += 1
                     wrong.append(f"{page.dataset} {page.url or page.id} {name}: {value[:70]!r}")
                 if opens_with_fragment_tag(value):
@@ -71,6 +105,9 @@ def main() -> None:
         checked = [s for s, n in rows if n >= 10]
         top = f"{max(checked):.2f}" if checked else "–"
         print(f"| {name} | {len(rows)} | {len(checked)} | {top} | {sum(s > 0.5 for s in checked)} |")
+    print("\nBody fragments that open with a word:")
+    print("| fragments | read as HTML by the document check alone | by the whole sniff |\n|---:|---:|---:|")
+    print(f"| {inner['fragments']} | {inner['document check']} | {inner['sniffed']} |")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import time
 import pytest
 
 import declutter
-from declutter.reading import looks_like_html, normalize_text, split_lines
+from declutter.reading import looks_like_html, looks_like_html_fragment, normalize_text, split_lines
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\r\n\r\n"])
@@ -115,6 +115,39 @@ def test_fragments_whose_text_spans_lines_are_still_html(fragment):
 def test_markup_fragments_that_start_with_a_tag_are_html(fragment):
     assert looks_like_html(fragment)
     assert "<" not in declutter.clean(fragment)   # read as HTML: markup never comes back as text
+
+
+BUDGET = "The council voted on Tuesday to approve the new budget, which includes funds for parks and libraries."
+
+
+@pytest.mark.parametrize("fragment", [
+    BUDGET + "<br><br>It was the first budget vote of the year, officials said.<p>The mayor welcomed it.</p>",
+    BUDGET.replace("new budget", "<b>new budget</b>").replace("libraries", '<a href="/libraries">libraries</a>'),
+    BUDGET + "</p>\n<p>It was the first budget vote of the year, officials said.</p>\n<p>The mayor welcomed it.</p>",
+])
+def test_html_fragments_that_open_with_words_are_html(fragment):
+    # A CMS body field, a feed item, an element's innerHTML: these were read as text, tags and all.
+    assert not looks_like_html(fragment) and looks_like_html_fragment(fragment)
+    analysis = declutter.analyze(fragment)
+    assert analysis.source == "html" and "<" not in declutter.clean(fragment)
+    assert BUDGET in declutter.clean(fragment)
+
+
+@pytest.mark.parametrize("text", [
+    "Use the <p> element for paragraphs and <br> for line breaks.\nThe browser renders each of them.\n"
+    "Nothing else here is markup, and the page is prose about HTML.",
+    BUDGET + "\n" + "\n".join(f"Line {i} of a page that quotes <b>bold</b> once in a while." if i % 4 == 0
+                               else f"Line {i} of a plain page of prose." for i in range(12)),
+])
+def test_text_that_quotes_a_few_tags_stays_text(text):
+    assert not looks_like_html_fragment(text)
+    assert declutter.analyze(text).source == "text"
+
+
+def test_markdown_with_inline_html_stays_markdown():
+    md = "Intro<br>\n" + " ".join(f"See [part {i}](https://example.com/{i})." for i in range(4)) + "<br>"
+    assert looks_like_html_fragment(md)  # markup on every line; the Markdown sniff is asked first
+    assert "](https://" not in declutter.clean(md)
 
 
 @pytest.mark.parametrize("data, what", [(bytes(range(256)) * 20, "binary data"),

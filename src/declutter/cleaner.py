@@ -36,6 +36,17 @@ def _known(lang: str, rules: RuleSet) -> bool:
     return lang in language.known_codes() or rules.covers(lang)
 
 
+def _sniffed_format(text: str) -> str:
+    """"html", "markdown" or "text" for input_format="auto". A whole HTML document first; then Markdown, whose
+    inline HTML (a ``<br>``, a ``<sup>``) must not make it a fragment; then an HTML fragment that opens with
+    words (:func:`reading.looks_like_html_fragment`)."""
+    if reading.looks_like_html(text):
+        return "html"
+    if markdown.looks_like_markdown(text):
+        return "markdown"
+    return "html" if reading.looks_like_html_fragment(text) else "text"
+
+
 def _check_language(lang: str, rules: RuleSet) -> None:
     """A fixed language must be one declutter knows (:func:`_known`). Otherwise a typo would judge every page
     with no stopwords and only the language-neutral and English rules, and say nothing."""
@@ -122,12 +133,14 @@ class Cleaner:
         hint = self._declared(lang)  # TypeError for a non-str
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
-        if fmt == "html" or (fmt == "auto" and reading.looks_like_html(text)):
+        if fmt == "auto":
+            fmt = _sniffed_format(text)
+        if fmt == "html":
             from .html import page_from_html  # imported lazily: text-only users never pay for it
 
             page = page_from_html(text, self.config, self.dom_rules)
         else:
-            if fmt == "markdown" or (fmt == "auto" and markdown.looks_like_markdown(text)):
+            if fmt == "markdown":
                 text = markdown.to_plain(text)
             lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
