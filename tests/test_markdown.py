@@ -32,9 +32,19 @@ from decisions import disagreements
     ("Run `git status` then `__init__` and `a*b*c`.", "Run git status then __init__ and a*b*c."),
     ("snake_case_name, my_file.py, 2*3*4 and a * b stay", "snake_case_name, my_file.py, 2*3*4 and a * b stay"),
     ("**bold with my_var inside**, a ** b ** c", "bold with my_var inside, a ** b ** c"),
+    # Inline HTML, which Markdown passes through: a reader sees the text, never the tags.
+    ("E = mc<sup>2</sup>, said <a href=\"/e\">Einstein</a> <!-- cite -->", "E = mc2, said Einstein "),
+    ('<p align="center"><img src="logo.png" alt="Logo"></p>', ""),
+    ("Fish &amp; chips &#8211; &quot;cheap&quot;", "Fish & chips \u2013 \"cheap\""),
+    ("Use `<div>` and `&amp;` in code, <b>not</b> here", "Use <div> and &amp; in code, not here"),
+    ("x < y and y > z, a <- b", "x < y and y > z, a <- b"),
 ])
 def test_markup_is_taken_off_line_by_line(markdown, plain):
     assert to_plain(markdown) == plain
+
+
+def test_a_line_break_tag_breaks_the_line():
+    assert to_plain("| Size | S<br>M<br/>L |\nnext").split("\n") == ["| Size | S", "M", "L |", "next"]
 
 
 def test_code_fences_keep_their_lines_unchanged():

@@ -17,12 +17,16 @@ a reader sees:
 - emphasis (``**strong**``, ``__strong__``, ``*em*``, ``_em_``), ``~~strike~~`` and ```code``` spans keep
   their text and lose their marks, where the marks pair up within a line and stand at word edges:
   ``snake_case``, ``2*3*4`` and a lone ``*`` are text and stay, and so is everything inside a code span.
+- inline HTML, which Markdown passes through and a reader never sees as markup (a README's ``<sup>``, a
+  table cell's ``<br>``, an ``<a href>`` a converter left): tags and one-line comments go, ``<br>`` becomes
+  a line break and character references are decoded (``&amp;``, ``&nbsp;``), outside code spans.
 
 Every pattern here is bounded and never scans past the next bracket, parenthesis or emphasis mark of its
 kind, so a 5 MB line costs linear time.
 """
 from __future__ import annotations
 
+import html
 import re
 
 # An inline link or image whose target looks like an address: what tells Markdown from plain text.
@@ -49,6 +53,9 @@ _EMPHASIS = tuple(re.compile(p) for p in (
     r"(?<![~\\])~~(?![\s~])([^~\n]{1,1000}?)(?<![\s\\])~~(?!~)",
 ))
 _CODE_SPAN = re.compile(r"(?<![`\\])`(?!`)([^`\n]{1,1000})`(?!`)")  # its content is code: no emphasis inside
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,2000})?/?>|<!--[^<\n]{0,2000}?-->")
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 MIN_LINKS = 3  # inline links with an address before an auto-detected text counts as Markdown
 
@@ -70,7 +77,7 @@ def looks_like_markdown(text: str) -> bool:
 
 
 def to_plain(text: str) -> str:
-    """The text without Markdown markup, line for line (see the module docstring for what goes)."""
+    """The text without Markdown markup, line for line but for ``<br>`` (see the module docstring for what goes)."""
     out: list[str] = []
     in_fence = False
     for line in text.split("\n"):
@@ -82,6 +89,17 @@ def to_plain(text: str) -> str:
         else:
             out.append(_plain_line(line))
     return "\n".join(out)
+
+
+def _plain_span(text: str) -> str:
+    """A stretch of a line outside code spans without inline HTML and emphasis marks."""
+    if "<" in text:
+        text = _INLINE_TAG.sub("", _BREAK_TAG.sub("\n", text))
+    if "&" in text:
+        text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
+    for pattern in _EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    return text
 
 
 def _plain_line(line: str) -> str:
@@ -99,11 +117,10 @@ def _plain_line(line: str) -> str:
     else:
         marker = _LIST_OR_QUOTE.match(line)
         line = line[marker.end():] if marker else line
-    if "*" in line or "_" in line or "~" in line or "`" in line:
+    if "*" in line or "_" in line or "~" in line or "`" in line or "<" in line or "&" in line:
         parts = _CODE_SPAN.split(line)  # text, code, text, code, ..., text
         for i in range(0, len(parts), 2):
-            for pattern in _EMPHASIS:
-                parts[i] = pattern.sub(r"\1", parts[i])
+            parts[i] = _plain_span(parts[i])
         line = "".join(parts)
     if "\\" in line:
         line = _ESCAPE.sub(r"\1", line)
