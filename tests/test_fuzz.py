@@ -74,7 +74,7 @@ def cases(fixtures):
     return list(_cases(fixtures))
 
 
-@pytest.mark.parametrize("input_format", ["auto", "html", "text"])
+@pytest.mark.parametrize("input_format", ["auto", "html", "text", "markdown"])
 def test_mangled_input_gives_text_or_the_documented_error(cases, input_format):
     cleaner = Cleaner(input_format=input_format)
     for data in cases:

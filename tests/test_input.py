@@ -4,7 +4,9 @@ import time
 import pytest
 
 import declutter
-from declutter.reading import looks_like_html, looks_like_html_fragment, normalize_text, split_lines
+from declutter import Cleaner
+from declutter.html import HtmlError
+from declutter.reading import looks_like_html, looks_like_html_fragment, normalize_text, split_lines, xml_document_root
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\r\n\r\n"])
@@ -148,6 +150,36 @@ def test_markdown_with_inline_html_stays_markdown():
     md = "Intro<br>\n" + " ".join(f"See [part {i}](https://example.com/{i})." for i in range(4)) + "<br>"
     assert looks_like_html_fragment(md)  # markup on every line; the Markdown sniff is asked first
     assert "](https://" not in declutter.clean(md)
+
+
+SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+           "<url><loc>https://example.com/a</loc><lastmod>2024-01-01</lastmod></url>\n</urlset>\n")
+RSS = ('<rss version="2.0"><channel><title>News</title><item><title>Budget approved</title>'
+       "<description>&lt;p&gt;" + BUDGET + "&lt;/p&gt;</description></item></channel></rss>")
+ATOM = ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Budget</title>'
+        '<content type="html">&lt;p&gt;' + BUDGET + "&lt;/p&gt;</content></entry></feed>")
+SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10"><title>Logo</title></svg>\n'
+
+
+@pytest.mark.parametrize("document, root", [(SITEMAP, "urlset"), (RSS, "rss"), (ATOM, "feed"), (SVG, "svg"),
+                                            ('<?xml version="1.0"?><catalog><book>Road</book></catalog>', "catalog")])
+def test_an_xml_document_that_is_not_html_is_refused_with_a_clear_error(document, root):
+    # Until 2026-12-07 a sitemap came back whole, tags and all, and a feed's entries with their <p> as text.
+    for data in (document, document.encode()):
+        with pytest.raises(HtmlError, match=f"root <{root}>, not a web page"):
+            declutter.clean(data)
+    assert isinstance(Cleaner(input_format="html").clean(document), str)  # asked for, it is read as HTML
+
+
+@pytest.mark.parametrize("page", [
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x">\n'
+    '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>' + BUDGET + "</p></body></html>",
+    '<svg xmlns="http://www.w3.org/2000/svg" class="icon"><path d="M0 0"/></svg><p>' + BUDGET + "</p>",
+    '<?xml version="1.0"?><my-app><p>' + BUDGET + "</p></my-app>",
+])
+def test_xhtml_inline_svg_and_custom_elements_are_still_pages(page):
+    assert xml_document_root(page) is None
+    assert declutter.clean(page) == BUDGET
 
 
 @pytest.mark.parametrize("data, what", [(bytes(range(256)) * 20, "binary data"),

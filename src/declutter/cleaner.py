@@ -36,6 +36,23 @@ def _known(lang: str, rules: RuleSet) -> bool:
     return lang in language.known_codes() or rules.covers(lang)
 
 
+_FEED = " (a feed: clean each entry's HTML)"
+_XML_KINDS = {"rss": _FEED, "feed": _FEED, "rdf:rdf": _FEED, "urlset": " (a sitemap)", "sitemapindex": " (a sitemap)",
+              "svg": " (an SVG image)"}
+
+
+def _refuse_xml_documents(text: str) -> None:
+    """An XML document that is not HTML (a feed, a sitemap) is no page: :class:`~declutter.html.HtmlError`
+    says so, as for markup that cannot be parsed, rather than a cleaned text made of its addresses and tags.
+    ``input_format="html"`` or ``"text"`` reads it anyway."""
+    root = reading.xml_document_root(text)
+    if root is not None:
+        from .html import HtmlError
+
+        raise HtmlError(f"an XML document with root <{root}>, not a web page{_XML_KINDS.get(root, '')}; "
+                        "input_format='html' or 'text' reads it anyway")
+
+
 def _sniffed_format(text: str) -> str:
     """"html", "markdown" or "text" for input_format="auto". A whole HTML document first; then Markdown, whose
     inline HTML (a ``<br>``, a ``<sup>``) must not make it a fragment; then an HTML fragment that opens with
@@ -134,6 +151,7 @@ class Cleaner:
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "auto":
+            _refuse_xml_documents(text)
             fmt = _sniffed_format(text)
         if fmt == "html":
             from .html import page_from_html  # imported lazily: text-only users never pay for it

@@ -8,6 +8,8 @@ from __future__ import annotations
 import codecs
 import re
 import warnings
+from functools import lru_cache
+from typing import Optional
 
 import numpy as np
 
@@ -381,6 +383,10 @@ _NOT_PROSE = re.compile(r"<(script|style|template|svg|math|noscript|textarea|pre
                         r"|<!--.*?(?:-->|\Z)", re.DOTALL | re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _MIN_PARAGRAPHS = 10  # fewer say too little: a short fragment that opens with a tag is HTML
+# The first element of an XML document (after any <!DOCTYPE>), and the roots that name a feed or a sitemap.
+_XML_DOCTYPE = re.compile(r"<!doctype[^<>]{0,2000}>\s*", re.IGNORECASE)
+_XML_ROOT = re.compile(r"<([A-Za-z][\w.:-]{0,60})(\s[^<>]{0,4000})?/?>")
+_XML_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "urlset", "sitemapindex", "opml"})
 # An element with its end tag and no tag inside (the innermost of nested ones), and a line break: what an
 # HTML fragment holds and plain text only quotes (:func:`looks_like_html_fragment`).
 _FRAGMENT_ELEMENT = re.compile(r"<(p|a|b|i|u|em|strong|span|div|li|h[1-6]|blockquote|td|th|small|code|sup|sub"
@@ -413,6 +419,42 @@ def _paragraphs_without_markup(sample: str) -> bool:
     if len(paragraphs) < _MIN_PARAGRAPHS:
         return False
     return sum(_HTML_TAGS.search(p) is None for p in paragraphs) > len(paragraphs) / 2
+
+
+def xml_document_root(text: str) -> Optional[str]:
+    """The root element's name when ``text`` is an XML document that is not HTML (a feed, a sitemap, a data
+    file), else None.
+
+    Such a document has no page body to keep: parsed as HTML its elements run together into one line
+    (a sitemap's addresses and dates), and a feed's entries, escaped HTML inside, came out with their tags
+    as text. A feed's root says so (``rss``, ``feed``, ``rdf:RDF``, ``urlset``, ``opml``); any other root
+    that is no HTML element counts when the document opens with an XML declaration or names a namespace.
+    An SVG image counts when it is a document (declared, or naming its namespace) and nothing follows it.
+    An HTML root (``<html xmlns=...>``, XHTML) or a fragment opening with an HTML element (``<div>``,
+    an inline ``<svg>`` icon) is HTML, and so is a custom element (``<my-app>``, a hyphen in its name).
+    """
+    start = after_preamble(text)
+    head = text[start:start + 4096]
+    doctype = _XML_DOCTYPE.match(head)
+    root = _XML_ROOT.match(head, doctype.end() if doctype else 0)
+    if root is None:
+        return None
+    name = root.group(1).lower()
+    if name in _XML_ROOTS:
+        return name
+    declared = "<?xml" in text[:start].lower() or "xmlns" in (root.group(2) or "")
+    if name == "svg":  # an image of its own, unless page content follows it (an inline icon's fragment)
+        return name if declared and text.rstrip().lower().endswith("</svg>") else None
+    if name in _html_tags() or "-" in name:
+        return None
+    return name if declared else None
+
+
+@lru_cache(maxsize=1)
+def _html_tags() -> frozenset[str]:
+    from lxml.html import defs
+
+    return frozenset(defs.tags | defs.html5_tags | {"main", "template", "picture", "search", "slot"})
 
 
 def looks_like_html_fragment(text: str) -> bool:
