@@ -171,6 +171,17 @@ def test_an_xml_document_that_is_not_html_is_refused_with_a_clear_error(document
     assert isinstance(Cleaner(input_format="html").clean(document), str)  # asked for, it is read as HTML
 
 
+@pytest.mark.parametrize("command", ["clean", "explain"])
+def test_cli_given_a_feed_says_so_without_a_traceback(tmp_path, command):
+    from declutter.cli import main as cli_main
+
+    path = tmp_path / "feed.xml"
+    path.write_text(RSS, encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        cli_main([command, str(path)])
+    assert str(exc.value).startswith(f"declutter: {path}: an XML document with root <rss>, not a web page")
+
+
 @pytest.mark.parametrize("page", [
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x">\n'
     '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>' + BUDGET + "</p></body></html>",

@@ -50,7 +50,7 @@ def _refuse_xml_documents(text: str) -> None:
         from .html import HtmlError
 
         raise HtmlError(f"an XML document with root <{root}>, not a web page{_XML_KINDS.get(root, '')}; "
-                        "input_format='html' or 'text' reads it anyway")
+                        "input_format='html' or 'text' (--input-format) reads it anyway")
 
 
 def _sniffed_format(text: str) -> str:

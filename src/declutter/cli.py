@@ -105,17 +105,33 @@ def _utf8_stdout() -> None:
         sys.stdout.reconfigure(encoding="utf-8")
 
 
+def _unreadable_page(path: str, exc: Exception) -> SystemExit:
+    """The documented error for input that is no page (markup lxml cannot parse, a feed, a sitemap), as a
+    message rather than a traceback."""
+    return SystemExit(f"declutter: {path}: {exc}")
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
+    from .html import HtmlError
+
     cleaner = _cleaner(_config(args, output=args.format))
-    out = cleaner.clean(_read_input(args.file))
+    try:
+        out = cleaner.clean(_read_input(args.file))
+    except HtmlError as exc:
+        raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
     sys.stdout.write(out + ("\n" if out else ""))
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .html import HtmlError
+
     cleaner = _cleaner(_config(args))
-    analysis = cleaner.analyze(_read_input(args.file, "explain"))
+    try:
+        analysis = cleaner.analyze(_read_input(args.file, "explain"))
+    except HtmlError as exc:
+        raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
