@@ -328,7 +328,7 @@ def test_a_feed_in_a_jsonl_dump_is_an_error_row_that_says_what_it_is(tmp_path):
     rows = [{"id": "feed", "text": feed}, {"id": "page", "text": seed_texts()[0]}]
     summary, out = batch_of_file(tmp_path, "dump.jsonl", "".join(json.dumps(r) + "\n" for r in rows).encode())
     assert summary.cleaned == 1 and [e["id"] for e in errors(out)] == ["feed"]
-    assert errors(out)[0]["reason"].startswith("cleaning failed: HtmlError: an XML document with root <rss>")
+    assert errors(out)[0]["reason"].startswith("cleaning failed: NotAPageError: an XML document with root <rss>")
 
 
 def test_cleaning_errors_are_recorded_with_the_exception(jsonl, tmp_path, monkeypatch):

@@ -3,7 +3,8 @@
 The hand-written cases in test_input.py and test_html.py cover the failures we thought of; these cover
 the ones we did not: fixture pages cut at random points, with tags, control characters and stray
 Unicode spliced in, re-encoded as bytes, and raw random bytes. Every case must come back as a string
-(JSON output as a JSON object) or, for markup lxml cannot parse at all, the documented ``HtmlError``.
+(JSON output as a JSON object) or the documented ``NotAPageError``: markup lxml cannot parse at all
+(``HtmlError``, one of them), an XML document that is not HTML, a JSON record.
 On the plain-text path, every output line must be a line of the input: declutter drops lines and trims
 whitespace, it never rewrites text (but for surrogates, which no encoding can write: README, "Input handling"). The seed is fixed, so a failure reproduces.
 
@@ -19,7 +20,7 @@ import pytest
 
 import declutter
 from declutter import Cleaner
-from declutter.html import HtmlError
+from declutter import NotAPageError
 from declutter.reading import normalize_text, split_lines, without_surrogates
 
 CASES = int(os.environ.get("DECLUTTER_FUZZ_CASES", "40"))
@@ -83,7 +84,7 @@ def test_mangled_input_gives_text_or_the_documented_error(cases, input_format):
                 warnings.simplefilter("ignore")  # HtmlLimitWarning is the documented result for deep nesting
                 try:
                     result = cleaner.clean(data, output=output)
-                except HtmlError:
+                except NotAPageError:
                     continue
             assert isinstance(result, str), (input_format, output, data[:80])
             if output == "json":
@@ -108,7 +109,7 @@ def test_mangled_input_through_analyze(cases):
             warnings.simplefilter("ignore")
             try:
                 analysis = declutter.analyze(data)
-            except HtmlError:
+            except NotAPageError:
                 continue
         assert all(line.keep in (True, False) for line in analysis.lines)
         if analysis.source == "text":  # analyze() and clean() decide alike

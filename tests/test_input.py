@@ -1,12 +1,14 @@
 """Bad input gets a documented result or a clear error, never a crash from deep inside."""
+import json
 import time
 
 import pytest
 
 import declutter
-from declutter import Cleaner
+from declutter import Cleaner, NotAPageError
 from declutter.html import HtmlError
-from declutter.reading import looks_like_html, looks_like_html_fragment, normalize_text, split_lines, xml_document_root
+from declutter.reading import (json_document, looks_like_html, looks_like_html_fragment, normalize_text, split_lines,
+                               xml_document_root)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t\n", "\r\n\r\n"])
@@ -166,9 +168,31 @@ SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10"
 def test_an_xml_document_that_is_not_html_is_refused_with_a_clear_error(document, root):
     # Until 2026-12-07 a sitemap came back whole, tags and all, and a feed's entries with their <p> as text.
     for data in (document, document.encode()):
-        with pytest.raises(HtmlError, match=f"root <{root}>, not a web page"):
+        with pytest.raises(NotAPageError, match=f"root <{root}>, not a web page"):
             declutter.clean(data)
     assert isinstance(Cleaner(input_format="html").clean(document), str)  # asked for, it is read as HTML
+
+
+RECORD = '{"id": "1", "url": "https://example.com/a", "html": "<p>' + BUDGET + '</p>"}'
+
+
+@pytest.mark.parametrize("document, kind", [(RECORD, "a JSON object"), (RECORD + "\n" + RECORD, "JSON Lines records"),
+                                            ('["' + BUDGET + '"]', "a JSON array")])
+def test_a_json_record_is_refused_rather_than_returned_as_its_own_clean_text(document, kind):
+    # clean(line) over a JSONL file gave each record back whole, keys and escaped HTML included.
+    with pytest.raises(NotAPageError, match=f"^{kind}, not a web page: clean the field that holds the page"):
+        declutter.clean(document)
+    assert declutter.clean(json.loads(RECORD)["html"]) == BUDGET
+
+
+@pytest.mark.parametrize("text", ["[1] The first reference of a list.\n[2] The second one.", "{not json} but prose",
+                                  "{braces} around a line of prose {here}"])
+def test_text_in_brackets_is_not_json(text):
+    assert json_document(text) is None and declutter.clean(text)
+
+
+def test_html_error_is_a_not_a_page_error_and_a_value_error():
+    assert issubclass(HtmlError, NotAPageError) and issubclass(NotAPageError, ValueError)
 
 
 @pytest.mark.parametrize("command", ["clean", "explain"])

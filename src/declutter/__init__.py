@@ -12,13 +12,13 @@ from typing import Optional
 from .cleaner import Cleaner
 from .config import Config
 from .page import Analysis, LineDecision
-from .reading import BinaryInputWarning
+from .reading import BinaryInputWarning, NotAPageError
 from .rules import RuleError
 from .sites import SiteTemplates
 
 __version__ = "0.1.0"
 __all__ = ["clean", "analyze", "Cleaner", "Config", "Analysis", "LineDecision", "RuleError", "SiteTemplates",
-           "BinaryInputWarning", "default_cleaner"]
+           "BinaryInputWarning", "NotAPageError", "default_cleaner"]
 
 _default: Optional[Cleaner] = None
 _default_lock = threading.Lock()

@@ -39,18 +39,21 @@ def _known(lang: str, rules: RuleSet) -> bool:
 _FEED = " (a feed: clean each entry's HTML)"
 _XML_KINDS = {"rss": _FEED, "feed": _FEED, "rdf:rdf": _FEED, "urlset": " (a sitemap)", "sitemapindex": " (a sitemap)",
               "svg": " (an SVG image)"}
+_ANYWAY = "; input_format='html' or 'text' (--input-format) reads it anyway"
 
 
-def _refuse_xml_documents(text: str) -> None:
-    """An XML document that is not HTML (a feed, a sitemap) is no page: :class:`~declutter.html.HtmlError`
-    says so, as for markup that cannot be parsed, rather than a cleaned text made of its addresses and tags.
+def _refuse_non_pages(text: str) -> None:
+    """An XML document that is not HTML (a feed, a sitemap) or a JSON record holds no page:
+    :class:`reading.NotAPageError` says so, rather than a cleaned text made of its addresses, keys and tags.
     ``input_format="html"`` or ``"text"`` reads it anyway."""
     root = reading.xml_document_root(text)
     if root is not None:
-        from .html import HtmlError
-
-        raise HtmlError(f"an XML document with root <{root}>, not a web page{_XML_KINDS.get(root, '')}; "
-                        "input_format='html' or 'text' (--input-format) reads it anyway")
+        raise reading.NotAPageError(f"an XML document with root <{root}>, not a web page"
+                                    f"{_XML_KINDS.get(root, '')}{_ANYWAY}")
+    kind = reading.json_document(text)
+    if kind is not None:
+        raise reading.NotAPageError(f"{kind}, not a web page: clean the field that holds the page "
+                                    f"(declutter batch reads JSONL: --field){_ANYWAY}")
 
 
 def _sniffed_format(text: str) -> str:
@@ -151,7 +154,7 @@ class Cleaner:
         fmt = self.config.input_format
         text = reading.to_text(data, html=None if fmt == "auto" else fmt == "html")
         if fmt == "auto":
-            _refuse_xml_documents(text)
+            _refuse_non_pages(text)
             fmt = _sniffed_format(text)
         if fmt == "html":
             from .html import page_from_html  # imported lazily: text-only users never pay for it

@@ -112,12 +112,12 @@ def _unreadable_page(path: str, exc: Exception) -> SystemExit:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from .html import HtmlError
+    from .reading import NotAPageError
 
     cleaner = _cleaner(_config(args, output=args.format))
     try:
         out = cleaner.clean(_read_input(args.file))
-    except HtmlError as exc:
+    except NotAPageError as exc:
         raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
     sys.stdout.write(out + ("\n" if out else ""))
@@ -125,12 +125,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .html import HtmlError
+    from .reading import NotAPageError
 
     cleaner = _cleaner(_config(args))
     try:
         analysis = cleaner.analyze(_read_input(args.file, "explain"))
-    except HtmlError as exc:
+    except NotAPageError as exc:
         raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))

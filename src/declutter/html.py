@@ -27,6 +27,7 @@ from .domrules import DomRules, load_dom_rules
 from .domstats import add_structure
 from .domwalk import MAX_LINES, Lines, walk
 from .page import Page
+from .reading import NotAPageError
 
 MAX_HTML_CHARS = 10_000_000
 # A page whose shown text is shorter than this many words is read again with its <noscript> content (see
@@ -54,8 +55,8 @@ _ATTRIBUTE_NAME = re.compile(rb"""(?<=\s)[A-Za-z_:][^\s"'=<>/]*""")
 _RAW_TEXT = re.compile(rb"<(script|style|title|textarea)\b.*?(?:</\1|\Z)", re.IGNORECASE | re.DOTALL)  # read as text
 
 
-class HtmlError(ValueError):
-    """The HTML could not be parsed at all; raised instead of lxml's own exceptions."""
+class HtmlError(NotAPageError):
+    """The HTML could not be parsed at all; raised instead of lxml's own exceptions (a ``ValueError``)."""
 
 
 class HtmlLimitWarning(UserWarning):

@@ -6,6 +6,7 @@ later stage can assume a list of non-empty, stripped ``str`` lines.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 import warnings
 from functools import lru_cache
@@ -141,6 +142,12 @@ def decode_html_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return charsets.decode_undeclared(data, fallback="cp1252")
+
+
+class NotAPageError(ValueError):
+    """Input that holds no web page at all (an XML feed or sitemap, a JSON record): raised in
+    ``input_format="auto"`` instead of a "cleaned" text made of its markup. :class:`declutter.html.HtmlError`
+    (markup that cannot be parsed) is one too."""
 
 
 class BinaryInputWarning(UserWarning):
@@ -419,6 +426,27 @@ def _paragraphs_without_markup(sample: str) -> bool:
     if len(paragraphs) < _MIN_PARAGRAPHS:
         return False
     return sum(_HTML_TAGS.search(p) is None for p in paragraphs) > len(paragraphs) / 2
+
+
+def json_document(text: str) -> Optional[str]:
+    """What JSON ``text`` is ("a JSON object", "a JSON array", "JSON Lines records"), or None for text that is
+    not JSON. A scraper's record passed whole (``clean(line)`` over a JSONL file) came back as its own
+    "clean" text, keys, escaped HTML and all."""
+    body = text.strip()
+    if len(body) < 2 or body[0] not in "{[" or body[-1] not in "}]":
+        return None
+    try:
+        value = json.loads(body)
+    except ValueError:
+        first = body.split("\n", 1)[0].strip()
+        try:
+            value = json.loads(first) if first != body else None
+        except ValueError:
+            return None
+        return "JSON Lines records" if isinstance(value, dict) else None
+    if isinstance(value, dict):
+        return "a JSON object"
+    return "a JSON array" if isinstance(value, list) else None
 
 
 def xml_document_root(text: str) -> Optional[str]:
