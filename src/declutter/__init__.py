@@ -39,7 +39,9 @@ def clean(text: object, *, url: Optional[str] = None, output: Optional[str] = No
 
     Empty or whitespace-only input gives ``""``; bytes are decoded (BOM, or UTF-16 without one, then mostly
     valid UTF-8 with invalid bytes as U+FFFD, then the legacy code page its words vouch for or read as
-    plausible text in, see ``declutter.charsets``); any other type raises ``TypeError``.
+    plausible text in, see ``declutter.charsets``); any other type raises ``TypeError``. Input that holds no
+    page at all (an XML feed or sitemap, a JSON record passed whole, markup lxml cannot parse) raises
+    :class:`NotAPageError`, a ``ValueError``.
     ``url`` is the page's address (a str, else TypeError); it matters only to cleaners built with site templates.
     ``output="markdown"`` renders headings, list items and code blocks as Markdown; ``output="json"`` gives
     the title, language and every line's decision as a JSON string. ``lang`` is the language the source gives
