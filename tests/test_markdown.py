@@ -43,6 +43,15 @@ def test_markup_is_taken_off_line_by_line(markdown, plain):
     assert to_plain(markdown) == plain
 
 
+def test_a_comment_over_several_lines_is_hidden_but_an_unclosed_one_is_text():
+    md = "Intro <!-- badges\n[![build](https://ci.example.com/b.svg)](https://ci.example.com)\n--> after\nBody"
+    assert to_plain(md).split("\n") == ["Intro ", "", " after", "Body"]
+    prose = "Write <!-- to open a comment in HTML.\nThe rest of the page stays."
+    assert to_plain(prose) == prose  # nothing closes it: hiding the rest would lose the page
+    fenced = "```\n<!-- in code\n```\nAfter -->"
+    assert to_plain(fenced).split("\n") == ["", "<!-- in code", "", "After -->"]
+
+
 def test_a_line_break_tag_breaks_the_line():
     assert to_plain("| Size | S<br>M<br/>L |\nnext").split("\n") == ["| Size | S", "M", "L |", "next"]
 

@@ -18,8 +18,9 @@ a reader sees:
   their text and lose their marks, where the marks pair up within a line and stand at word edges:
   ``snake_case``, ``2*3*4`` and a lone ``*`` are text and stay, and so is everything inside a code span.
 - inline HTML, which Markdown passes through and a reader never sees as markup (a README's ``<sup>``, a
-  table cell's ``<br>``, an ``<a href>`` a converter left): tags and one-line comments go, ``<br>`` becomes
-  a line break and character references are decoded (``&amp;``, ``&nbsp;``), outside code spans.
+  table cell's ``<br>``, an ``<a href>`` a converter left): tags and comments go (a comment over several
+  lines too), ``<br>`` becomes a line break and character references are decoded (``&amp;``, ``&nbsp;``),
+  outside code spans and fences.
 
 Every pattern here is bounded and never scans past the next bracket, parenthesis or emphasis mark of its
 kind, so a 5 MB line costs linear time.
@@ -79,16 +80,34 @@ def looks_like_markdown(text: str) -> bool:
 def to_plain(text: str) -> str:
     """The text without Markdown markup, line for line but for ``<br>`` (see the module docstring for what goes)."""
     out: list[str] = []
-    in_fence = False
+    in_fence = in_comment = False
+    at, last_close = 0, text.rfind("-->")  # the line's offset in ``text``; where its last comment ends
     for line in text.split("\n"):
-        if _FENCE.match(line):
+        if in_comment:  # an HTML comment over several lines: hidden until its end
+            end = line.find("-->")
+            in_comment = end < 0
+            out.append("" if in_comment else _plain_line(line[end + 3:]))
+        elif _FENCE.match(line):
             in_fence = not in_fence
             out.append("")
         elif in_fence:
             out.append(line)
         else:
-            out.append(_plain_line(line))
+            opened = _comment_left_open(line, at, last_close)
+            in_comment = opened >= 0
+            out.append(_plain_line(line[:opened] if in_comment else line))
+        at += len(line) + 1
     return "\n".join(out)
+
+
+def _comment_left_open(line: str, at: int, last_close: int) -> int:
+    """Where ``line`` (at offset ``at`` of the text, whose last "-->" is at ``last_close``) opens an HTML
+    comment that ends on a later line, or -1. A "<!--" that nothing closes is text: hiding the rest of the
+    page after it would lose the page."""
+    opened = line.rfind("<!--")
+    if opened < 0 or line.find("-->", opened + 4) >= 0:
+        return -1
+    return opened if last_close > at + len(line) else -1
 
 
 def _plain_span(text: str) -> str:
@@ -97,8 +116,9 @@ def _plain_span(text: str) -> str:
         text = _INLINE_TAG.sub("", _BREAK_TAG.sub("\n", text))
     if "&" in text:
         text = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group()), text)
-    for pattern in _EMPHASIS:
-        text = pattern.sub(r"\1", text)
+    if "*" in text or "_" in text or "~" in text:
+        for pattern in _EMPHASIS:
+            text = pattern.sub(r"\1", text)
     return text
 
 
