@@ -226,6 +226,31 @@ def test_binary_bytes_are_decoded_but_with_a_warning(data, what):
         assert isinstance(declutter.clean(data), str)
 
 
+def test_compressed_bytes_are_decompressed_first(fixtures, recwarn):
+    # A .html.gz read whole, or a body fetched with its Content-Encoding left on: read as it was, the binary
+    # noise came back as kept text (with a warning).
+    import gzip
+
+    page = (fixtures / "html" / "readability-social-buttons.html").read_bytes()
+    expected = declutter.clean(page)
+    assert declutter.clean(gzip.compress(page)) == expected
+    zstandard = pytest.importorskip("zstandard")
+    assert declutter.clean(zstandard.ZstdCompressor().compress(page)) == expected
+    assert not [w for w in recwarn if issubclass(w.category, declutter.BinaryInputWarning)]
+
+
+def test_corrupt_or_oversized_compressed_bytes_warn(monkeypatch):
+    import gzip
+
+    from declutter import reading
+
+    with pytest.warns(declutter.BinaryInputWarning, match="gzip data that cannot be decompressed"):
+        assert isinstance(declutter.clean(b"\x1f\x8b\x08\x00 not really gzip at all"), str)
+    monkeypatch.setattr(reading, "MAX_DECOMPRESSED", 40)
+    with pytest.warns(declutter.BinaryInputWarning, match="decompresses to more than"):
+        assert declutter.clean(gzip.compress(BUDGET.encode() * 3)) == BUDGET[:40].strip()
+
+
 def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):
     declutter.clean((fixtures / "seeds" / "000.txt").read_bytes())
     declutter.clean(("<html><body><p>" + "Ünïcödé text. " * 50 + "</p></body></html>").encode("cp1252"))

@@ -169,6 +169,34 @@ def _warn_if_binary(data: bytes, text: str) -> None:
                       "bytes or control characters", BinaryInputWarning, stacklevel=4)
 
 
+MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
+_COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
+def _decompressed(data: bytes) -> bytes:
+    """``data`` decompressed when it is gzip or zstd (by its magic number), as a ``.html.gz`` read whole or a
+    body fetched without its Content-Encoding undone; else ``data``. Read as it was, such bytes gave binary
+    noise that the model kept as text. Over MAX_DECOMPRESSED bytes the beginning is kept, with a warning;
+    bytes that cannot be decompressed (corrupt, or zstd without the ``zstandard`` package) are read as they
+    are, with a :class:`BinaryInputWarning` that says why."""
+    coding = next((name for magic, name in _COMPRESSIONS if data.startswith(magic)), None)
+    if coding is None:
+        return data
+    from .httpbody import PayloadError, decompress
+
+    try:
+        out = decompress(data, coding, MAX_DECOMPRESSED + 1)
+    except PayloadError as exc:
+        warnings.warn(f"input is {coding} data that cannot be decompressed ({exc}); read as it is",
+                      BinaryInputWarning, stacklevel=5)
+        return data
+    if len(out) > MAX_DECOMPRESSED:
+        warnings.warn(f"input decompresses to more than {MAX_DECOMPRESSED >> 20} MiB; cleaning its first "
+                      f"{MAX_DECOMPRESSED >> 20} MiB", BinaryInputWarning, stacklevel=5)
+        out = out[:MAX_DECOMPRESSED]
+    return out
+
+
 def to_text(obj: object, html: bool | None = None) -> str:
     """Accept ``str`` or ``bytes``/``bytearray``/``memoryview``; anything else is a ``TypeError``.
 
@@ -179,7 +207,7 @@ def to_text(obj: object, html: bool | None = None) -> str:
     if isinstance(obj, str):
         return without_surrogates(obj)
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        data = bytes(obj)
+        data = _decompressed(bytes(obj))
         utf16 = utf16_without_bom(data)
         if utf16 is not None:
             return data.decode(utf16, errors="replace")  # text now, sniffed as HTML or not like a str
