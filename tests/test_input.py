@@ -22,6 +22,18 @@ def test_non_text_raises_type_error_naming_the_type(value):
         declutter.clean(value)
 
 
+def test_the_usual_wrong_types_say_what_to_pass_instead(tmp_path):
+    import io
+
+    from lxml import html as lxml_html
+
+    cases = [(["a line", "another"], "join them"), (tmp_path / "page.html", "read_bytes()"),
+             (io.BytesIO(b"<p>x</p>"), "f.read()"), (lxml_html.fromstring("<p>x</p>"), "tostring")]
+    for value, hint in cases:
+        with pytest.raises(TypeError, match=f"got {type(value).__name__} .*{hint}"):
+            declutter.clean(value)
+
+
 def test_bytes_are_decoded_with_replacement(fixtures):
     raw = (fixtures / "seeds" / "001.txt").read_bytes()
     assert declutter.clean(raw) == declutter.clean(raw.decode("utf-8"))

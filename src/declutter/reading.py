@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import warnings
 from functools import lru_cache
@@ -217,7 +218,21 @@ def to_text(obj: object, html: bool | None = None) -> str:
             text = decode_bytes(data)
         _warn_if_binary(data, text)
         return text
-    raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}")
+    raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}{_type_hint(obj)}")
+
+
+def _type_hint(obj: object) -> str:
+    """What to pass instead of the usual wrong types: lines, a path, a file, a parsed tree."""
+    kind = type(obj)
+    if isinstance(obj, (list, tuple)):
+        return " (a page's lines? join them: '\\n'.join(lines))"
+    if isinstance(obj, os.PathLike):
+        return " (read the file first: clean(path.read_bytes()), or declutter clean FILE)"
+    if hasattr(obj, "read"):
+        return " (read the file first: clean(f.read()))"
+    if kind.__module__.split(".")[0] in ("lxml", "bs4", "html5lib", "selectolax", "parsel"):
+        return " (a parsed tree: pass its HTML as a str, e.g. lxml.html.tostring(tree) or str(soup))"
+    return ""
 
 
 def without_surrogates(text: str) -> str:
