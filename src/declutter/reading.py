@@ -170,6 +170,23 @@ def _warn_if_binary(data: bytes, text: str) -> None:
                       "bytes or control characters", BinaryInputWarning, stacklevel=4)
 
 
+def decode_declared(body: bytes, charset: Optional[str]) -> str | bytes:
+    """Decode with the charset an HTTP header declares, read as browsers read its label
+    (:func:`charsets.codec_for_label`: "iso-8859-1" is windows-1252), unless the bytes are mostly valid UTF-8
+    (servers often declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, with UTF-8,
+    a label nobody knows or a BOM, the bytes themselves, for the usual decoder (BOM, ``<meta>``, detection)."""
+    codec = charsets.codec_for_label(charset) if charset else None
+    if codec is None or codec == "utf-8" or body.isascii() or body.startswith(BOM_PREFIXES):
+        return body  # a BOM outranks the header, in the decoder as in browsers
+    text = body.decode("utf-8", errors="replace")
+    if charsets.mostly_utf8(body, text):
+        return text
+    try:
+        return body.decode(codec, errors="replace")
+    except (LookupError, UnicodeError):  # a codec that is not a text encoding, such as rot13
+        return body
+
+
 MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
 _COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
 

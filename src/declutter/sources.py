@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
-from . import charsets
-from .reading import BOM_PREFIXES
 from .httpbody import PayloadError, decoded_body, split_response
+from .reading import decode_declared
 
 Content = Union[str, bytes]
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
@@ -275,23 +274,6 @@ def read_jsonl(path: Path, opts: SourceOptions) -> Iterator[Record]:
         yield Record(position=f"{path}:{lineno + 1}", error=f"{stream.failure} (after line {lineno})")
 
 
-def _decode_body(body: bytes, charset: Optional[str]) -> Content:
-    """Decode with the charset the HTTP header declares, read as browsers read its label
-    (:func:`charsets.codec_for_label`: "iso-8859-1" is windows-1252), unless the bytes are mostly valid UTF-8
-    (servers often declare latin-1 for UTF-8 pages, as templates do in ``<meta>``); without one, with UTF-8,
-    a label nobody knows or a BOM, hand the bytes to the cleaner's decoder (BOM, ``<meta>``, detection)."""
-    codec = charsets.codec_for_label(charset) if charset else None
-    if codec is None or codec == "utf-8" or body.isascii() or body.startswith(BOM_PREFIXES):
-        return body  # a BOM outranks the header, in the cleaner's decoder as in browsers
-    text = body.decode("utf-8", errors="replace")
-    if charsets.mostly_utf8(body, text):
-        return text
-    try:
-        return body.decode(codec, errors="replace")
-    except (LookupError, UnicodeError):  # a codec that is not a text encoding, such as rot13
-        return body
-
-
 def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
     """The page in a WARC response (HTML) or WET conversion (text) record; None for other records."""
     kind = str(rec.record_type)
@@ -335,7 +317,7 @@ def _http_page(record: Record, block: bytes, skip: Skip, label: str, identified:
         skip(f"{label} of type {response.content_type or 'unknown'}")
         return None
     try:
-        record.content = _decode_body(decoded_body(response), response.charset)
+        record.content = decode_declared(decoded_body(response), response.charset)
     except PayloadError as exc:
         record.error = f"HTTP payload: {exc}"
     return record
