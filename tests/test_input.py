@@ -1,5 +1,6 @@
 """Bad input gets a documented result or a clear error, never a crash from deep inside."""
 import json
+import re
 import time
 
 import pytest
@@ -261,6 +262,27 @@ def test_corrupt_or_oversized_compressed_bytes_warn(monkeypatch):
     monkeypatch.setattr(reading, "MAX_DECOMPRESSED", 40)
     with pytest.warns(declutter.BinaryInputWarning, match="decompresses to more than"):
         assert declutter.clean(gzip.compress(BUDGET.encode() * 3)) == BUDGET[:40].strip()
+
+
+def test_a_raw_http_response_is_read_as_batch_reads_a_warc_response(fixtures):
+    # A WARC record's raw stream or a proxy's dump: the headers became a line of the page, a gzip body noise.
+    import gzip
+
+    page = (fixtures / "html" / "readability-social-buttons.html").read_bytes()
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\n"
+    body = gzip.compress(page)
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    assert declutter.clean(head + b"\r\n" + body) == declutter.clean(page)
+    assert declutter.clean(head + b"Transfer-Encoding: chunked\r\n\r\n" + chunked) == declutter.clean(page)
+    russian = "<p>" + "Это было очень интересно, и мы не знали, что он сказал нам об этом вчера. " * 4 + "</p>"
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=windows-1251\r\n\r\n" + russian.encode("cp1251")
+    assert declutter.clean(response) == russian[3:-4].strip()
+
+
+@pytest.mark.parametrize("kind", ["image/png", "application/json", "application/rss+xml"])
+def test_an_http_response_that_is_no_page_is_refused(kind):
+    with pytest.raises(NotAPageError, match=f"an HTTP response of type {re.escape(kind)}, not a web page"):
+        declutter.clean(b"HTTP/1.1 200 OK\r\nContent-Type: " + kind.encode() + b"\r\n\r\n{}")
 
 
 def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):

@@ -187,6 +187,8 @@ def decode_declared(body: bytes, charset: Optional[str]) -> str | bytes:
         return body
 
 
+_HTTP_STATUS = re.compile(rb"HTTP/[0-9.]{1,3} [0-9]{3}[ \r\n]")
+_PAGE_TYPES = ("application/xhtml+xml", "application/octet-stream", "binary/octet-stream")  # beside text/*
 MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
 _COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
 
@@ -225,7 +227,10 @@ def to_text(obj: object, html: bool | None = None) -> str:
     if isinstance(obj, str):
         return without_surrogates(obj)
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        data = _decompressed(bytes(obj))
+        payload = _http_payload(_decompressed(bytes(obj)))
+        if isinstance(payload, str):
+            return payload  # decoded in the charset its Content-Type declares
+        data = payload
         utf16 = utf16_without_bom(data)
         if utf16 is not None:
             return data.decode(utf16, errors="replace")  # text now, sniffed as HTML or not like a str
@@ -236,6 +241,32 @@ def to_text(obj: object, html: bool | None = None) -> str:
         _warn_if_binary(data, text)
         return text
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}{_type_hint(obj)}")
+
+
+def _http_payload(data: bytes) -> str | bytes:
+    """The page inside ``data`` when it is a raw HTTP response (status line, headers, body: a WARC record's
+    raw stream, a proxy's dump), else ``data``.
+
+    Read whole, the headers became a line of the page and a compressed body binary noise. As
+    ``declutter batch`` reads a WARC response: chunks joined and every Content-Encoding undone
+    (:mod:`declutter.httpbody`; a body that cannot be undone is read as it is, with a warning), then decoded
+    in the charset its Content-Type declares (:func:`decode_declared`). A response that is no page (an
+    image, JSON, a feed) is a :class:`NotAPageError`.
+    """
+    if not _HTTP_STATUS.match(data):
+        return data
+    from .httpbody import PayloadError, decoded_body, split_response
+
+    response = split_response(data)
+    kind = response.content_type
+    if kind is not None and not kind.startswith("text/") and kind not in _PAGE_TYPES:
+        raise NotAPageError(f"an HTTP response of type {kind}, not a web page")
+    try:
+        body = decoded_body(response, MAX_DECOMPRESSED)
+    except PayloadError as exc:
+        warnings.warn(f"HTTP response body read as it is: {exc}", BinaryInputWarning, stacklevel=5)
+        body = response.body
+    return decode_declared(body, response.charset)
 
 
 def _type_hint(obj: object) -> str:
