@@ -2,7 +2,8 @@
 
 The hand-written cases in test_input.py and test_html.py cover the failures we thought of; these cover
 the ones we did not: fixture pages cut at random points, with tags, control characters and stray
-Unicode spliced in, re-encoded as bytes, and raw random bytes. Every case must come back as a string
+Unicode spliced in, re-encoded as bytes, gzip-compressed (whole or cut short) or wrapped in a raw HTTP
+response, and raw random bytes. Every case must come back as a string
 (JSON output as a JSON object) or the documented ``NotAPageError``: markup lxml cannot parse at all
 (``HtmlError``, one of them), an XML document that is not HTML, a JSON record.
 On the plain-text path, every output line must be a line of the input: declutter drops lines and trims
@@ -11,6 +12,7 @@ whitespace, it never rewrites text (but for surrogates, which no encoding can wr
 ``DECLUTTER_FUZZ_CASES=600 python -m pytest tests/test_fuzz.py`` runs more cases per entry point than the
 default 40 (600 take about half a minute), for a longer search after a change to reading or parsing.
 """
+import gzip
 import json
 import os
 import random
@@ -19,8 +21,7 @@ import warnings
 import pytest
 
 import declutter
-from declutter import Cleaner
-from declutter import NotAPageError
+from declutter import Cleaner, NotAPageError
 from declutter.reading import normalize_text, split_lines, without_surrogates
 
 CASES = int(os.environ.get("DECLUTTER_FUZZ_CASES", "40"))
@@ -55,8 +56,17 @@ def _cases(fixtures):
     html = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((fixtures / "html").glob("*.html"))]
     text = [p.read_text(encoding="utf-8") for p in sorted((fixtures / "seeds").glob("[0-9][0-9][0-9].txt"))]
     for k in range(CASES):
-        kind = k % 5
-        if kind == 0:
+        kind = k % 7
+        if kind == 5:  # compressed bytes, whole or cut short
+            packed = gzip.compress(_mutate(rng, rng.choice(html)).encode("utf-8", errors="replace"))
+            yield packed[:rng.randint(2, len(packed))] if rng.random() < 0.5 else packed
+        elif kind == 6:  # a raw HTTP response around a page
+            body = _mutate(rng, rng.choice(html + text)).encode("utf-8", errors="replace")
+            coding = rng.choice(("gzip", "identity", "br", "deflate"))
+            body = gzip.compress(body) if coding == "gzip" and rng.random() < 0.8 else body
+            kind_ = rng.choice(("text/html; charset=utf-8", "text/html; charset=koi8-r", "text/plain", ""))
+            yield (f"HTTP/1.1 200 OK\r\nContent-Type: {kind_}\r\nContent-Encoding: {coding}\r\n\r\n").encode() + body
+        elif kind == 0:
             yield bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 3000)))
         elif kind == 1:
             page = _mutate(rng, rng.choice(html))
