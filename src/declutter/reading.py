@@ -164,7 +164,7 @@ def _warn_if_binary(data: bytes, text: str) -> None:
     head = text[:65536]
     bad = len(_NOT_TEXT.findall(head))
     if len(head) >= 64 and bad > BINARY_SHARE * len(head):
-        magic = {b"\x1f\x8b": "gzip data", b"PK": "a zip archive", b"\x89P": "a PNG image", b"%P": "a PDF"}
+        magic = {b"\x1f\x8b": "gzip data", b"PK": "a zip archive"}  # others by name: _refuse_known_formats
         what = next((name for m, name in magic.items() if data.startswith(m)), "binary data")
         warnings.warn(f"input looks like {what}, not text: {bad} of its first {len(head)} characters are invalid "
                       "bytes or control characters", BinaryInputWarning, stacklevel=4)
@@ -187,6 +187,9 @@ def decode_declared(body: bytes, charset: Optional[str]) -> str | bytes:
         return body
 
 
+_NOT_PAGES = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+              (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive"),
+              (b"WARC/1.", "a WARC file"))
 _HTTP_STATUS = re.compile(rb"HTTP/[0-9.]{1,3} [0-9]{3}[ \r\n]")
 _PAGE_TYPES = ("application/xhtml+xml", "application/octet-stream", "binary/octet-stream")  # beside text/*
 MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
@@ -227,7 +230,7 @@ def to_text(obj: object, html: bool | None = None) -> str:
     if isinstance(obj, str):
         return without_surrogates(obj)
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        payload = _http_payload(_decompressed(bytes(obj)))
+        payload = _http_payload(_refuse_known_formats(_decompressed(bytes(obj))))
         if isinstance(payload, str):
             return payload  # decoded in the charset its Content-Type declares
         data = payload
@@ -241,6 +244,19 @@ def to_text(obj: object, html: bool | None = None) -> str:
         _warn_if_binary(data, text)
         return text
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}{_type_hint(obj)}")
+
+
+def _refuse_known_formats(data: bytes) -> bytes:
+    """``data``, unless its magic number names a format that holds no web page (an image, a PDF, a zip
+    archive, a WARC file), which is a :class:`NotAPageError` naming it: decoded as text, such bytes gave
+    noise that the model kept. Other binary bytes are still decoded, with a :class:`BinaryInputWarning`."""
+    for magic, what in _NOT_PAGES:
+        if data.startswith(magic):
+            hint = ": declutter batch reads it, record by record" if what == "a WARC file" else ""
+            raise NotAPageError(f"input is {what}, not a web page{hint}")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        raise NotAPageError("input is a WebP image, not a web page")
+    return data
 
 
 def _http_payload(data: bytes) -> str | bytes:
