@@ -323,6 +323,13 @@ def test_a_file_name_that_is_not_utf8_is_written_not_a_crash(tmp_path):
     assert errors(out)[0]["position"] == os.fsdecode(b"empty\xff.txt")
 
 
+def test_a_saved_mhtml_page_is_a_page(tmp_path):
+    from test_input import BUDGET, MHTML
+
+    summary, out = batch_of_file(tmp_path, "saved.mhtml", MHTML.encode("ascii"))
+    assert summary.cleaned == 1 and outputs(out)[0]["text"].startswith(BUDGET[:60])
+
+
 def test_a_feed_in_a_jsonl_dump_is_an_error_row_that_says_what_it_is(tmp_path):
     feed = '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>'
     rows = [{"id": "feed", "text": feed}, {"id": "page", "text": seed_texts()[0]}]

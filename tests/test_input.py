@@ -285,6 +285,25 @@ def test_an_http_response_that_is_no_page_is_refused(kind):
         declutter.clean(b"HTTP/1.1 200 OK\r\nContent-Type: " + kind.encode() + b"\r\n\r\n{}")
 
 
+MHTML = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.com/budget\r\n"
+         "Subject: Budget\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+         '\ttype="text/html";\r\n\tboundary="----B--"\r\n\r\n------B--\r\nContent-Type: text/html\r\n'
+         "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://example.com/budget\r\n\r\n"
+         '<html><head><meta charset=3D"utf-8"></head><body><nav><a href=3D"/">Home</a></nav><p>' + BUDGET[:60]
+         + "=\r\n" + BUDGET[60:].replace("libraries", "libraries =E2=80=93 and more") + "</p></body></html>\r\n"
+         "------B--\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+         "------B----\r\n")
+
+
+def test_an_mhtml_archive_is_cleaned_as_its_page():
+    # A browser's "Save as single file": read as text it gave its MIME headers and quoted-printable markup.
+    expected = BUDGET.replace("libraries", "libraries \u2013 and more")
+    for data in (MHTML.encode("ascii"), MHTML, MHTML.replace("\r\n", "\n").encode("ascii")):
+        assert declutter.clean(data) == expected
+    with pytest.raises(NotAPageError, match="MHTML archive with no HTML page"):
+        declutter.clean(MHTML.replace("Content-Type: text/html", "Content-Type: text/css").encode("ascii"))
+
+
 def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):
     declutter.clean((fixtures / "seeds" / "000.txt").read_bytes())
     declutter.clean(("<html><body><p>" + "Ünïcödé text. " * 50 + "</p></body></html>").encode("cp1252"))

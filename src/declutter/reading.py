@@ -190,6 +190,9 @@ def decode_declared(body: bytes, charset: Optional[str]) -> str | bytes:
 _NOT_PAGES = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
               (b"GIF89a", "a GIF image"), (b"%PDF-", "a PDF document"), (b"PK\x03\x04", "a zip archive"),
               (b"WARC/1.", "a WARC file"))
+# MIME headers (with folded continuation lines) that declare a multipart/related archive: MHTML.
+_MHTML_HEAD = re.compile(r"(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?content-type:\s*multipart/related",
+                         re.IGNORECASE)
 _HTTP_STATUS = re.compile(rb"HTTP/[0-9.]{1,3} [0-9]{3}[ \r\n]")
 _PAGE_TYPES = ("application/xhtml+xml", "application/octet-stream", "binary/octet-stream")  # beside text/*
 MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
@@ -228,9 +231,11 @@ def to_text(obj: object, html: bool | None = None) -> str:
     (:func:`utf16_without_bom`) is decoded first and then read like a ``str``.
     """
     if isinstance(obj, str):
-        return without_surrogates(obj)
+        if not _MHTML_HEAD.match(obj[:16384]):
+            return without_surrogates(obj)
+        obj = obj.encode("utf-8", errors="surrogateescape")  # an MHTML file read as text: its parts are ASCII
     if isinstance(obj, (bytes, bytearray, memoryview)):
-        payload = _http_payload(_refuse_known_formats(_decompressed(bytes(obj))))
+        payload = _mhtml_page(_http_payload(_refuse_known_formats(_decompressed(bytes(obj)))))
         if isinstance(payload, str):
             return payload  # decoded in the charset its Content-Type declares
         data = payload
@@ -244,6 +249,25 @@ def to_text(obj: object, html: bool | None = None) -> str:
         _warn_if_binary(data, text)
         return text
     raise TypeError(f"declutter expects str or bytes, got {type(obj).__name__}{_type_hint(obj)}")
+
+
+def _mhtml_page(data: str | bytes) -> str | bytes:
+    """The page of an MHTML archive (a browser's "Save as single file", ``.mhtml``/``.mht``: MIME headers,
+    then the page and its images as parts), decoded in its part's charset, else its bytes for the usual
+    decoder (``<meta>``, detection); anything else as it is. Read as text, such a file gave its headers
+    and quoted-printable markup. An archive with no HTML part is a :class:`NotAPageError`."""
+    if isinstance(data, str) or not _MHTML_HEAD.match(data[:16384].decode("latin-1")):
+        return data
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() in ("text/html", "application/xhtml+xml"):
+            body = part.get_payload(decode=True)
+            if isinstance(body, bytes):
+                return decode_declared(body, part.get_content_charset())
+    raise NotAPageError("input is an MHTML archive with no HTML page in it")
 
 
 def _refuse_known_formats(data: bytes) -> bytes:

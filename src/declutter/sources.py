@@ -23,7 +23,7 @@ from .httpbody import PayloadError, decoded_body, split_response
 from .reading import decode_declared
 
 Content = Union[str, bytes]
-PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown")
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".mhtml", ".mht")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 WARC_SUFFIXES = (".warc", ".wet")
 COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
@@ -82,7 +82,7 @@ def input_kind(path: Path) -> str:
         return "jsonl"
     if name.endswith(PAGE_SUFFIXES):
         return "page"
-    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .arc[.gz], .html, .txt or .md)")
+    raise SourceError(f"{path}: unknown input type (expected a folder, .jsonl[.gz|.zst], .warc[.gz], .wet[.gz], .arc[.gz], .html, .txt, .md or .mhtml)")
 
 
 def check_inputs(paths: list[str]) -> list[Path]:
