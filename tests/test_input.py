@@ -302,6 +302,8 @@ def test_an_mhtml_archive_is_cleaned_as_its_page():
         assert declutter.clean(data) == expected
     with pytest.raises(NotAPageError, match="MHTML archive with no HTML page"):
         declutter.clean(MHTML.replace("Content-Type: text/html", "Content-Type: text/css").encode("ascii"))
+    # Read as a str with a lone surrogate in it (a bad byte under surrogateescape): no UnicodeEncodeError.
+    assert declutter.clean(MHTML.replace("Subject: Budget", "Subject: Budget \udae7")) == expected
 
 
 def test_text_bytes_raise_no_binary_warning(fixtures, recwarn):

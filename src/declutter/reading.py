@@ -233,7 +233,7 @@ def to_text(obj: object, html: bool | None = None) -> str:
     if isinstance(obj, str):
         if not _MHTML_HEAD.match(obj[:16384]):
             return without_surrogates(obj)
-        obj = obj.encode("utf-8", errors="surrogateescape")  # an MHTML file read as text: its parts are ASCII
+        obj = without_surrogates(obj).encode("utf-8")  # an MHTML file read as text: its parts are ASCII
     if isinstance(obj, (bytes, bytearray, memoryview)):
         payload = _mhtml_page(_http_payload(_refuse_known_formats(_decompressed(bytes(obj)))))
         if isinstance(payload, str):
