@@ -198,6 +198,15 @@ def test_a_json_record_is_refused_rather_than_returned_as_its_own_clean_text(doc
     assert declutter.clean(json.loads(RECORD)["html"]) == BUDGET
 
 
+@pytest.mark.parametrize("url", ["https://example.com/news/council-approves-budget", " http://example.com/a?b=1\n",
+                                 b"https://example.com/page"])
+def test_a_url_alone_is_refused_with_how_to_fetch_it(url):
+    # declutter never fetches; a URL alone came back as its own "clean" text.
+    with pytest.raises(NotAPageError, match="^a URL, not a web page: declutter does not fetch"):
+        declutter.clean(url)
+    assert declutter.clean("See https://example.com/a for the budget the council approved on Tuesday.")
+
+
 @pytest.mark.parametrize("text", ["[1] The first reference of a list.\n[2] The second one.", "{not json} but prose",
                                   "{braces} around a line of prose {here}"])
 def test_text_in_brackets_is_not_json(text):

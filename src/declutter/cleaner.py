@@ -10,6 +10,7 @@ import importlib
 import json
 import os
 import pickle
+import re
 import threading
 from typing import Any, Iterable, Optional, Union, cast
 
@@ -39,17 +40,21 @@ def _known(lang: str, rules: RuleSet) -> bool:
 _FEED = " (a feed: clean each entry's HTML)"
 _XML_KINDS = {"rss": _FEED, "feed": _FEED, "rdf:rdf": _FEED, "urlset": " (a sitemap)", "sitemapindex": " (a sitemap)",
               "svg": " (an SVG image)"}
+_LONE_URL = re.compile(r"(?:https?|ftp)://\S+", re.IGNORECASE)
 _ANYWAY = "; input_format='html' or 'text' (--input-format) reads it anyway"
 
 
 def _refuse_non_pages(text: str) -> None:
-    """An XML document that is not HTML (a feed, a sitemap) or a JSON record holds no page:
+    """An XML document that is not HTML (a feed, a sitemap), a URL alone or a JSON record holds no page:
     :class:`reading.NotAPageError` says so, rather than a cleaned text made of its addresses, keys and tags.
     ``input_format="html"`` or ``"text"`` reads it anyway."""
     root = reading.xml_document_root(text)
     if root is not None:
         raise reading.NotAPageError(f"an XML document with root <{root}>, not a web page"
                                     f"{_XML_KINDS.get(root, '')}{_ANYWAY}")
+    if len(text) < 4096 and _LONE_URL.fullmatch(text.strip()):
+        raise reading.NotAPageError("a URL, not a web page: declutter does not fetch; fetch the page first and "
+                                    "clean its HTML (on the command line: curl -sL URL | declutter clean -)")
     kind = reading.json_document(text)
     if kind is not None:
         raise reading.NotAPageError(f"{kind}, not a web page: clean the field that holds the page "
