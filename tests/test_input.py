@@ -207,6 +207,13 @@ def test_a_url_alone_is_refused_with_how_to_fetch_it(url):
     assert declutter.clean("See https://example.com/a for the budget the council approved on Tuesday.")
 
 
+@pytest.mark.parametrize("name", ["page.html", "/data/crawl/2024/index.HTM", "C:\\pages\\saved.mhtml", "dump.jsonl"])
+def test_a_file_name_alone_is_refused_with_how_to_read_it(name):
+    with pytest.raises(NotAPageError, match="^a file name, not a web page: read the file"):
+        declutter.clean(name)
+    assert declutter.clean("The council report is in budget.html, and the mayor welcomed the vote on Tuesday.")
+
+
 @pytest.mark.parametrize("text", ["[1] The first reference of a list.\n[2] The second one.", "{not json} but prose",
                                   "{braces} around a line of prose {here}"])
 def test_text_in_brackets_is_not_json(text):

@@ -41,24 +41,35 @@ _FEED = " (a feed: clean each entry's HTML)"
 _XML_KINDS = {"rss": _FEED, "feed": _FEED, "rdf:rdf": _FEED, "urlset": " (a sitemap)", "sitemapindex": " (a sitemap)",
               "svg": " (an SVG image)"}
 _LONE_URL = re.compile(r"(?:https?|ftp)://\S+", re.IGNORECASE)
+_LONE_PATH = re.compile(r"[^\s<>]{0,1000}\.(?:html?|xhtml|mhtml?|txt|md|jsonl?|warc|gz|zst)", re.IGNORECASE)
 _ANYWAY = "; input_format='html' or 'text' (--input-format) reads it anyway"
 
 
 def _refuse_non_pages(text: str) -> None:
-    """An XML document that is not HTML (a feed, a sitemap), a URL alone or a JSON record holds no page:
-    :class:`reading.NotAPageError` says so, rather than a cleaned text made of its addresses, keys and tags.
-    ``input_format="html"`` or ``"text"`` reads it anyway."""
+    """Input that holds no page (an XML feed or sitemap, a URL or a file name alone, a JSON record) raises
+    :class:`reading.NotAPageError` naming what it is, rather than giving a cleaned text made of its
+    addresses, keys and tags. ``input_format="html"`` or ``"text"`` reads it anyway."""
+    reason = _not_a_page(text)
+    if reason is not None:
+        raise reading.NotAPageError(reason)
+
+
+def _not_a_page(text: str) -> Optional[str]:
     root = reading.xml_document_root(text)
     if root is not None:
-        raise reading.NotAPageError(f"an XML document with root <{root}>, not a web page"
-                                    f"{_XML_KINDS.get(root, '')}{_ANYWAY}")
-    if len(text) < 4096 and _LONE_URL.fullmatch(text.strip()):
-        raise reading.NotAPageError("a URL, not a web page: declutter does not fetch; fetch the page first and "
-                                    "clean its HTML (on the command line: curl -sL URL | declutter clean -)")
+        return f"an XML document with root <{root}>, not a web page{_XML_KINDS.get(root, '')}{_ANYWAY}"
+    alone = text.strip() if len(text) < 4096 else ""  # a URL or a file name is one short token
+    if _LONE_URL.fullmatch(alone):
+        return ("a URL, not a web page: declutter does not fetch; fetch the page first and clean its HTML "
+                "(on the command line: curl -sL URL | declutter clean -)")
+    if _LONE_PATH.fullmatch(alone):
+        return ("a file name, not a web page: read the file and clean its content (clean(path.read_bytes()), "
+                "or declutter clean FILE)")
     kind = reading.json_document(text)
     if kind is not None:
-        raise reading.NotAPageError(f"{kind}, not a web page: clean the field that holds the page "
-                                    f"(declutter batch reads JSONL: --field){_ANYWAY}")
+        return (f"{kind}, not a web page: clean the field that holds the page "
+                f"(declutter batch reads JSONL: --field){_ANYWAY}")
+    return None
 
 
 def _sniffed_format(text: str) -> str:
