@@ -4,8 +4,8 @@ The hand-written cases in test_input.py and test_html.py cover the failures we t
 the ones we did not: fixture pages cut at random points, with tags, control characters and stray
 Unicode spliced in, re-encoded as bytes, gzip-compressed (whole or cut short) or wrapped in a raw HTTP
 response, and raw random bytes. Every case must come back as a string
-(JSON output as a JSON object) or the documented ``NotAPageError``: markup lxml cannot parse at all
-(``HtmlError``, one of them), an XML document that is not HTML, a JSON record.
+(JSON output as a JSON object) or the documented ``NotAPageError`` for input that holds no page (markup
+lxml cannot parse at all, ``HtmlError``; an XML feed; a JSON record; an image; README, "Input handling").
 On the plain-text path, every output line must be a line of the input: declutter drops lines and trims
 whitespace, it never rewrites text (but for surrogates, which no encoding can write: README, "Input handling"). The seed is fixed, so a failure reproduces.
 
