@@ -146,9 +146,11 @@ def decode_html_bytes(data: bytes) -> str:
 
 
 class NotAPageError(ValueError):
-    """Input that holds no web page at all (an XML feed or sitemap, a JSON record): raised in
-    ``input_format="auto"`` instead of a "cleaned" text made of its markup. :class:`declutter.html.HtmlError`
-    (markup that cannot be parsed) is one too."""
+    """Input that holds no web page at all, raised instead of a "cleaned" text made of its markup or bytes.
+    With ``input_format="auto"``: an XML feed or sitemap, a URL or a file name alone, a JSON record. With
+    any format: bytes of an image, a PDF, a zip archive or a WARC file, an HTTP response of such a type, an
+    MHTML archive without an HTML part. :class:`declutter.html.HtmlError` (markup that cannot be parsed) is
+    one too."""
 
 
 class BinaryInputWarning(UserWarning):
