@@ -14,8 +14,8 @@ from typing import Optional, Sequence
 
 from . import __version__
 from .config import INPUT_FORMATS, Config
+from .reading import MAX_DECOMPRESSED  # the library's limit for compressed bytes, which the CLI opens first
 
-MAX_DECOMPRESSED = 1 << 28  # a compressed input's limit: far beyond any page, short of a decompression bomb
 MAX_INPUT = MAX_DECOMPRESSED  # the same for the bytes read: /dev/zero or an endless pipe must not eat the memory
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
 
