@@ -1,5 +1,6 @@
 """Batch cleaning: every record is cleaned or listed as an error, shards are atomic, jobs resume."""
 import gzip
+import zlib
 import json
 import os
 from pathlib import Path
@@ -84,9 +85,30 @@ def test_compressed_inputs_read_like_plain(jsonl, tmp_path):
 
 def test_truncated_gzip_keeps_the_good_part_and_reports_the_break(tmp_path):
     data = gzip.compress(jsonl_bytes(with_bad_lines=False))
-    summary, out = batch_of_file(tmp_path, "cut.jsonl.gz", data[: int(len(data) * 0.6)])
+    cut = data[: int(len(data) * 0.6)]
+    summary, out = batch_of_file(tmp_path, "cut.jsonl.gz", cut)
     assert 0 < summary.cleaned < len(good_rows())
     assert summary.errors == 1 and "truncated" in errors(out)[0]["reason"]
+    # Every record that the cut stream still holds whole is cleaned: read(n) on the GzipFile dropped the last
+    # few KiB it had decoded when the error came.
+    held = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(cut)
+    assert summary.cleaned == sum(1 for line in held.split(b"\n")[:-1] if line.strip())
+
+
+def test_zstd_input_is_read_frame_after_frame_and_a_cut_reported(tmp_path):
+    # python-zstandard's stream_reader stopped after the first frame and took a cut frame for the end of the
+    # data: a multi-frame dump lost its later records, a cut one its last, both without an error row.
+    zstandard = pytest.importorskip("zstandard", reason="zstd input needs the zstandard package")
+    data = jsonl_bytes(with_bad_lines=False)
+    half = data.index(b"\n", len(data) // 2) + 1
+    compress = zstandard.ZstdCompressor().compress
+    summary, out = batch_of_file(tmp_path, "frames.jsonl.zst", compress(data[:half]) + compress(data[half:]))
+    assert (summary.cleaned, summary.errors) == (len(good_rows()), 0)
+    whole = compress(data)
+    (tmp_path / "cut").mkdir()
+    summary, out = batch_of_file(tmp_path / "cut", "cut.jsonl.zst", whole[: int(len(whole) * 0.6)])
+    assert summary.cleaned < len(good_rows())
+    assert summary.errors == 1 and "zstd data cut short" in errors(out)[0]["reason"]
 
 
 def test_field_option_selects_the_page(tmp_path):
@@ -135,7 +157,7 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
         gzip.compress(warc_record("response", f"https://example.org/{i}", block, "application/http; msgtype=response", i))
         for i, block in enumerate(blocks)))
     assert summary.cleaned == 2 and summary.errors == 1
-    assert "HTTP payload: Content-Encoding gzip: corrupt payload" in errors(out)[0]["reason"]
+    assert "HTTP payload: corrupt gzip data" in errors(out)[0]["reason"]
     longest = max(text.split("\n\n"), key=len).strip()
     assert all(longest in r["text"] and "\ufffd" not in r["text"] for r in outputs(out))
 

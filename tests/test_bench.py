@@ -154,6 +154,22 @@ def test_a_json_array_is_named_as_such(tmp_path):
         list(read_pages(path))
 
 
+def test_a_zstd_dataset_is_read_frame_after_frame_and_a_cut_one_refused(tmp_path):
+    # Read through zstandard's stream_reader, a second frame was never read and a cut one ended the data.
+    zstandard = pytest.importorskip("zstandard")
+    from declutter.datasets import read_pages
+
+    rows = [json.dumps({"id": f"p{i}", "text": f"line {i} " * 50, "gold": f"line {i}"}) + "\n" for i in range(400)]
+    data = "".join(rows).encode()
+    compress = zstandard.ZstdCompressor().compress
+    path = tmp_path / "pages.jsonl.zst"
+    path.write_bytes(compress(data[:5000]) + compress(data[5000:]))
+    assert [p.id for p in read_pages(path)] == [f"p{i}" for i in range(400)]
+    path.write_bytes(compress(data)[:-5])
+    with pytest.raises(DatasetError, match="cannot read .*zstd data cut short"):
+        list(read_pages(path))
+
+
 def test_missing_field_is_named(tmp_path, capsys):
     path = tmp_path / "nogold.jsonl"
     path.write_text('{"id": "x/1", "text": "a"}\n', encoding="utf-8")

@@ -2,7 +2,7 @@
 
 The hand-written cases in test_input.py and test_html.py cover the failures we thought of; these cover
 the ones we did not: fixture pages cut at random points, with tags, control characters and stray
-Unicode spliced in, re-encoded as bytes, gzip-compressed (whole or cut short) or wrapped in a raw HTTP
+Unicode spliced in, re-encoded as bytes, gzip- or zstd-compressed (whole or cut short) or wrapped in a raw HTTP
 response, and raw random bytes. Every case must come back as a string
 (JSON output as a JSON object) or the documented ``NotAPageError`` for input that holds no page (markup
 lxml cannot parse at all, ``HtmlError``; an XML feed; a JSON record; an image; README, "Input handling").
@@ -51,14 +51,25 @@ def _mutate(rng: random.Random, page: str) -> str:
     return "".join(chars)
 
 
+def _zstd(data: bytes, split: int) -> bytes:
+    """``data`` as two zstd frames cut at ``split``; gzip where the zstandard package is missing."""
+    try:
+        import zstandard
+    except ImportError:  # pragma: no cover - test installs include it
+        return gzip.compress(data)
+    compress = zstandard.ZstdCompressor().compress
+    return compress(data[:split]) + compress(data[split:])
+
+
 def _cases(fixtures):
     rng = random.Random(20261205)
     html = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((fixtures / "html").glob("*.html"))]
     text = [p.read_text(encoding="utf-8") for p in sorted((fixtures / "seeds").glob("[0-9][0-9][0-9].txt"))]
     for k in range(CASES):
         kind = k % 7
-        if kind == 5:  # compressed bytes, whole or cut short
-            packed = gzip.compress(_mutate(rng, rng.choice(html)).encode("utf-8", errors="replace"))
+        if kind == 5:  # compressed bytes (gzip, or zstd in one or two frames), whole or cut short
+            raw = _mutate(rng, rng.choice(html)).encode("utf-8", errors="replace")
+            packed = gzip.compress(raw) if rng.random() < 0.5 else _zstd(raw, rng.randint(0, len(raw)))
             yield packed[:rng.randint(2, len(packed))] if rng.random() < 0.5 else packed
         elif kind == 6:  # a raw HTTP response around a page
             body = _mutate(rng, rng.choice(html + text)).encode("utf-8", errors="replace")

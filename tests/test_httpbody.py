@@ -8,7 +8,7 @@ import brotli
 import pytest
 import zstandard
 
-from declutter.httpbody import PayloadError, decoded_body, dechunk, split_response
+from declutter.httpbody import PayloadError, decoded_body, dechunk, split_response, unpack
 
 PAGE = ("<html><body>" + "<p>Paragraph number %d of a page that a server compressed.</p>" * 200 + "</body></html>")
 PAGE = (PAGE % tuple(range(200))).encode()
@@ -69,6 +69,26 @@ def test_a_truncated_gzip_payload_gives_what_it_holds():
     assert 0 < len(out) < len(PAGE) and PAGE.startswith(out)
 
 
+@pytest.mark.parametrize("coding, compress", [
+    ("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress),
+    ("zstd", zstandard.ZstdCompressor().compress)])
+def test_unpack_says_where_a_stream_was_cut_short(coding, compress):
+    # Several blocks of varied text, so that half of the stream holds complete ones in every format.
+    page = b"".join(b"<p>%d squared is %d, and %x in hex.</p>" % (i, i * i, i * 7919) for i in range(20_000))
+    whole = compress(page)
+    assert unpack(whole, coding) == (page, False)
+    found = unpack(whole[: len(whole) // 2], coding)
+    assert found.cut and 0 < len(found.data) < len(page) and page.startswith(found.data)
+    assert unpack(whole, coding, limit=1000) == (page[:1000], False)  # stopped by the limit: not a cut
+
+
+def test_a_truncated_zstd_payload_gives_what_it_holds_and_every_frame_is_read():
+    compress = zstandard.ZstdCompressor().compress
+    assert decode(response(compress(PAGE[:5000]) + compress(PAGE[5000:]), "Content-Encoding: zstd")) == PAGE
+    with pytest.raises(PayloadError, match="zstd data cut short before any complete block"):
+        decode(response(compress(PAGE)[:-20], "Content-Encoding: zstd"))  # one block, cut: nothing to give
+
+
 def test_a_truncated_chunked_body_gives_what_it_holds():
     body = chunked(PAGE)
     out = dechunk(body[: len(body) // 2])
@@ -76,7 +96,7 @@ def test_a_truncated_chunked_body_gives_what_it_holds():
 
 
 @pytest.mark.parametrize("body, headers, message", [
-    (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, ["Content-Encoding: gzip"], "gzip: corrupt"),
+    (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4, ["Content-Encoding: gzip"], "corrupt gzip data"),
     (bytes(range(1, 256)) * 4, ["Content-Encoding: compress"], "unsupported Content-Encoding 'compress'"),
     (bytes(range(128, 256)) * 8, ["Content-Encoding: br"], "br"),
 ])

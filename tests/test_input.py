@@ -280,6 +280,22 @@ def test_corrupt_or_oversized_compressed_bytes_warn(monkeypatch):
         assert declutter.clean(gzip.compress(BUDGET.encode() * 3)) == BUDGET[:40].strip()
 
 
+def test_compressed_bytes_cut_short_are_cleaned_with_a_warning(fixtures):
+    # A download that broke off: gzip gave its first part and zstd (one block) nothing, both without a word.
+    import gzip
+
+    page = (fixtures / "html" / "readability-social-buttons.html").read_bytes()
+    whole = gzip.compress(page)
+    with pytest.warns(declutter.BinaryInputWarning, match=r"input is gzip data cut short; cleaning the [\d,]+ bytes"):
+        assert declutter.clean(whole[: len(whole) * 2 // 3])
+    zstandard = pytest.importorskip("zstandard")
+    whole = zstandard.ZstdCompressor().compress(page)
+    with pytest.warns(declutter.BinaryInputWarning, match="input is zstd data cut short; cleaning the 0 bytes"):
+        assert declutter.clean(whole[: len(whole) // 2]) == ""
+    halves = zstandard.ZstdCompressor().compress(page[:3000]) + zstandard.ZstdCompressor().compress(page[3000:])
+    assert declutter.clean(halves) == declutter.clean(page)  # every frame, not the first
+
+
 def test_a_raw_http_response_is_read_as_batch_reads_a_warc_response(fixtures):
     # A WARC record's raw stream or a proxy's dump: the headers became a line of the page, a gzip body noise.
     import gzip

@@ -8,13 +8,13 @@ import argparse
 import os
 import sys
 import warnings
-import zlib
 from pathlib import Path
 from typing import Optional, Sequence
 
 from . import __version__
 from .config import INPUT_FORMATS, Config
-from .reading import MAX_DECOMPRESSED  # the library's limit for compressed bytes, which the CLI opens first
+from .httpbody import PayloadError
+from .reading import MAX_DECOMPRESSED, decompressed  # the library's limit and opener for compressed bytes
 
 MAX_INPUT = MAX_DECOMPRESSED  # the same for the bytes read: /dev/zero or an endless pipe must not eat the memory
 GREEN, RED, DIM, RESET = "\033[32m", "\033[31m", "\033[2m", "\033[0m"
@@ -40,41 +40,18 @@ def _read_input(path: str, command: str = "clean") -> bytes:
                 data = fh.read(MAX_INPUT + 1)
     except OSError as exc:
         raise SystemExit(f"declutter: cannot read {path}: {exc.strerror or exc}{_hint(path, command)}") from None
+    name = "standard input" if path == "-" else path
     if len(data) > MAX_INPUT:
         data = data[:MAX_INPUT]
-        name = "standard input" if path == "-" else path
         print(f"declutter: warning: {name} is longer than 256 MiB; cleaning its first 256 MiB "
               "(declutter batch reads a corpus record by record)", file=sys.stderr)
-    if data[:2] == b"\x1f\x8b":
-        return _gunzip(data, path)
-    if data[:4] == b"\x28\xb5\x2f\xfd":
-        import io
-
-        from .sources import SourceError, decompressed, read_all
-        try:
-            data, failure = read_all(decompressed(io.BytesIO(data), path))
-        except SourceError as exc:
-            raise SystemExit(f"declutter: {exc}") from None
-        if failure:
-            print(f"declutter: warning: {path}: {failure}; cleaning the {len(data)} bytes before it", file=sys.stderr)
+    try:
+        data, note = decompressed(data)
+    except PayloadError as exc:
+        raise SystemExit(f"declutter: {name}: {exc}") from None
+    if note:
+        print(f"declutter: warning: {name} {note}", file=sys.stderr)
     return data
-
-
-def _gunzip(data: bytes, path: str) -> bytes:
-    """Every gzip member, up to MAX_DECOMPRESSED bytes; a file cut short gives what it holds, with a warning."""
-    out, room = [], MAX_DECOMPRESSED
-    while data[:2] == b"\x1f\x8b" and room > 0:
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            out.append(inflater.decompress(data, room))
-        except zlib.error as exc:
-            raise SystemExit(f"declutter: {path}: corrupt gzip data ({exc})") from None
-        room -= len(out[-1])
-        if not inflater.eof:
-            why = "decompresses to more than 256 MiB" if room <= 0 else "gzip data cut short"
-            print(f"declutter: warning: {path}: {why}; cleaning what it holds", file=sys.stderr)
-        data = inflater.unused_data
-    return b"".join(out)
 
 
 def _config(args: argparse.Namespace, **extra) -> Config:

@@ -37,13 +37,17 @@ def _open_text(path: Path):
     if path.suffix == ".gz":
         return gzip.open(path, "rt", encoding="utf-8-sig")
     if path.suffix == ".zst":
-        try:
-            import zstandard
-        except ImportError as exc:  # pragma: no cover - depends on the extra
-            raise DatasetError(f"{path}: reading .zst needs the 'zstandard' package (pip install declutter[batch])") from exc
         import io
 
-        return io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(open(path, "rb")), encoding="utf-8-sig")
+        from .zstdframes import ZstdFrames
+
+        raw = open(path, "rb")
+        try:
+            frames = ZstdFrames(raw)  # every frame, and EOFError where one is cut short, as gzip.open gives
+        except ImportError as exc:  # pragma: no cover - depends on the extra
+            raw.close()
+            raise DatasetError(f"{path}: reading .zst needs the 'zstandard' package (pip install declutter[batch])") from exc
+        return io.TextIOWrapper(io.BufferedReader(frames, 1 << 16), encoding="utf-8-sig")
     return open(path, encoding="utf-8-sig")  # "-sig": a BOM that Windows tools write first is not part of line 1
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 MAX_DECODED = 64 * 1024 * 1024
 _CHUNK_HEAD = re.compile(rb"[ \t]*([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r?\n")
@@ -98,21 +98,37 @@ def dechunk(body: bytes) -> bytes:
 
 
 def decompress(body: bytes, coding: str, limit: int = MAX_DECODED) -> bytes:
-    """One Content-Encoding undone; see the module docstring for when a body is taken as already decoded."""
+    """One Content-Encoding undone; see the module docstring for when a body is taken as already decoded.
+    A stream cut short gives what it holds; one cut before its first complete block is a :class:`PayloadError`."""
+    found = unpack(body, coding, limit)
+    if found.cut and not found.data:
+        raise PayloadError(f"{coding} data cut short before any complete block")
+    return found.data
+
+
+class Unpacked(NamedTuple):
+    """Decompressed bytes, and whether the compressed stream ended early (its data is then all it held)."""
+
+    data: bytes
+    cut: bool
+
+
+def unpack(body: bytes, coding: str, limit: int = MAX_DECODED) -> Unpacked:
+    """:func:`decompress` that says where a stream was cut short instead of keeping the part silently."""
     if not body:
-        return body
+        return Unpacked(body, False)
     opener = _OPENERS.get(coding)
     if opener is None:
         if _looks_decoded(body):
-            return body
+            return Unpacked(body, False)
         raise PayloadError(f"unsupported Content-Encoding {coding!r}")
     try:
         return opener(body, limit)
     except _NotThisCoding:
-        return body
+        return Unpacked(body, False)
     except PayloadError:
         if _looks_decoded(body):
-            return body
+            return Unpacked(body, False)
         raise
 
 
@@ -132,19 +148,21 @@ def _looks_decoded(body: bytes) -> bool:
     return b"\x00" not in head
 
 
-def _gunzip(body: bytes, limit: int) -> bytes:
+def _gunzip(body: bytes, limit: int) -> Unpacked:
     if not body.startswith(_GZIP_MAGIC):
         raise _NotThisCoding
     out: list[bytes] = []
-    data = body
-    while data.startswith(_GZIP_MAGIC) and sum(map(len, out)) < limit:  # concatenated members
+    data, total, cut = body, 0, False
+    while data.startswith(_GZIP_MAGIC) and total < limit and not cut:  # concatenated members
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out.append(_inflate(inflater, data, limit - sum(map(len, out)), "gzip"))
+        found = _inflate(inflater, data, limit - total, "gzip")
+        out.append(found.data)
+        total, cut = total + len(found.data), found.cut
         data = inflater.unused_data
-    return b"".join(out)
+    return Unpacked(b"".join(out), cut)
 
 
-def _inflate_any(body: bytes, limit: int) -> bytes:
+def _inflate_any(body: bytes, limit: int) -> Unpacked:
     """'deflate' means zlib-wrapped data by the RFC, but many servers send raw deflate: try both."""
     try:
         return _inflate(zlib.decompressobj(zlib.MAX_WBITS), body, limit, "deflate")
@@ -152,45 +170,43 @@ def _inflate_any(body: bytes, limit: int) -> bytes:
         return _inflate(zlib.decompressobj(-zlib.MAX_WBITS), body, limit, "deflate")
 
 
-def _inflate(inflater, data: bytes, limit: int, coding: str) -> bytes:
-    """What a zlib stream holds, up to limit bytes; a stream cut short gives what it holds so far."""
+def _inflate(inflater, data: bytes, limit: int, coding: str) -> Unpacked:
+    """What a zlib stream holds, up to limit bytes; cut: the stream ended before its end under that limit."""
     try:
         out = inflater.decompress(data, limit)
     except zlib.error as exc:
-        raise PayloadError(f"Content-Encoding {coding}: corrupt payload ({exc})") from None
-    if not out and not inflater.eof:
-        raise PayloadError(f"Content-Encoding {coding}: payload holds no complete data")
-    return out
+        raise PayloadError(f"corrupt {coding} data ({exc})") from None
+    return Unpacked(out, not inflater.eof and len(out) < limit)
 
 
-def _unbrotli(body: bytes, limit: int) -> bytes:
+def _unbrotli(body: bytes, limit: int) -> Unpacked:
     try:
         import brotli
     except ImportError:
         raise PayloadError("Content-Encoding br needs the 'brotli' package (pip install 'declutter[batch]')") from None
+    decompressor = brotli.Decompressor()
     try:
-        out = brotli.Decompressor().process(body, output_buffer_limit=limit)
+        out = decompressor.process(body, output_buffer_limit=limit)
     except brotli.error as exc:
-        raise PayloadError(f"Content-Encoding br: corrupt payload ({exc})") from None
+        raise PayloadError(f"corrupt br data ({exc})") from None
     if not out:
-        raise PayloadError("Content-Encoding br: payload holds no complete data")
-    return out[:limit]
+        raise PayloadError("br data holds no complete block")
+    return Unpacked(out[:limit], len(out) < limit and not decompressor.is_finished())
 
 
-def _unzstd(body: bytes, limit: int) -> bytes:
+def _unzstd(body: bytes, limit: int) -> Unpacked:
     if not body.startswith(_ZSTD_MAGIC):
         raise _NotThisCoding
+    from .zstdframes import unzstd
+
     try:
-        import zstandard
+        return Unpacked(*unzstd(body, limit))
     except ImportError:
         raise PayloadError("Content-Encoding zstd needs the 'zstandard' package (pip install 'declutter[batch]')") from None
-    try:
-        with zstandard.ZstdDecompressor().stream_reader(body, read_across_frames=True) as reader:
-            return reader.read(limit)
-    except zstandard.ZstdError as exc:
-        raise PayloadError(f"Content-Encoding zstd: corrupt payload ({exc})") from None
+    except OSError as exc:
+        raise PayloadError(str(exc)) from None
 
 
-_OPENERS: dict[str, Callable[[bytes, int], bytes]] = {
+_OPENERS: dict[str, Callable[[bytes, int], Unpacked]] = {
     "gzip": _gunzip, "x-gzip": _gunzip, "deflate": _inflate_any, "br": _unbrotli, "zstd": _unzstd,
 }

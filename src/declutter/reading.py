@@ -154,7 +154,8 @@ class NotAPageError(ValueError):
 
 
 class BinaryInputWarning(UserWarning):
-    """Bytes that decode mostly to U+FFFD and control characters: an image, an archive, a compressed file."""
+    """Bytes that decode mostly to U+FFFD and control characters (an image, an archive), or compressed bytes
+    that could not be decompressed whole: what is cleaned is not all the input held."""
 
 
 BINARY_SHARE = 0.1  # of the first 64 KiB of decoded characters, U+FFFD or C0 controls, above which bytes are binary
@@ -201,27 +202,42 @@ MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any 
 _COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
 
 
-def _decompressed(data: bytes) -> bytes:
+def decompressed(data: bytes) -> tuple[bytes, Optional[str]]:
     """``data`` decompressed when it is gzip or zstd (by its magic number), as a ``.html.gz`` read whole or a
-    body fetched without its Content-Encoding undone; else ``data``. Read as it was, such bytes gave binary
-    noise that the model kept as text. Over MAX_DECOMPRESSED bytes the beginning is kept, with a warning;
-    bytes that cannot be decompressed (corrupt, or zstd without the ``zstandard`` package) are read as they
-    are, with a :class:`BinaryInputWarning` that says why."""
+    body fetched without its Content-Encoding undone; else ``data``. The second item says why the result is
+    not all the data held (None when it is), as words that follow the input's name: "is gzip data cut
+    short; cleaning the 6,754 bytes it holds", or over MAX_DECOMPRESSED bytes "decompresses to more than
+    256 MiB; cleaning its first 256 MiB". Data that cannot be decompressed (corrupt, or zstd without the
+    ``zstandard`` package) raises :class:`declutter.httpbody.PayloadError`."""
     coding = next((name for magic, name in _COMPRESSIONS if data.startswith(magic)), None)
     if coding is None:
-        return data
-    from .httpbody import PayloadError, decompress
+        return data, None
+    from .httpbody import unpack
+
+    out, cut = unpack(data, coding, MAX_DECOMPRESSED + 1)
+    if len(out) > MAX_DECOMPRESSED:
+        mib = MAX_DECOMPRESSED >> 20
+        return out[:MAX_DECOMPRESSED], f"decompresses to more than {mib} MiB; cleaning its first {mib} MiB"
+    if cut:
+        return out, f"is {coding} data cut short; cleaning the {len(out):,} bytes it holds"
+    return out, None
+
+
+def _decompressed(data: bytes) -> bytes:
+    """:func:`decompressed`, its note as a :class:`BinaryInputWarning`. Read as it was, a compressed page gave
+    binary noise that the model kept as text, so bytes that cannot be decompressed are still read as they
+    are, with a warning that says why: there is no better reading of them."""
+    from .httpbody import PayloadError
 
     try:
-        out = decompress(data, coding, MAX_DECOMPRESSED + 1)
+        out, note = decompressed(data)
     except PayloadError as exc:
+        coding = next(name for magic, name in _COMPRESSIONS if data.startswith(magic))
         warnings.warn(f"input is {coding} data that cannot be decompressed ({exc}); read as it is",
                       BinaryInputWarning, stacklevel=5)
         return data
-    if len(out) > MAX_DECOMPRESSED:
-        warnings.warn(f"input decompresses to more than {MAX_DECOMPRESSED >> 20} MiB; cleaning its first "
-                      f"{MAX_DECOMPRESSED >> 20} MiB", BinaryInputWarning, stacklevel=5)
-        out = out[:MAX_DECOMPRESSED]
+    if note:
+        warnings.warn(f"input {note}", BinaryInputWarning, stacklevel=5)
     return out
 
 

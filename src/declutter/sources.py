@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
 from .httpbody import PayloadError, decoded_body, split_response
 from .reading import decode_declared
+from .zstdframes import ZstdFrames
 
 Content = Union[str, bytes]
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".mhtml", ".mht")
@@ -104,12 +105,15 @@ class _TolerantReader(io.RawIOBase):
 
     WARC parsers read ahead; if the truncation error surfaced inside them, the good records before it
     would be lost too. Ending cleanly lets them hand over every complete record; the caller then reports
-    the break as an error record.
+    the break as an error record. Reads go through ``read1`` where the stream has one (a ``GzipFile``): one
+    step of the decompressor per read, so the error comes in a read of its own and never takes with it
+    the data decoded just before the break, as ``read(n)`` did (up to 8 KiB: a few complete records).
     """
 
     def __init__(self, inner: BinaryIO, raw: BinaryIO):
         super().__init__()
         self.inner, self.raw = inner, raw
+        self._read = getattr(inner, "read1", inner.read)
         self.failure: Optional[str] = None
         self.pos = 0
 
@@ -141,11 +145,11 @@ class _TolerantReader(io.RawIOBase):
         if self.failure is not None:
             return 0
         try:
-            data = self.inner.read(len(buffer))
+            data = self._read(len(buffer))
         except (EOFError, OSError, zlib.error) as exc:
             self.failure = f"input truncated or corrupt: {exc}"
             return 0
-        except Exception as exc:  # zstandard.ZstdError and other decompressor errors
+        except Exception as exc:  # any other decompressor error: the rest of the stream is unreadable
             self.failure = f"input truncated or corrupt: {type(exc).__name__}: {exc}"
             return 0
         buffer[: len(data)] = data
@@ -166,11 +170,10 @@ def decompressed(raw: BinaryIO, name: str) -> _TolerantReader:
         inner: Any = gzip.GzipFile(fileobj=raw)  # a GzipFile or a zstd reader: each reads like a binary file
     elif magic == b"\x28\xb5\x2f\xfd":
         try:
-            import zstandard
+            inner = ZstdFrames(raw)  # every frame; EOFError where one is cut short, after all it holds
         except ImportError:
             raw.close()
             raise SourceError(f"{name}: reading zstd needs the 'zstandard' package (pip install 'declutter[batch]')") from None
-        inner = zstandard.ZstdDecompressor().stream_reader(raw)
     else:
         inner = raw
     return _TolerantReader(inner, raw)
