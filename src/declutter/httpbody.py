@@ -189,8 +189,6 @@ def _unbrotli(body: bytes, limit: int) -> Unpacked:
         out = decompressor.process(body, output_buffer_limit=limit)
     except brotli.error as exc:
         raise PayloadError(f"corrupt br data ({exc})") from None
-    if not out:
-        raise PayloadError("br data holds no complete block")
     return Unpacked(out[:limit], len(out) < limit and not decompressor.is_finished())
 
 
