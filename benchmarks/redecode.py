@@ -9,6 +9,7 @@ once with the per-line decisions written out, then decode those probabilities ag
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --threshold 0.4  # a fixed threshold
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --oracle-span
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --stay 0.8       # another sequence step
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --calibration 3,-0.5  # another cut
 
 Each held-out page is read again (the reader is deterministic: the same lines, block gaps and DOM as in the
 run), its stored smoothed probabilities and rule actions are put back, and ``decide`` and the repeats step
@@ -19,7 +20,8 @@ also drops every kept line before the page's first gold line and after its last 
 which bounds what any estimate of where the body begins and ends could add (docs/model.md). ``--stay S``
 runs the sequence step again with another stay on the model's probabilities before the sequence step
 (``p_model`` and the fold model's ``prior``, written by runs since 2026-12-06), or decides on them
-unsmoothed (``--stay none``). A page whose
+unsmoothed (``--stay none``). ``--calibration T,b`` reads the probabilities for the per-page cut with another
+``(T, b)`` than the model file's (``decide.calibrated``). A page whose
 record has no labels (its training example's lines differed from the page's) is left as decoded. A run
 trained with ``--track clean`` also holds each page's gold read as a page; those are decoded too and get a
 "clean" column.
@@ -95,6 +97,17 @@ def _stay(value: str) -> str:
     return value
 
 
+def _calibration(value: str) -> tuple[float, float]:
+    """``--calibration``: "T,b" with T > 0, as the model file's ``meta_["calibration"]`` holds it."""
+    try:
+        t, b = (float(v) for v in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected T,b (two numbers), got {value!r}") from None
+    if not t > 0:
+        raise argparse.ArgumentTypeError(f"T must be above 0, got {t}")
+    return t, b
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scores", help="the --scores file of `declutter train --cv K --lines`")
@@ -104,6 +117,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--stay", type=_stay, default=None, metavar="S|none",
                     help="run the sequence step again with this stay (0 < S < 1) on the model's probabilities, "
                          "or 'none' to decide on them unsmoothed (needs a run that wrote p_model)")
+    ap.add_argument("--calibration", type=_calibration, default=None, metavar="T,b",
+                    help="how the per-page cut reads the probabilities, instead of the model file's (T > 0)")
     ap.add_argument("--judge-clean-pages", action="store_true",
                     help="let the model judge text pages without rule hits too (Config.keep_clean_pages=False), "
                          "as every run before 2026-12-06 decoded them")
@@ -120,7 +135,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold,
                                   keep_clean_pages=not args.judge_clean_pages))
                 for t in ("text", "html")}
-    shipped = args.threshold is None and not args.oracle_span and args.stay is None
+    if args.calibration is not None:
+        for cleaner in cleaners.values():
+            cleaner._calibration = args.calibration
+    shipped = args.threshold is None and not args.oracle_span and args.stay is None and args.calibration is None
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
