@@ -155,8 +155,12 @@ class Cleaner:
         return self
 
     # -- stages -------------------------------------------------------------------------------------------
-    def read(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None) -> Page:
+    def read(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None,
+             metadata: bool = True) -> Page:
         """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template.
+
+        ``metadata``: read what an HTML page declares about itself (``page.metadata``: author, date, ...;
+        :mod:`declutter.metadata`). :meth:`clean` skips it for text and Markdown output, which do not show it.
 
         ``lang`` is what the source says the page's language is (a JSONL field, Common Crawl's identified
         language: "de", "deu", "German"). Like an HTML page's own ``lang``, it stands unless the text is
@@ -175,7 +179,7 @@ class Cleaner:
         if fmt == "html":
             from .html import page_from_html  # imported lazily: text-only users never pay for it
 
-            page = page_from_html(text, self.config, self.dom_rules)
+            page = page_from_html(text, self.config, self.dom_rules, metadata=metadata)
         else:
             if fmt == "markdown":
                 text = markdown.to_plain(text)
@@ -192,6 +196,7 @@ class Cleaner:
             page.lang = language.check_declared(page.lang, page.lines)
         if url is not None:
             page.url = url
+            page.metadata = page.metadata.resolved(url)
         return page
 
     def _declared(self, code: Optional[str]) -> Optional[str]:
@@ -283,8 +288,8 @@ class Cleaner:
                          rule=page.rule_name[i] if page.rule_name else None, joins=joins[i])
             for i, line in enumerate(page.lines)
         )
-        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, cut=page.cut,
-                        reads_clean=page.reads_clean, parts=page.parts)
+        return Analysis(lines=rows, lang=page.lang, source=page.source, title=page.title, metadata=page.metadata,
+                        cut=page.cut, reads_clean=page.reads_clean, parts=page.parts)
 
     def _explained(self, page: Page) -> Page:
         """:meth:`annotate` with each model decision's reason naming its strongest evidence."""
@@ -304,7 +309,7 @@ class Cleaner:
         output = self.config.output if output is None else check_output(output)
         if output == "json":
             return json.dumps(self.analyze(data, url=url, lang=lang).to_dict(), ensure_ascii=False)
-        page = self.annotate(self.read(data, url=url, lang=lang))
+        page = self.annotate(self.read(data, url=url, lang=lang, metadata=False))
         if output == "markdown":
             return to_markdown(page)
         return to_text(page)

@@ -26,6 +26,7 @@ from .config import Config
 from .domrules import DomRules, load_dom_rules
 from .domstats import add_structure
 from .domwalk import MAX_LINES, Lines, walk
+from .metadata import page_metadata
 from .page import Page
 from .reading import NotAPageError
 
@@ -256,11 +257,11 @@ def _lang(root: etree._Element) -> Optional[str]:
     return None
 
 
-def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None) -> Page:
+def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, metadata: bool = True) -> Page:
     """Parse ``text`` (HTML as ``str``) into a :class:`Page` with one :class:`DomEvidence` per line.
 
     ``rules`` are the compiled DOM rules; a :class:`~declutter.Cleaner` passes its own, and None loads the
-    shipped rules plus ``config.extra_rules``. Raises :class:`HtmlError` (a ``ValueError``) only when lxml
+    shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
     cannot build any tree; broken, truncated or partial markup is recovered, as browsers do.
     """
     rules = rules if rules is not None else load_dom_rules(config.extra_rules)
@@ -282,6 +283,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None) 
                       HtmlLimitWarning, stacklevel=2)
     page.lines, page.gaps, page.dom = builder.lines, builder.gaps, builder.dom
     page.title = _title(root)
+    if metadata:
+        page.metadata = page_metadata(root)
     add_structure(page.lines, page.dom, builder.chains, page.title)
     page.lang = _lang(root)
     return page

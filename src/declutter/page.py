@@ -12,6 +12,8 @@ from typing import Any, Iterable, Optional
 
 import numpy as np
 
+from .metadata import Metadata
+
 # What the rule engine can say about a line.
 NO_RULE, DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR = 0, 1, 2, 3, 4, 5
 
@@ -43,6 +45,7 @@ class Page:
     lang: Optional[str] = None
     title: Optional[str] = None
     url: Optional[str] = None
+    metadata: Metadata = field(default_factory=Metadata)  # what an HTML page declares about itself
     dom: Optional[list[DomEvidence]] = None
     rule_action: Optional[np.ndarray] = None  # int8 per line: NO_RULE, DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
     rule_name: Optional[list[Optional[str]]] = None
@@ -94,6 +97,7 @@ class Analysis:
     lang: Optional[str]
     source: str
     title: Optional[str] = None
+    metadata: Metadata = field(default_factory=Metadata)  # author, date, description, site name, URL (HTML pages)
     cut: Optional[float] = None  # the probability model-decided lines were kept from (the page's cut or the threshold;
     #                              None for a page judged in parts whose cuts differ: declutter.parts)
     reads_clean: bool = False    # the page read as already clean and was kept whole (Config.keep_clean_pages)
@@ -116,6 +120,7 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
+            **self.metadata.to_dict(),
             "lang": self.lang,
             "source": self.source,
             "cut": None if self.cut is None else round(self.cut, 4),

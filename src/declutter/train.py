@@ -99,7 +99,7 @@ def _html_page(lp: LabelledPage, config: Config) -> Optional[Page]:
 
     if not lp.html:
         return None
-    page = page_from_html(lp.html, config)
+    page = page_from_html(lp.html, config, metadata=False)
     if config.language != "auto":
         page.lang = config.language
     return page
