@@ -246,6 +246,28 @@ def test_a_wet_records_identified_language_is_taken_as_a_declaration(tmp_path):
     assert {d["text"]: d["rule"] for d in row["lines"]}["Teilen"] == "de-share-buttons"
 
 
+@pytest.mark.parametrize("explain", [False, True])
+def test_metadata_option_adds_what_each_page_declares(tmp_path, explain):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    text = good_rows()[0]["text"]
+    head = ('<title>t</title><meta name="author" content="Jane Doe"><link rel="canonical" href="/story">'
+            '<meta property="article:published_time" content="2024-03-05T08:00:00Z">')
+    (folder / "page.html").write_text(seed_html(text).replace("<title>t</title>", head), encoding="utf-8")
+    (folder / "page.txt").write_text(text, encoding="utf-8")
+    plain = tmp_path / "plain"
+    run_batch([str(folder)], plain)
+    assert not any("metadata" in r for r in outputs(plain))
+    out = tmp_path / "out"
+    summary = run_batch([str(folder)], out, options=BatchOptions(metadata=True, explain=explain))
+    check_accounting(out, summary)
+    rows = {r["id"]: r for r in outputs(out)}
+    assert rows["page.html"]["metadata"] == {"title": "t", "lang": "en", "author": "Jane Doe", "date": "2024-03-05",
+                                             "description": None, "site_name": None, "url": "/story"}
+    assert rows["page.txt"]["metadata"]["lang"] == "en" and rows["page.txt"]["metadata"]["author"] is None
+    assert [r["text"] for r in outputs(out)] == [r["text"] for r in outputs(plain)]  # the text as without the option
+
+
 def test_a_jsonl_language_field_is_taken_as_a_declaration(tmp_path):
     path = tmp_path / "dump.jsonl"
     rows = [{"id": "a", "text": GERMAN, "language": "de"}, {"id": "b", "text": GERMAN, "language": 7},

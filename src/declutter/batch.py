@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 from .cleaner import Cleaner, shared_cleaner
 from .config import Config
 from .outdir import BatchError, OutDir, json_line
-from .output import to_markdown
+from .output import to_markdown, to_text
 from .sites import SiteTemplates, TemplateLearner
 from .sources import Record, SourceOptions, check_inputs, read_inputs
 
@@ -41,6 +41,7 @@ class BatchOptions:
     shard_size: int = 500
     shard_chars: int = 8_000_000  # also close a shard at this much page content: HTML pages run to megabytes
     explain: bool = False
+    metadata: bool = False  # each row gets the page's title and what it declares (declutter.metadata)
     site_templates: bool = False
     template_min_pages: int = 3
     template_min_share: float = 0.5
@@ -180,7 +181,7 @@ class _Cleaners:
         return cleaner
 
 
-def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
+def _clean_record(cleaner, record: Record, explain: bool, metadata: bool = False) -> dict[str, Any]:
     if record.error is not None:
         raise RecordError(record.error)
     content = record.content
@@ -192,8 +193,14 @@ def _clean_record(cleaner, record: Record, explain: bool) -> dict[str, Any]:
         analysis = cleaner.analysis_of(page)
         text = to_markdown(page) if cleaner.config.output == "markdown" else analysis.text  # one pass, two renderings
         row.update(text=text, lang=analysis.lang, reads_clean=analysis.reads_clean, lines=analysis.to_dict()["lines"])
+    elif metadata:
+        page = cleaner.annotate(cleaner.read(content, url=record.url, lang=record.lang))
+        row["text"] = to_markdown(page) if cleaner.config.output == "markdown" else to_text(page)
     else:
         row["text"] = cleaner.clean(content, url=record.url, lang=record.lang)
+        return row
+    if metadata:
+        row["metadata"] = {"title": page.title, "lang": page.lang, **page.metadata.to_dict()}
     return row
 
 
@@ -201,7 +208,7 @@ def _error_row(record: Record, shard: int, reason: str) -> dict[str, Any]:
     return {"id": record.id, "position": record.position, "shard": shard, "reason": reason}
 
 
-def clean_shard(config: Config, index: int, records: list[Record], explain: bool) -> ShardResult:
+def clean_shard(config: Config, index: int, records: list[Record], explain: bool, metadata: bool = False) -> ShardResult:
     """Clean one shard; every record ends up either as an output row or as an error row with a reason.
 
     Output bytes are gzip with a fixed timestamp, so the same shard gives the same bytes on any engine.
@@ -213,7 +220,7 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         for record in records:
             try:
-                row = _clean_record(cleaner_for(record), record, explain)
+                row = _clean_record(cleaner_for(record), record, explain, metadata)
                 line = json_line(row)
             except Exception as exc:  # one bad record must never take the shard down
                 reason = str(exc) if isinstance(exc, RecordError) else f"cleaning failed: {type(exc).__name__}: {exc}"
@@ -407,7 +414,7 @@ def _clean_all(paths: list[Path], config: Config, options: BatchOptions, source:
                 summary.records_resumed += done["records"]
                 count(done["records"], done["cleaned"], done["errors"])
                 continue
-            yield clean_shard, (config, index, records, options.explain)
+            yield clean_shard, (config, index, records, options.explain, options.metadata)
 
     def handle(result: ShardResult) -> None:
         out.store(result)

@@ -34,6 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "markdown"), default="text",
                    help="what each row's text holds: plain text (default) or Markdown (headings, lists, tables, code)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
+    p.add_argument("--metadata", action="store_true",
+                   help="add each page's title, language, author, date, description, site name and canonical URL")
     p.add_argument("--site-templates", action="store_true",
                    help="two passes: learn lines repeated across a site's pages, then drop them")
     p.add_argument("--template-min-pages", type=int, default=3, help="a template line is on at least this many pages")
@@ -92,7 +94,7 @@ def main(args: argparse.Namespace) -> int:
     config = _config(args, output=args.format)
     try:
         options = BatchOptions(shard_size=args.shard_size, shard_chars=args.shard_chars, explain=args.explain,
-                               site_templates=args.site_templates, template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
+                               metadata=args.metadata, site_templates=args.site_templates, template_min_pages=args.template_min_pages, template_min_share=args.template_min_share)
         source = SourceOptions(field=args.field, id_field=args.id_field, url_field=args.url_field,
                                lang_field=args.lang_field)
         engine = _engine(args)
