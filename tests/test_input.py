@@ -294,6 +294,10 @@ def test_compressed_bytes_cut_short_are_cleaned_with_a_warning(fixtures):
         assert declutter.clean(whole[: len(whole) // 2]) == ""
     halves = zstandard.ZstdCompressor().compress(page[:3000]) + zstandard.ZstdCompressor().compress(page[3000:])
     assert declutter.clean(halves) == declutter.clean(page)  # every frame, not the first
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    body = gzip.compress(page * 3)
+    with pytest.warns(declutter.BinaryInputWarning, match=r"HTTP response body cut short; cleaning the [\d,]+ bytes"):
+        assert declutter.clean(head + body[: len(body) * 2 // 3])
 
 
 def test_a_raw_http_response_is_read_as_batch_reads_a_warc_response(fixtures):

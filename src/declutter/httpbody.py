@@ -64,14 +64,30 @@ def split_response(block: bytes) -> HttpResponse:
     return HttpResponse(headers, body)
 
 
+class Unpacked(NamedTuple):
+    """Decompressed bytes, and whether the compressed stream ended early (its data is then all it held)."""
+
+    data: bytes
+    cut: bool
+
+
 def decoded_body(response: HttpResponse, limit: int = MAX_DECODED) -> bytes:
     """The body with chunking and every Content-Encoding undone, innermost last as HTTP applies them."""
-    body = response.body
+    return unpacked_body(response, limit).data
+
+
+def unpacked_body(response: HttpResponse, limit: int = MAX_DECODED) -> Unpacked:
+    """:func:`decoded_body`, and whether a compressed layer of it was cut short (the body is then what it held;
+    one cut before its first complete block is a :class:`PayloadError`)."""
+    body, cut = response.body, False
     if "chunked" in _codings(response.headers.get("transfer-encoding", "")):
         body = dechunk(body)
     for coding in reversed(_codings(response.headers.get("content-encoding", ""))):
-        body = decompress(body, coding, limit)
-    return body[:limit]
+        found = unpack(body, coding, limit)
+        if found.cut and not found.data:
+            raise PayloadError(f"{coding} data cut short before any complete block")
+        body, cut = found.data, cut or found.cut
+    return Unpacked(body[:limit], cut)
 
 
 def _codings(value: str) -> list[str]:
@@ -97,24 +113,9 @@ def dechunk(body: bytes) -> bytes:
     return b"".join(parts)
 
 
-def decompress(body: bytes, coding: str, limit: int = MAX_DECODED) -> bytes:
-    """One Content-Encoding undone; see the module docstring for when a body is taken as already decoded.
-    A stream cut short gives what it holds; one cut before its first complete block is a :class:`PayloadError`."""
-    found = unpack(body, coding, limit)
-    if found.cut and not found.data:
-        raise PayloadError(f"{coding} data cut short before any complete block")
-    return found.data
-
-
-class Unpacked(NamedTuple):
-    """Decompressed bytes, and whether the compressed stream ended early (its data is then all it held)."""
-
-    data: bytes
-    cut: bool
-
-
 def unpack(body: bytes, coding: str, limit: int = MAX_DECODED) -> Unpacked:
-    """:func:`decompress` that says where a stream was cut short instead of keeping the part silently."""
+    """One Content-Encoding undone (see the module docstring for when a body is taken as already decoded),
+    and whether the stream was cut short: a download that broke off gives what it holds, said, not silently."""
     if not body:
         return Unpacked(body, False)
     opener = _OPENERS.get(coding)

@@ -313,17 +313,21 @@ def _http_payload(data: bytes) -> str | bytes:
     """
     if not _HTTP_STATUS.match(data):
         return data
-    from .httpbody import PayloadError, decoded_body, split_response
+    from .httpbody import PayloadError, split_response, unpacked_body
 
     response = split_response(data)
     kind = response.content_type
     if kind is not None and not kind.startswith("text/") and kind not in _PAGE_TYPES:
         raise NotAPageError(f"an HTTP response of type {kind}, not a web page")
     try:
-        body = decoded_body(response, MAX_DECOMPRESSED)
+        body, cut = unpacked_body(response, MAX_DECOMPRESSED)
     except PayloadError as exc:
         warnings.warn(f"HTTP response body read as it is: {exc}", BinaryInputWarning, stacklevel=5)
         body = response.body
+    else:
+        if cut:
+            warnings.warn(f"HTTP response body cut short; cleaning the {len(body):,} bytes it holds",
+                          BinaryInputWarning, stacklevel=5)
     return decode_declared(body, response.charset)
 
 
