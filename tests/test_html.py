@@ -215,6 +215,44 @@ def test_markdown_escapes_text_that_would_read_as_markup():
                                  "```\nx = *y  # code is fenced, not escaped\n```"]
 
 
+def _code_markdown(body: str) -> str:
+    page = page_from_html(f"<html><body>{body}</body></html>", Config(), code_spans=True)
+    assert page.lines == page_from_html(f"<html><body>{body}</body></html>", Config()).lines  # marks never change a line
+    page.keep = np.ones(len(page.lines), dtype=bool)
+    return to_markdown(page)
+
+
+def test_markdown_sets_inline_code_as_code_spans():
+    """Inline code came out as plain words ("set display to flex"), its meaning lost on documentation pages."""
+    md = _code_markdown(
+        "<h2>The <code>flex</code> value</h2><p>Change the order using <code>order</code>, call <code>etree.<b>"
+        "fromstring</b>(data)</code>, press <kbd>Ctrl</kbd>, read <code><code>tree</code></code> and "
+        "<a>link</a><code>bar()</code>.</p><p>Ticks: <code>a`b</code>, <code>`x</code>; spaces: <code> pad </code>"
+        "; *stars* outside.</p><ul><li><code>1.</code> leads the item</li></ul>"
+        "<pre>in <code>pre</code>: fenced</pre>")
+    assert md.split("\n\n") == [
+        "## The `flex` value",
+        "Change the order using `order`, call `etree.fromstring(data)`, press `Ctrl`, read `tree` and link `bar()`.",
+        "Ticks: ``a`b``, `` `x ``; spaces: `pad` ; \\*stars\\* outside.",  # the code's own space stays outside
+        "- `1.` leads the item",
+        "```\nin pre: fenced\n```"]
+    assert _code_markdown("<p>Three <code>``</code> ticks.</p>") == "Three ``` `` ``` ticks."
+    assert _code_markdown("<p><code>``x``</code> opens the line.</p>") == "\\`\\`x\\`\\` opens the line."  # no fence
+
+
+def test_code_spans_are_left_out_where_marks_cannot_be_trusted():
+    # A page holding the mark characters itself, and code that wraps a block: the line stays plain text.
+    assert _code_markdown("<p>Odd \ufdd0 text with <code>code</code> in it.</p>") == "Odd \ufdd0 text with code in it."
+    assert _code_markdown("<p>A <code>start<div>inside</div>end</code> tail.</p>") == "A start\n\ninside\n\nend tail."
+
+
+def test_only_markdown_output_reads_code_spans():
+    html = "<html><body><article>" + "<p>Install the <code>lxml</code> package before you parse the page.</p>" * 3 + "</article></body></html>"
+    assert "`lxml`" in declutter.clean(html, output="markdown") and "`" not in declutter.clean(html)
+    assert "`lxml`" in Cleaner(output="markdown").clean(html)
+    assert "lxml" in declutter.clean(html, output="markdown").replace("`", "")
+
+
 def test_markdown_of_plain_text_is_left_as_written():
     cleaner = Cleaner(input_format="text")
     text = "1. First step of the recipe, with enough words to be kept as body text.\n\n# A heading the text gave itself"

@@ -156,11 +156,13 @@ class Cleaner:
 
     # -- stages -------------------------------------------------------------------------------------------
     def read(self, data: object, *, url: Optional[str] = None, lang: Optional[str] = None,
-             metadata: bool = True) -> Page:
+             metadata: bool = True, code_spans: Optional[bool] = None) -> Page:
         """Input (str/bytes, text or HTML) to a :class:`Page` of lines; ``url`` selects the site template.
 
         ``metadata``: read what an HTML page declares about itself (``page.metadata``: author, date, ...;
         :mod:`declutter.metadata`). :meth:`clean` skips it for text and Markdown output, which do not show it.
+        ``code_spans``: mark an HTML page's inline code for Markdown output (None: when ``Config.output`` is
+        "markdown"); the lines are the same either way.
 
         ``lang`` is what the source says the page's language is (a JSONL field, Common Crawl's identified
         language: "de", "deu", "German"). Like an HTML page's own ``lang``, it stands unless the text is
@@ -179,7 +181,8 @@ class Cleaner:
         if fmt == "html":
             from .html import page_from_html  # imported lazily: text-only users never pay for it
 
-            page = page_from_html(text, self.config, self.dom_rules, metadata=metadata)
+            spans = self.config.output == "markdown" if code_spans is None else code_spans
+            page = page_from_html(text, self.config, self.dom_rules, metadata=metadata, code_spans=spans)
         else:
             if fmt == "markdown":
                 text = markdown.to_plain(text)
@@ -309,7 +312,8 @@ class Cleaner:
         output = self.config.output if output is None else check_output(output)
         if output == "json":
             return json.dumps(self.analyze(data, url=url, lang=lang).to_dict(), ensure_ascii=False)
-        page = self.annotate(self.read(data, url=url, lang=lang, metadata=False))
+        page = self.annotate(self.read(data, url=url, lang=lang, metadata=False,
+                                          code_spans=output == "markdown"))
         if output == "markdown":
             return to_markdown(page)
         return to_text(page)

@@ -49,6 +49,15 @@ IN_WORD_TAGS = frozenset(
     "ruby rt rp data".split())
 _SEP = "\x1f"  # a possible word boundary; becomes a space between two word characters, else nothing
 _SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
+# Inline elements Markdown output sets as code spans (`lxml`); inside ``pre`` the fence does it.
+CODE_TAGS = frozenset("code kbd samp tt".split())
+# Where such an element opens and closes, in the marked copy of a block's text (Unicode noncharacters,
+# reserved for a program's internal use); the line itself is built from the text without them.
+_CODE_OPEN, _CODE_CLOSE = "\ufdd0", "\ufdd1"
+_MARKS = _CODE_OPEN + _CODE_CLOSE
+_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0\ufdd1]*)\x1f+(?=[\ufdd0\ufdd1]*\w)")
+_SPACE_AFTER_OPEN = re.compile(r"\ufdd0(\s+)")  # "<code> x </code>": the spaces go outside the span,
+_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)\ufdd1")  # where collapsing them gives the plain line's one space
 _BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -149,6 +158,7 @@ class Lines:
     """The lines made so far, with their gap flags, evidence and the ids of their open elements."""
 
     max_line_chars: int
+    code_spans: bool = False  # mark inline code in ``dom[i].extra["code"]`` (Markdown output only)
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
@@ -161,8 +171,10 @@ class Lines:
             return split_lines(text.replace(_BR, "\n"), self.max_line_chars)[0]
         return [text] if text else []
 
-    def add_block(self, raw: str, links: int, gap: bool, open_: _Open) -> bool:
-        """Turn one finished block's text into lines (several for ``pre`` and ``<br>``); returns the new gap."""
+    def add_block(self, raw: str, links: int, gap: bool, open_: _Open, marked: Optional[str] = None) -> bool:
+        """Turn one finished block's text into lines (several for ``pre`` and ``<br>``); returns the new gap.
+
+        ``marked``: the same text with inline code marked (:data:`_CODE_OPEN`), when the block has any."""
         if _SEP in raw:
             raw = _SEP_BETWEEN_WORDS.sub(" ", raw).replace(_SEP, "")
         at = open_.blocks[-1]
@@ -195,6 +207,7 @@ class Lines:
             rows = rows[:room]
             if not rows:
                 return False
+        spans = self._code_spans(rows, marked) if marked is not None and not ctx.in_pre else None
         self.lines += rows
         self.gaps.append(gap)
         self.dom.append(evidence)
@@ -204,10 +217,53 @@ class Lines:
             # Each line owns its evidence: per-line values (title overlap) are filled in later.
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
+        if spans:
+            for ev, found in zip(self.dom[len(self.dom) - len(rows):], spans):
+                if found:
+                    ev.extra["code"] = found
         return False
+
+    def _code_spans(self, rows: list[str], marked: str) -> Optional[list[list[tuple[int, int]]]]:
+        """Where inline code stands in each row, ``(start, end)`` pairs, for Markdown output only (no
+        feature reads them). The marked text goes through the steps the plain text went through; a row
+        whose marked copy, marks taken out, is not exactly the row (a page that holds the mark characters
+        itself, a long line cut elsewhere) gets none, so the lines never depend on the marks."""
+        marked = _SEP_BETWEEN_WORDS_MARKED.sub(r"\1 ", marked).replace(_SEP, "") if _SEP in marked else marked
+        marked = _SPACE_AFTER_OPEN.sub(r"\1" + _CODE_OPEN, _SPACE_BEFORE_CLOSE.sub(_CODE_CLOSE + r"\1", marked))
+        copies = self._rows(marked)
+        if len(copies) != len(rows):
+            return None
+        return [_spans_of(row, copy) for row, copy in zip(rows, copies)]
 
 
 CELL_TAGS = frozenset(("td", "th"))
+
+
+def _spans_of(row: str, copy: str) -> list[tuple[int, int]]:
+    """The code spans of ``row`` read off its marked ``copy`` (unpaired marks ignored, a span's edge spaces
+    left outside it); none when the copy without its marks is not the row."""
+    if copy.translate(_UNMARK) != row:
+        return []
+    spans, start, at = [], -1, 0
+    for ch in copy:
+        if ch == _CODE_OPEN:
+            start = at
+        elif ch == _CODE_CLOSE:
+            if start >= 0:
+                begin, end = start, at
+                while begin < end and row[begin] == " ":
+                    begin += 1
+                while end > begin and row[end - 1] == " ":
+                    end -= 1
+                if begin < end:
+                    spans.append((begin, end))
+            start = -1
+        else:
+            at += 1
+    return spans
+
+
+_UNMARK = {ord(ch): None for ch in _MARKS}
 
 
 def _list_start(value: str) -> Optional[int]:
@@ -265,9 +321,12 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     open_ = _Open()
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
     skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
+    spans_on = out.code_spans
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
+    marks = 0  # code marks in pieces
+    code_el = None  # the open outermost inline code element
     link_chars = links = uid = 0
     has_text = skipped = False
     gap = True
@@ -278,14 +337,19 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
         Called at block boundaries only, not per element: wcxb-dev's HTML runs within 1% of the inlined
         version (``benchmarks/speed_html.py``), with identical output (``check_identical_html.py``).
         """
-        nonlocal pieces, link_chars, has_text, gap
+        nonlocal pieces, link_chars, has_text, gap, marks
         if has_text:
-            gap = out.add_block("".join(pieces), link_chars, gap, open_)
-            pieces, link_chars, has_text = [], 0, False
+            if marks:  # the line from the text without the marks, exactly as a page without code gives it
+                plain = "".join(p for p in pieces if p is not _CODE_OPEN and p is not _CODE_CLOSE)
+                gap = out.add_block(plain, link_chars, gap, open_, "".join(pieces))
+            else:
+                gap = out.add_block("".join(pieces), link_chars, gap, open_)
+            pieces, link_chars, has_text, marks = [], 0, False, 0
             if out.full:
                 return True
         else:
             pieces.clear()
+            marks = 0
         gap = gap or tag not in TIGHT_TAGS
         return False
 
@@ -332,6 +396,9 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                     links += tag == "a"
                     if tag not in IN_WORD_TAGS:
                         pieces.append(_SEP)
+                    elif spans_on and tag in CODE_TAGS and code_el is None and not ctx.in_pre:  # in-word tags only
+                        pieces.append(_CODE_OPEN)
+                        code_el, marks = el, marks + 1
                 if image_alt and tag == "img":
                     alt = el.get("alt")
                     if alt and not alt.isspace():
@@ -361,6 +428,9 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                 links -= tag == "a"
                 if tag not in IN_WORD_TAGS:
                     pieces.append(_SEP)
+                elif el is code_el:
+                    pieces.append(_CODE_CLOSE)
+                    code_el, marks = None, marks + 1
             tags.pop()
             uids.pop()
             sigs.pop()
@@ -373,4 +443,4 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
             if in_link:  # characters other than space, newline, tab and carriage return
                 link_chars += len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\r")
     if has_text:
-        out.add_block("".join(pieces), link_chars, gap, open_)
+        close_block("")

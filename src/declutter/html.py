@@ -214,7 +214,7 @@ def _walk_with_noscript(root: etree._Element, rules: DomRules, shown: Lines) -> 
     """
     if next(root.iter("noscript"), None) is None:
         return shown
-    rereading = Lines(shown.max_line_chars)
+    rereading = Lines(shown.max_line_chars, shown.code_spans)
     walk(root, replace(rules, skip_tags=rules.skip_tags - {"noscript"}), rereading)
     before = _words(shown.lines)
     gained = _words(rereading.lines) - before
@@ -257,11 +257,13 @@ def _lang(root: etree._Element) -> Optional[str]:
     return None
 
 
-def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, metadata: bool = True) -> Page:
+def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, metadata: bool = True,
+                   code_spans: bool = False) -> Page:
     """Parse ``text`` (HTML as ``str``) into a :class:`Page` with one :class:`DomEvidence` per line.
 
     ``rules`` are the compiled DOM rules; a :class:`~declutter.Cleaner` passes its own, and None loads the
-    shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
+    shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page).
+    ``code_spans``: mark where inline code stands in each line, for Markdown output (``extra["code"]``). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
     cannot build any tree; broken, truncated or partial markup is recovered, as browsers do.
     """
     rules = rules if rules is not None else load_dom_rules(config.extra_rules)
@@ -274,7 +276,7 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
     if root is None:
         return page
     _adopt_trailing_roots(root)
-    builder = Lines(config.max_line_chars)
+    builder = Lines(config.max_line_chars, code_spans)
     walk(root, rules, builder)
     if _words(builder.lines) < THIN_PAGE_WORDS and "noscript" in rules.skip_tags:
         builder = _walk_with_noscript(root, rules, builder)

@@ -7,7 +7,7 @@ its paragraphs. JSON output is :meth:`declutter.page.Analysis.to_dict`.
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -51,6 +51,30 @@ def escape_markdown(text: str) -> str:
     return text[:end] + "\\" + text[end:]
 
 
+def _code_span(code: str) -> str:
+    """``code`` as a Markdown code span: fenced by one backtick more than its longest run of them, padded
+    with a space where it starts or ends with one (CommonMark's rule)."""
+    ticks = "`" * (max((len(run) for run in re.findall("`+", code)), default=0) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
+
+
+def _with_code(line: str, spans: Optional[list], escape: Callable[[str], str]) -> str:
+    """``line`` escaped with ``escape`` (for its start) and :func:`_escape_inline` (after a span), its inline
+    code (``DomEvidence.extra["code"]``: ``(start, end)`` pairs from the HTML reader) set as code spans."""
+    if not spans:
+        return escape(line)
+    parts, pos = [], 0
+    for start, end in spans:
+        span = _code_span(line[start:end])
+        if start == 0 and span.startswith("```"):
+            continue  # three backticks opening a line would open a fence: left as escaped text
+        parts += [escape(line[pos:start]) if pos == 0 else _escape_inline(line[pos:start]), span]
+        pos = end
+    parts.append(escape(line[pos:]) if pos == 0 else _escape_inline(line[pos:]))
+    return "".join(parts)
+
+
 def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
     """The Markdown of one non-code, non-table line and its kind ("heading", "item", "quote" or "para").
 
@@ -60,13 +84,14 @@ def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
     """
     if dom is None:
         return "para", line
+    code = dom.extra.get("code")
     if dom.heading:
-        return "heading", "#" * dom.heading + " " + _escape_inline(line)
+        return "heading", "#" * dom.heading + " " + _with_code(line, code, _escape_inline)
     if dom.is_list_item:
-        return "item", escape_markdown(line)
+        return "item", _with_code(line, code, escape_markdown)
     if "quote" in dom.extra:  # inside a blockquote, however deep
-        return "quote", "> " + escape_markdown(line)
-    return "para", escape_markdown(line)
+        return "quote", "> " + _with_code(line, code, escape_markdown)
+    return "para", _with_code(line, code, escape_markdown)
 
 
 def _table(cells: list[tuple[tuple, str]]) -> list[str]:
