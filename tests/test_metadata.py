@@ -113,3 +113,16 @@ def test_clean_reads_no_metadata_for_text_output(monkeypatch):
     assert "first paragraph" in cleaner.clean(page(), output="markdown")
     with pytest.raises(AssertionError, match="metadata read"):
         cleaner.analyze(page())
+
+
+def test_cli_explain_shows_what_the_page_declares(tmp_path, capsys):
+    from declutter.cli import main
+
+    path = tmp_path / "page.html"
+    path.write_text(page('<meta name="author" content="Jane Doe"><meta name="date" content="2024-03-05">'), encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "# title: A story; author: Jane Doe; date: 2024-03-05"
+    text = tmp_path / "page.txt"
+    text.write_text("A line of plain text that is long enough to keep, with words.\n", encoding="utf-8")
+    assert main(["explain", str(text)]) == 0
+    assert not capsys.readouterr().out.splitlines()[1].startswith("#")  # a text page declares nothing

@@ -124,6 +124,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         decided = f"a very long page, judged in {analysis.parts} parts (max_page_lines); {decided}"
     print(f"# language: {analysis.lang or 'unknown'}, source: {analysis.source}, "
           f"{len(analysis.kept)} of {len(analysis.lines)} lines kept; {decided}")
+    declared = [f"{name}: {value}" for name, value in (("title", analysis.title), *analysis.metadata.to_dict().items())
+                if value]
+    if declared:  # what an HTML page says about itself (declutter.metadata): one line, as wide as a line row
+        header, widest = "# " + "; ".join(declared), args.width + 16
+        print(header if len(header) <= widest else header[: widest - 1] + "…")
     for d in analysis.lines:
         mark = "KEEP" if d.keep else "drop"
         text = d.text if len(d.text) <= args.width else d.text[: args.width - 1] + "…"
