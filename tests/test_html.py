@@ -253,6 +253,31 @@ def test_only_markdown_output_reads_code_spans():
     assert "lxml" in declutter.clean(html, output="markdown").replace("`", "")
 
 
+LINKED = ("<html><body><article><p>Read the <a href='/docs/intro'>intro [v2]</a> or <a href='https://x.org/a b(c)'>"
+          "this <code>api()</code> page</a>, not <a href='#top'>the top</a> nor <a href='javascript:void(0)'>js</a>; "
+          "<code>code with <a href='/in'>a link</a></code> and <a href='/wrap'><span>spanned</span></a> words, "
+          "for the reader who wants to know more about it.</p>"
+          "<p>A <a href='/card'><div>card</div></a> wraps a block and stays text, as it does in any plain page here.</p>"
+          "</article></body></html>")
+
+
+def test_markdown_links_are_written_when_asked_for():
+    cleaner = Cleaner(markdown_links=True)
+    md = cleaner.clean(LINKED, output="markdown", url="https://example.org/page/1")
+    assert md.split("\n\n")[0] == (
+        "Read the [intro \\[v2\\]](https://example.org/docs/intro) or [this `api()` page](https://x.org/a%20b%28c%29), "
+        "not the top nor js; `code with a link` and [spanned](https://example.org/wrap) words, for the reader who "
+        "wants to know more about it.")
+    assert "[card]" not in md and "card" in md
+    assert "](/docs/intro)" in cleaner.clean(LINKED, output="markdown")  # no URL given: left relative
+    assert "](" not in declutter.clean(LINKED, output="markdown")  # off by default
+    assert cleaner.clean(LINKED) == declutter.clean(LINKED)  # text output is the same
+    marked = page_from_html(LINKED, Config(markdown_links=True), code_spans=True)
+    assert marked.lines == page_from_html(LINKED, Config()).lines
+    with pytest.raises(TypeError, match="markdown_links must be True or False"):
+        Config(markdown_links="yes")
+
+
 def test_markdown_of_plain_text_is_left_as_written():
     cleaner = Cleaner(input_format="text")
     text = "1. First step of the recipe, with enough words to be kept as body text.\n\n# A heading the text gave itself"
@@ -579,3 +604,14 @@ def test_an_unclosed_title_does_not_swallow_the_page():
     page = _page(html)
     assert any("council approved the new budget" in line for line in page.lines)
     assert page.title == "Budget approved"
+
+
+def test_cli_writes_links_with_the_links_flag(tmp_path, capsys):
+    from declutter.cli import main
+
+    path = tmp_path / "page.html"
+    path.write_text(LINKED, encoding="utf-8")
+    assert main(["clean", "--format", "markdown", "--links", str(path)]) == 0
+    assert "[intro \\[v2\\]](/docs/intro)" in capsys.readouterr().out
+    assert main(["clean", "--format", "markdown", str(path)]) == 0
+    assert "](" not in capsys.readouterr().out

@@ -58,7 +58,8 @@ def _config(args: argparse.Namespace, **extra) -> Config:
     try:
         return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
                       input_format=args.input_format, model_path=args.model, drop_repeats=not args.keep_repeats,
-                      keep_clean_pages=not args.judge_clean_pages, **extra)
+                      keep_clean_pages=not args.judge_clean_pages,
+                      markdown_links=getattr(args, "links", False), **extra)
     except ValueError as exc:
         raise SystemExit(f"declutter: {exc}") from None
 
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="print the main content of a page (text or HTML)")
     p.add_argument("file", help="input file, or - for stdin")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--links", action="store_true", help="with --format markdown, write an HTML page's links as [text](url)")
     _common(p)
     p.set_defaults(func=cmd_clean)
     p = sub.add_parser("explain", help="show every line kept or dropped, with its reason")

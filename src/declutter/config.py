@@ -52,6 +52,9 @@ class Config:
         input"). HTML pages are always judged line by line: their boilerplate is told by markup more often
         than by words. False lets the model judge every line of every page.
     output: "text" (paragraphs separated by a blank line), "markdown" or "json".
+    markdown_links: Markdown output writes an HTML page's links as ``[text](url)``, a relative URL made
+        absolute against the ``url`` passed to ``clean``. Off by default: most pipelines want the text, and
+        a link's words are the same either way.
     input_format: "auto" (sniff HTML, Markdown or plain text), "text", "html" or "markdown" (plain text whose
         Markdown links, images, heading and list marks are taken off first: :mod:`declutter.markdown`).
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
@@ -67,13 +70,14 @@ class Config:
     drop_repeats: bool = True
     keep_clean_pages: bool = True
     output: str = "text"
+    markdown_links: bool = False
     input_format: str = "auto"
     model_path: str | None = None
     site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "language", normalized_language(self.language))
-        for name in ("smoothing", "drop_repeats", "keep_clean_pages"):
+        for name in ("smoothing", "drop_repeats", "keep_clean_pages", "markdown_links"):
             if not isinstance(getattr(self, name), bool):  # smoothing="no" must not read as True
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         for name in ("threshold", "sequence_stay"):

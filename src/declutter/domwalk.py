@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Optional
+from typing import Iterator, NamedTuple, Optional, Sequence
 
 from lxml import etree
 
@@ -51,13 +51,15 @@ _SEP = "\x1f"  # a possible word boundary; becomes a space between two word char
 _SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
 # Inline elements Markdown output sets as code spans (`lxml`); inside ``pre`` the fence does it.
 CODE_TAGS = frozenset("code kbd samp tt".split())
-# Where such an element opens and closes, in the marked copy of a block's text (Unicode noncharacters,
-# reserved for a program's internal use); the line itself is built from the text without them.
-_CODE_OPEN, _CODE_CLOSE = "\ufdd0", "\ufdd1"
-_MARKS = _CODE_OPEN + _CODE_CLOSE
-_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0\ufdd1]*)\x1f+(?=[\ufdd0\ufdd1]*\w)")
-_SPACE_AFTER_OPEN = re.compile(r"\ufdd0(\s+)")  # "<code> x </code>": the spaces go outside the span,
-_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)\ufdd1")  # where collapsing them gives the plain line's one space
+# Where such an element, or a link (``Config.markdown_links``), opens and closes, in the marked copy of a
+# block's text (Unicode noncharacters, reserved for a program's internal use); the line itself is built from
+# the text without them.
+_CODE_OPEN, _CODE_CLOSE, _LINK_OPEN, _LINK_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
+_MARKS = _CODE_OPEN + _CODE_CLOSE + _LINK_OPEN + _LINK_CLOSE
+_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0-\ufdd3]*)\x1f+(?=[\ufdd0-\ufdd3]*\w)")
+_SPACE_AFTER_OPEN = re.compile(r"([\ufdd0\ufdd2])(\s+)")  # "<code> x </code>": the spaces go outside the span,
+_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)([\ufdd1\ufdd3])")  # where collapsing them gives the line's one space
+_NO_LINK = ("#", "javascript:", "data:")  # hrefs that lead nowhere a reader of the text could follow
 _BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -159,6 +161,7 @@ class Lines:
 
     max_line_chars: int
     code_spans: bool = False  # mark inline code in ``dom[i].extra["code"]`` (Markdown output only)
+    link_spans: bool = False  # and links in ``dom[i].extra["links"]`` (``Config.markdown_links``)
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
@@ -171,10 +174,12 @@ class Lines:
             return split_lines(text.replace(_BR, "\n"), self.max_line_chars)[0]
         return [text] if text else []
 
-    def add_block(self, raw: str, links: int, gap: bool, open_: _Open, marked: Optional[str] = None) -> bool:
+    def add_block(self, raw: str, links: int, gap: bool, open_: _Open, marked: Optional[str] = None,
+                  hrefs: Sequence[str] = ()) -> bool:
         """Turn one finished block's text into lines (several for ``pre`` and ``<br>``); returns the new gap.
 
-        ``marked``: the same text with inline code marked (:data:`_CODE_OPEN`), when the block has any."""
+        ``marked``: the same text with inline code and links marked (:data:`_CODE_OPEN`), when the block
+        has any; ``hrefs``: the target of each link mark, in order."""
         if _SEP in raw:
             raw = _SEP_BETWEEN_WORDS.sub(" ", raw).replace(_SEP, "")
         at = open_.blocks[-1]
@@ -207,7 +212,7 @@ class Lines:
             rows = rows[:room]
             if not rows:
                 return False
-        spans = self._code_spans(rows, marked) if marked is not None and not ctx.in_pre else None
+        spans = self._spans(rows, marked, hrefs) if marked is not None and not ctx.in_pre else None
         self.lines += rows
         self.gaps.append(gap)
         self.dom.append(evidence)
@@ -218,52 +223,85 @@ class Lines:
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
         if spans:
-            for ev, found in zip(self.dom[len(self.dom) - len(rows):], spans):
-                if found:
-                    ev.extra["code"] = found
+            for ev, (code, linked) in zip(self.dom[len(self.dom) - len(rows):], spans):
+                if code:
+                    ev.extra["code"] = code
+                if linked:
+                    ev.extra["links"] = linked
         return False
 
-    def _code_spans(self, rows: list[str], marked: str) -> Optional[list[list[tuple[int, int]]]]:
-        """Where inline code stands in each row, ``(start, end)`` pairs, for Markdown output only (no
-        feature reads them). The marked text goes through the steps the plain text went through; a row
-        whose marked copy, marks taken out, is not exactly the row (a page that holds the mark characters
-        itself, a long line cut elsewhere) gets none, so the lines never depend on the marks."""
+    def _spans(self, rows: list[str], marked: str, hrefs: Sequence[str]) -> Optional[list[tuple[list, list]]]:
+        """Where inline code and links stand in each row: ``(start, end)`` and ``(start, end, href)``, for
+        Markdown output only (no feature reads them). The marked text goes through the steps the plain text
+        went through; a row whose marked copy, marks taken out, is not exactly the row (a page that holds
+        the mark characters itself, a long line cut elsewhere) gets none, so the lines never depend on the
+        marks."""
         marked = _SEP_BETWEEN_WORDS_MARKED.sub(r"\1 ", marked).replace(_SEP, "") if _SEP in marked else marked
-        marked = _SPACE_AFTER_OPEN.sub(r"\1" + _CODE_OPEN, _SPACE_BEFORE_CLOSE.sub(_CODE_CLOSE + r"\1", marked))
+        marked = _SPACE_AFTER_OPEN.sub(r"\2\1", _SPACE_BEFORE_CLOSE.sub(r"\2\1", marked))
         copies = self._rows(marked)
         if len(copies) != len(rows):
             return None
-        return [_spans_of(row, copy) for row, copy in zip(rows, copies)]
+        targets = iter(hrefs)
+        return [_spans_of(row, copy, targets) for row, copy in zip(rows, copies)]
 
 
 CELL_TAGS = frozenset(("td", "th"))
 
 
-def _spans_of(row: str, copy: str) -> list[tuple[int, int]]:
-    """The code spans of ``row`` read off its marked ``copy`` (unpaired marks ignored, a span's edge spaces
-    left outside it); none when the copy without its marks is not the row."""
+def _spans_of(row: str, copy: str, targets: Iterator[str]) -> tuple[list, list]:
+    """The code spans and links of ``row`` read off its marked ``copy``: unpaired marks ignored, a span's
+    edge spaces left outside it, each link open mark taking the next of ``targets`` (the block's hrefs, in
+    order, so they are taken even from a row that gets no spans); none when the copy without its marks is
+    not the row."""
+    opens = copy.count(_LINK_OPEN)
     if copy.translate(_UNMARK) != row:
-        return []
-    spans, start, at = [], -1, 0
+        for _ in range(opens):
+            next(targets, None)
+        return [], []
+    code: list[tuple[int, int]] = []
+    links: list[tuple[int, int, str]] = []
+    code_start = link_start = -1
+    href = ""
+    at = 0
     for ch in copy:
         if ch == _CODE_OPEN:
-            start = at
-        elif ch == _CODE_CLOSE:
-            if start >= 0:
-                begin, end = start, at
-                while begin < end and row[begin] == " ":
-                    begin += 1
-                while end > begin and row[end - 1] == " ":
-                    end -= 1
-                if begin < end:
-                    spans.append((begin, end))
-            start = -1
+            code_start = at
+        elif ch == _LINK_OPEN:
+            link_start, href = at, next(targets, "")
+        elif ch == _CODE_CLOSE or ch == _LINK_CLOSE:
+            start = code_start if ch == _CODE_CLOSE else link_start
+            span = _trimmed(row, start, at) if start >= 0 else None
+            if span and ch == _CODE_CLOSE:
+                code.append(span)
+            elif span and href:
+                links.append((*span, href))
+            if ch == _CODE_CLOSE:
+                code_start = -1
+            else:
+                link_start = -1
         else:
             at += 1
-    return spans
+    return code, links
+
+
+def _trimmed(row: str, begin: int, end: int) -> Optional[tuple[int, int]]:
+    """``(begin, end)`` without the spaces at its edges; None when nothing is left."""
+    while begin < end and row[begin] == " ":
+        begin += 1
+    while end > begin and row[end - 1] == " ":
+        end -= 1
+    return (begin, end) if begin < end else None
 
 
 _UNMARK = {ord(ch): None for ch in _MARKS}
+
+
+class _MarkSet:
+    """``piece in marks``: is this list item one of the walk's own mark strings (by identity: text from the
+    page that happens to be a noncharacter is kept)."""
+
+    def __contains__(self, piece: object) -> bool:
+        return piece is _CODE_OPEN or piece is _CODE_CLOSE or piece is _LINK_OPEN or piece is _LINK_CLOSE
 
 
 def _list_start(value: str) -> Optional[int]:
@@ -321,12 +359,14 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     open_ = _Open()
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
     skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
-    spans_on = out.code_spans
+    spans_on, links_on = out.code_spans, out.code_spans and out.link_spans
+    marks_set = _MarkSet()
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
-    marks = 0  # code marks in pieces
-    code_el = None  # the open outermost inline code element
+    marks = 0  # code and link marks in pieces
+    hrefs: list[str] = []  # the target of each link mark in pieces
+    code_el = link_el = None  # the open outermost inline code element and link
     link_chars = links = uid = 0
     has_text = skipped = False
     gap = True
@@ -337,19 +377,23 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
         Called at block boundaries only, not per element: wcxb-dev's HTML runs within 1% of the inlined
         version (``benchmarks/speed_html.py``), with identical output (``check_identical_html.py``).
         """
-        nonlocal pieces, link_chars, has_text, gap, marks
+        nonlocal pieces, link_chars, has_text, gap, marks, hrefs
         if has_text:
-            if marks:  # the line from the text without the marks, exactly as a page without code gives it
-                plain = "".join(p for p in pieces if p is not _CODE_OPEN and p is not _CODE_CLOSE)
-                gap = out.add_block(plain, link_chars, gap, open_, "".join(pieces))
+            if marks:  # the line from the text without the marks, exactly as a page without them gives it
+                plain = "".join(p for p in pieces if p not in marks_set)
+                gap = out.add_block(plain, link_chars, gap, open_, "".join(pieces), hrefs)
             else:
                 gap = out.add_block("".join(pieces), link_chars, gap, open_)
             pieces, link_chars, has_text, marks = [], 0, False, 0
+            if hrefs:
+                hrefs = []
             if out.full:
                 return True
         else:
             pieces.clear()
             marks = 0
+            if hrefs:
+                hrefs = []
         gap = gap or tag not in TIGHT_TAGS
         return False
 
@@ -396,6 +440,12 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                     links += tag == "a"
                     if tag not in IN_WORD_TAGS:
                         pieces.append(_SEP)
+                        if links_on and tag == "a" and link_el is None and code_el is None:
+                            href = (el.get("href") or "").strip()
+                            if href and not href.lower().startswith(_NO_LINK):
+                                pieces.append(_LINK_OPEN)
+                                hrefs.append(href)
+                                link_el, marks = el, marks + 1
                     elif spans_on and tag in CODE_TAGS and code_el is None and not ctx.in_pre:  # in-word tags only
                         pieces.append(_CODE_OPEN)
                         code_el, marks = el, marks + 1
@@ -427,6 +477,9 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
             else:
                 links -= tag == "a"
                 if tag not in IN_WORD_TAGS:
+                    if el is link_el:
+                        pieces.append(_LINK_CLOSE)
+                        link_el, marks = None, marks + 1
                     pieces.append(_SEP)
                 elif el is code_el:
                     pieces.append(_CODE_CLOSE)

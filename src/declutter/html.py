@@ -214,7 +214,7 @@ def _walk_with_noscript(root: etree._Element, rules: DomRules, shown: Lines) -> 
     """
     if next(root.iter("noscript"), None) is None:
         return shown
-    rereading = Lines(shown.max_line_chars, shown.code_spans)
+    rereading = Lines(shown.max_line_chars, shown.code_spans, shown.link_spans)
     walk(root, replace(rules, skip_tags=rules.skip_tags - {"noscript"}), rereading)
     before = _words(shown.lines)
     gained = _words(rereading.lines) - before
@@ -263,7 +263,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
 
     ``rules`` are the compiled DOM rules; a :class:`~declutter.Cleaner` passes its own, and None loads the
     shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page).
-    ``code_spans``: mark where inline code stands in each line, for Markdown output (``extra["code"]``). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
+    ``code_spans``: mark where inline code stands in each line, for Markdown output (``extra["code"]``), and
+    with ``config.markdown_links`` where links do (``extra["links"]``). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
     cannot build any tree; broken, truncated or partial markup is recovered, as browsers do.
     """
     rules = rules if rules is not None else load_dom_rules(config.extra_rules)
@@ -276,7 +277,7 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
     if root is None:
         return page
     _adopt_trailing_roots(root)
-    builder = Lines(config.max_line_chars, code_spans)
+    builder = Lines(config.max_line_chars, code_spans, config.markdown_links)
     walk(root, rules, builder)
     if _words(builder.lines) < THIN_PAGE_WORDS and "noscript" in rules.skip_tags:
         builder = _walk_with_noscript(root, rules, builder)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Callable, Optional
+from urllib.parse import urljoin
 
 import numpy as np
 
@@ -59,23 +60,57 @@ def _code_span(code: str) -> str:
     return f"{ticks}{pad}{code}{pad}{ticks}"
 
 
-def _with_code(line: str, spans: Optional[list], escape: Callable[[str], str]) -> str:
-    """``line`` escaped with ``escape`` (for its start) and :func:`_escape_inline` (after a span), its inline
-    code (``DomEvidence.extra["code"]``: ``(start, end)`` pairs from the HTML reader) set as code spans."""
-    if not spans:
+def _inline(line: str, ev: DomEvidence, escape: Callable[[str], str], base: Optional[str]) -> str:
+    """``line`` as Markdown: its inline code (``ev.extra["code"]``) as code spans, its links
+    (``ev.extra["links"]``, :attr:`Config.markdown_links`) as ``[text](url)``, the text around them escaped,
+    with ``escape`` where it starts the line and :func:`_escape_inline` elsewhere."""
+    code, links = ev.extra.get("code") or [], ev.extra.get("links") or []
+    if not code and not links:
         return escape(line)
     parts, pos = [], 0
-    for start, end in spans:
-        span = _code_span(line[start:end])
-        if start == 0 and span.startswith("```"):
-            continue  # three backticks opening a line would open a fence: left as escaped text
-        parts += [escape(line[pos:start]) if pos == 0 else _escape_inline(line[pos:start]), span]
+    for start, end, href in links:
+        if start < pos:
+            continue
+        parts.append(_with_code(line, pos, start, code, escape))
+        text = _with_code(line, start, end, code, _escape_inline).replace("[", "\\[").replace("]", "\\]")
+        parts.append(f"[{text}]({_destination(href, base)})")
         pos = end
-    parts.append(escape(line[pos:]) if pos == 0 else _escape_inline(line[pos:]))
+    parts.append(_with_code(line, pos, len(line), code, escape))
     return "".join(parts)
 
 
-def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
+def _with_code(line: str, begin: int, end: int, code: list, escape: Callable[[str], str]) -> str:
+    """``line[begin:end]`` with the code spans that lie wholly inside it set as code spans, the rest escaped
+    (with ``escape`` for a piece that starts the line)."""
+    parts, pos = [], begin
+    for start, stop in code:
+        if start < pos or stop > end:
+            continue
+        span = _code_span(line[start:stop])
+        if start == 0 and span.startswith("```"):
+            continue  # three backticks opening a line would open a fence: left as escaped text
+        parts += [_escaped(line, pos, start, escape), span]
+        pos = stop
+    parts.append(_escaped(line, pos, end, escape))
+    return "".join(parts)
+
+
+def _escaped(line: str, begin: int, end: int, escape: Callable[[str], str]) -> str:
+    return (escape if begin == 0 else _escape_inline)(line[begin:end])
+
+
+def _destination(href: str, base: Optional[str]) -> str:
+    """A link's URL as a Markdown destination: made absolute against ``base`` (the page's URL) when it is
+    relative, and with the characters that would end it (space, parentheses, angle brackets) percent-encoded."""
+    url = urljoin(base, href) if base else href
+    return url.translate(_URL_ESCAPES)
+
+
+_URL_ESCAPES = {ord(" "): "%20", ord("("): "%28", ord(")"): "%29", ord("<"): "%3C", ord(">"): "%3E",
+                ord("\n"): "", ord("\t"): ""}
+
+
+def _block(line: str, dom: Optional[DomEvidence], base: Optional[str] = None) -> tuple[str, str]:
     """The Markdown of one non-code, non-table line and its kind ("heading", "item", "quote" or "para").
 
     A line read from HTML is escaped (:func:`escape_markdown`): its structure is told by its tags, never
@@ -84,14 +119,13 @@ def _block(line: str, dom: Optional[DomEvidence]) -> tuple[str, str]:
     """
     if dom is None:
         return "para", line
-    code = dom.extra.get("code")
     if dom.heading:
-        return "heading", "#" * dom.heading + " " + _with_code(line, code, _escape_inline)
+        return "heading", "#" * dom.heading + " " + _inline(line, dom, _escape_inline, base)
     if dom.is_list_item:
-        return "item", _with_code(line, code, escape_markdown)
+        return "item", _inline(line, dom, escape_markdown, base)
     if "quote" in dom.extra:  # inside a blockquote, however deep
-        return "quote", "> " + _with_code(line, code, escape_markdown)
-    return "para", _with_code(line, code, escape_markdown)
+        return "quote", "> " + _inline(line, dom, escape_markdown, base)
+    return "para", _inline(line, dom, escape_markdown, base)
 
 
 def _table(cells: list[tuple[tuple, str]]) -> list[str]:
@@ -117,7 +151,8 @@ class _Markdown:
     """The Markdown of a page, built one kept line at a time: pending table cells and code lines are held
     until the line that ends them, everything else becomes a block at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Optional[str] = None) -> None:
+        self.base = base  # the page's URL, against which relative links are resolved
         self.blocks: list[str] = []
         self.code: list[str] = []
         self.code_indent = ""  # a listing inside a list item is indented into that item
@@ -155,7 +190,7 @@ class _Markdown:
         self.last_kind = "code"
 
     def _add_block(self, line: str, ev: Optional[DomEvidence], gap: bool) -> None:
-        kind, text = _block(line, ev)
+        kind, text = _block(line, ev, self.base)
         quote = ev.extra.get("quote") if ev is not None else None
         if kind == "quote" and self.last_kind == "quote" and quote == self.last_quote:
             self.blocks[-1] += "\n>\n" + text  # one quotation of several paragraphs, not several quotations
@@ -229,7 +264,7 @@ def to_markdown(page: Page) -> str:
     assert page.keep is not None, "to_markdown() needs an annotated page"
     dom = page.dom if page.dom is not None else [None] * len(page.lines)
     gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
-    out = _Markdown()
+    out = _Markdown(page.url)
     for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
         if keep:
             out.add(line, ev, gap)
