@@ -270,6 +270,9 @@ def test_markdown_links_are_written_when_asked_for():
         "wants to know more about it.")
     assert "[card]" not in md and "card" in md
     assert "](/docs/intro)" in cleaner.clean(LINKED, output="markdown")  # no URL given: left relative
+    assert "](/docs/intro)" in cleaner.clean(LINKED, output="markdown", url="https://[::1/x")  # unreadable base
+    broken = LINKED.replace("https://x.org/a b(c)", "https://[::1/x")
+    assert "](https://[::1/x)" in cleaner.clean(broken, output="markdown", url="https://example.org/")
     assert "](" not in declutter.clean(LINKED, output="markdown")  # off by default
     assert cleaner.clean(LINKED) == declutter.clean(LINKED)  # text output is the same
     marked = page_from_html(LINKED, Config(markdown_links=True), code_spans=True)

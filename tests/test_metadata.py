@@ -53,6 +53,9 @@ def test_canonical_link_outranks_og_url_and_is_resolved_against_the_page_url():
     assert metadata_of(page(head), url="https://example.org/x/y").url == "https://example.org/news/a-story"
     lost_host = '<link rel="canonical" href="https:///paths/17">'  # a template that lost its host
     assert metadata_of(page(lost_host), url="https://example.org/x/y").url == "https://example.org/paths/17"
+    broken = '<link rel="canonical" href="https://[::1/x">'  # urllib raises "Invalid IPv6 URL" (the fuzz test found it)
+    assert metadata_of(page(broken)).url is None
+    assert metadata_of(page(head), url="https://[::1/x").url == "/news/a-story"
 
 
 def test_inline_markup_when_nothing_else_is_declared():
@@ -86,7 +89,8 @@ def test_values_are_capped_and_bad_dates_dropped():
     ("2024-03-05", "2024-03-05"), ("2024-3-5T08:00:00Z", "2024-03-05"), ("2024/03/05", "2024-03-05"),
     ("Tue, 05 Mar 2024 10:00:00 GMT", "2024-03-05"), ("March 5, 2024", "2024-03-05"), ("5 March 2024", "2024-03-05"),
     ("Mar. 5, 2024", "2024-03-05"), ("2024-02-30", None), ("1850-01-01", None), ("yesterday", None), ("", None),
-    ("20240305", None)])
+    ("20240305", None), ("Tue, 05 Mar 99999999999 10:00:00 GMT", None),
+    ("Tue, 05 Mar 2024 10:00:00 -99999999999999999999", None)])
 def test_iso_date(value, expected):
     assert iso_date(value) == expected
 

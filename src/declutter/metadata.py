@@ -28,7 +28,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterator, Optional
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 if TYPE_CHECKING:  # only the HTML reader hands in a tree; page.py imports Metadata on the text path too
     from lxml import etree
@@ -76,9 +76,15 @@ class Metadata:
 
     def resolved(self, base_url: Optional[str]) -> Metadata:
         """A relative canonical URL (``href="/story/1"``) made absolute against the page's own address."""
-        if not self.url or not base_url or urlsplit(self.url).netloc:
+        if not self.url or not base_url:
             return self
-        return replace(self, url=urljoin(base_url, self.url))
+        parts = _split(self.url)
+        if parts is None or parts.netloc:
+            return self
+        try:
+            return replace(self, url=urljoin(base_url, self.url))
+        except ValueError:  # a base URL urllib cannot read ("https://[broken"): the canonical stays as given
+            return self
 
 
 def page_metadata(root: etree._Element) -> Metadata:
@@ -210,9 +216,19 @@ def _cleaned(found: dict[str, str]) -> Metadata:
     if values.get("date"):
         values["date"] = iso_date(values["date"] or "")
     url = values.get("url")
-    if url and "://" in url and not urlsplit(url).netloc:  # "https:///paths/17": a template that lost its host
-        values["url"] = urlunsplit(("", "", *urlsplit(url)[2:])) or None
+    parts = _split(url) if url else None
+    if parts is None:  # none declared, or one urllib cannot read ("https://[::1/x": an unclosed IPv6 host)
+        values["url"] = None
+    elif "://" in (url or "") and not parts.netloc:  # "https:///paths/17": a template that lost its host
+        values["url"] = urlunsplit(("", "", *parts[2:])) or None
     return Metadata(**{key: values.get(key) for key in ("author", "date", "description", "site_name", "url")})
+
+
+def _split(url: str) -> Optional[SplitResult]:
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def iso_date(value: str) -> Optional[str]:
@@ -227,7 +243,7 @@ def iso_date(value: str) -> Optional[str]:
     try:
         parsed = parsedate_to_datetime(value)
         return _valid(parsed.year, parsed.month, parsed.day)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year or zone of 20 digits
         pass
     for fmt in _WRITTEN:
         try:

@@ -102,7 +102,10 @@ def _escaped(line: str, begin: int, end: int, escape: Callable[[str], str]) -> s
 def _destination(href: str, base: Optional[str]) -> str:
     """A link's URL as a Markdown destination: made absolute against ``base`` (the page's URL) when it is
     relative, and with the characters that would end it (space, parentheses, angle brackets) percent-encoded."""
-    url = urljoin(base, href) if base else href
+    try:
+        url = urljoin(base, href) if base else href
+    except ValueError:  # a URL urllib cannot read ("https://[broken"): written as the page gives it
+        url = href
     return url.translate(_URL_ESCAPES)
 
 
