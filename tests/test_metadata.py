@@ -79,6 +79,12 @@ def test_broken_or_odd_json_ld_is_ignored(block):
     assert metadata_of(page(f'<script type="application/ld+json">{block}</script>')) == Metadata()
 
 
+def test_the_first_date_that_reads_as_one_wins():
+    head = ('<script type="application/ld+json">{"@type": "Article", "datePublished": "{{date}}"}</script>'
+            '<meta property="article:published_time" content="2023-09-10">')
+    assert metadata_of(page(head)).date == "2023-09-10"
+
+
 def test_values_are_capped_and_bad_dates_dropped():
     head = f'<meta name="description" content="{"word " * 1000}"><meta name="date" content="2021-13-45">'
     meta = metadata_of(page(head))

@@ -105,6 +105,7 @@ def page_metadata(root: etree._Element) -> Metadata:
                 inline.setdefault("url", el.get("href", ""))
         elif el.get("itemprop") == "datePublished" or el.get("pubdate") is not None:
             inline.setdefault("date", el.get("datetime") or "".join(el.itertext()))
+    dates = [found.get("date"), metas.get("date", (0, None))[1], inline.get("date")]
     for key, (_, value) in metas.items():
         if key in _META_FIRST:
             found[key] = value
@@ -114,6 +115,9 @@ def page_metadata(root: etree._Element) -> Metadata:
         found["url"] = inline.pop("url")
     for key, value in inline.items():
         found.setdefault(key, value)
+    # The first date that reads as one: a JSON-LD "datePublished": "{{date}}" left by a template must not
+    # hide the <meta> tag's good one.
+    found["date"] = next((d for d in map(iso_date, filter(None, dates)) if d), "")
     if "author" not in found:
         found.update(_inline_author(root))
     return _cleaned(found)
@@ -213,8 +217,6 @@ def _inline_author(root: etree._Element) -> dict[str, str]:
 
 def _cleaned(found: dict[str, str]) -> Metadata:
     values = {key: " ".join(str(value).split())[:MAX_CHARS] or None for key, value in found.items()}
-    if values.get("date"):
-        values["date"] = iso_date(values["date"] or "")
     url = values.get("url")
     parts = _split(url) if url else None
     if parts is None:  # none declared, or one urllib cannot read ("https://[::1/x": an unclosed IPv6 host)
