@@ -240,6 +240,14 @@ def test_markdown_sets_inline_code_as_code_spans():
     assert _code_markdown("<p><code>``x``</code> opens the line.</p>") == "\\`\\`x\\`\\` opens the line."  # no fence
 
 
+def test_table_cells_carry_their_code_spans_and_links():
+    md = _code_markdown("<table><tr><th>Option</th><th>Meaning</th></tr><tr><td><code>sep</code></td>"
+                        "<td>the separator, <code>a|b</code> by default</td></tr><tr><td><code>end</code></td>"
+                        "<td>what comes *last*</td></tr></table>")
+    assert md == ("| Option | Meaning |\n| --- | --- |\n| `sep` | the separator, `a\\|b` by default |\n"
+                  "| `end` | what comes \\*last\\* |")
+
+
 def test_code_spans_are_left_out_where_marks_cannot_be_trusted():
     # A page holding the mark characters itself, and code that wraps a block: the line stays plain text.
     assert _code_markdown("<p>Odd \ufdd0 text with <code>code</code> in it.</p>") == "Odd \ufdd0 text with code in it."

@@ -131,17 +131,21 @@ def _block(line: str, dom: Optional[DomEvidence], base: Optional[str] = None) ->
     return "para", _inline(line, dom, escape_markdown, base)
 
 
-def _table(cells: list[tuple[tuple, str]]) -> list[str]:
-    """Kept cells of one table, ``((table, row, cell), text)`` in document order, as Markdown blocks: one
-    table when every row kept the same number of cells, else one line a row with its cells between "|";
-    one paragraph per cell where the cells do not look like a data table."""
-    rows: dict[object, dict[object, list[str]]] = {}
-    for (_, row, cell), text in cells:
-        rows.setdefault(row, {}).setdefault(cell, []).append(text)
-    grid = [[escape_markdown(" ".join(parts)).replace("|", "\\|") for parts in row.values()] for row in rows.values()]
-    width = max(map(len, grid))
-    if len(grid) < 2 or width < 2 or any(len(text) > MAX_TABLE_CELL_CHARS for row in grid for text in row):
-        return [text for _, text in cells]
+def _table(cells: list[tuple[tuple, str, DomEvidence]], base: Optional[str] = None) -> list[str]:
+    """Kept cells of one table, ``((table, row, cell), text, evidence)`` in document order, as Markdown
+    blocks: one table when every row kept the same number of cells, else one line a row with its cells
+    between "|"; one paragraph per cell line where the cells do not look like a data table. Inline code and
+    links are set out in cells as in paragraphs."""
+    rows: dict[object, dict[object, list[tuple[str, DomEvidence]]]] = {}
+    for (_, row, cell), text, ev in cells:
+        rows.setdefault(row, {}).setdefault(cell, []).append((text, ev))
+    plain = [[" ".join(text for text, _ in parts) for parts in row.values()] for row in rows.values()]
+    width = max(map(len, plain))
+    if len(plain) < 2 or width < 2 or any(len(text) > MAX_TABLE_CELL_CHARS for row in plain for text in row):
+        return [_inline(text, ev, escape_markdown, base) for _, text, ev in cells]
+    grid = [[" ".join(_inline(text, ev, escape_markdown if i == 0 else _escape_inline, base)
+                      for i, (text, ev) in enumerate(parts)).replace("|", "\\|")
+             for parts in row.values()] for row in rows.values()]
     if any(len(row) != width for row in grid):
         # Empty cells make no line, so a row missing some cannot be put back in its columns: one line a row.
         return [" | ".join(row) for row in grid]
@@ -159,7 +163,7 @@ class _Markdown:
         self.blocks: list[str] = []
         self.code: list[str] = []
         self.code_indent = ""  # a listing inside a list item is indented into that item
-        self.cells: list[tuple[tuple, str]] = []
+        self.cells: list[tuple[tuple, str, DomEvidence]] = []
         self.last_kind = ""
         self.last_quote: object = None
         self.number = 0  # the last number of an ordered list whose items carry no list identity
@@ -171,9 +175,9 @@ class _Markdown:
         cell = ev.extra.get("cell") if ev is not None else None
         if self.cells and (cell is None or cell[0] != self.cells[0][0][0]):
             self._flush_table()
-        if cell is not None:
+        if cell is not None and ev is not None:  # a cell is only ever known from its evidence
             self._flush_code()
-            self.cells.append((cell, line))
+            self.cells.append((cell, line, ev))
             self.last_kind = "table"
         elif ev is not None and ev.is_pre:
             self._add_code(line, ev, gap)
@@ -251,7 +255,7 @@ class _Markdown:
             self.code = []
 
     def _flush_table(self) -> None:
-        self.blocks += _table(self.cells)
+        self.blocks += _table(self.cells, self.base)
         self.cells = []
 
     def text(self) -> str:
