@@ -626,3 +626,5 @@ def test_cli_writes_links_with_the_links_flag(tmp_path, capsys):
     assert "[intro \\[v2\\]](/docs/intro)" in capsys.readouterr().out
     assert main(["clean", "--format", "markdown", str(path)]) == 0
     assert "](" not in capsys.readouterr().out
+    assert main(["clean", "--format", "markdown", "--links", "--url", "https://example.org/a/", str(path)]) == 0
+    assert "[intro \\[v2\\]](https://example.org/docs/intro)" in capsys.readouterr().out

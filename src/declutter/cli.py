@@ -94,7 +94,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     cleaner = _cleaner(_config(args, output=args.format))
     try:
-        out = cleaner.clean(_read_input(args.file))
+        out = cleaner.clean(_read_input(args.file), url=args.url)
     except NotAPageError as exc:
         raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
@@ -107,7 +107,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     cleaner = _cleaner(_config(args))
     try:
-        analysis = cleaner.analyze(_read_input(args.file, "explain"))
+        analysis = cleaner.analyze(_read_input(args.file, "explain"), url=args.url)
     except NotAPageError as exc:
         raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
@@ -187,6 +187,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "a page reads as already clean and is kept whole)")
 
 
+_URL_HELP = "the page's address: relative links (--links) and a relative canonical URL are made absolute against it"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="declutter", description="Strip web-page boilerplate, keep the main content.")
     parser.add_argument("--version", action="version", version=f"declutter {__version__}")
@@ -195,12 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="input file, or - for stdin")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--links", action="store_true", help="with --format markdown, write an HTML page's links as [text](url)")
+    p.add_argument("--url", default=None, help=_URL_HELP)
     _common(p)
     p.set_defaults(func=cmd_clean)
     p = sub.add_parser("explain", help="show every line kept or dropped, with its reason")
     p.add_argument("file", help="input file, or - for stdin")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--width", type=int, default=100, help="cut displayed lines at this many characters")
+    p.add_argument("--url", default=None, help=_URL_HELP)
     _common(p)
     p.set_defaults(func=cmd_explain)
     from .train import add_arguments as add_train_arguments
