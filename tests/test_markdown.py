@@ -123,3 +123,21 @@ def test_hostile_brackets_cost_linear_time():
     assert time.perf_counter() - t0 < 30
     assert len(plain) > 0
     assert isinstance(declutter.clean("[x](https://a.com/) [y](https://a.com/) [z](https://a.com/)\n" + text), str)
+
+
+JINA = ("Title: How to parse tables in Python\n\nURL Source: https://example.org/tables\n\n"
+        "Published Time: Sun, 27 Sep 2026 10:34:10 GMT\n\nMarkdown Content:\n# How to parse tables in Python\n\n"
+        "Parsing tables is a common task when you scrape the web, and there are a few ways to do it well.\n\n"
+        "Another paragraph with a fair number of words, so that the page reads as an article here.\n")
+
+
+def test_a_reader_header_is_the_page_s_metadata_not_its_text():
+    """Jina Reader's "Title: / URL Source: / Markdown Content:" lines came out as the first lines of the text."""
+    out = declutter.clean(JINA)
+    assert out.startswith("How to parse tables in Python") and "URL Source" not in out and "Markdown Content" not in out
+    analysis = declutter.analyze(JINA)
+    assert analysis.title == "How to parse tables in Python"
+    assert (analysis.metadata.url, analysis.metadata.date) == ("https://example.org/tables", "2026-09-27")
+    # A page whose own first line reads "Title: ..." keeps it: without "URL Source:" it is no reader header.
+    own = "Title: My page\n\nMarkdown Content:\nThe page's own words, [one](https://a.org) [two](https://b.org) [three](https://c.org).\n"
+    assert declutter.clean(own).startswith("Title: My page")

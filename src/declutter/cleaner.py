@@ -21,6 +21,7 @@ from .config import Config, check_output
 from .decide import decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
+from .metadata import Metadata, iso_date
 from .model import LineModel, StackedModel, load_model
 from .output import code_continuations, to_markdown, to_text
 from .page import Analysis, LineDecision, Page
@@ -184,10 +185,15 @@ class Cleaner:
             spans = self.config.output == "markdown" if code_spans is None else code_spans
             page = page_from_html(text, self.config, self.dom_rules, metadata=metadata, code_spans=spans)
         else:
+            header: dict[str, str] = {}
             if fmt == "markdown":
+                text, header = markdown.reader_header(text)
                 text = markdown.to_plain(text)
             lines, gaps = reading.page_lines(text, self.config.max_line_chars)
             page = Page(lines=lines, gaps=gaps)
+            if header:  # what a reader service said of the page it fetched (no feature reads these)
+                page.title = header.get("title")
+                page.metadata = Metadata(date=iso_date(header.get("date", "")), url=header.get("url"))
         page.lang = self._declared(page.lang)  # the page's own <html lang>, read as the caller's
         if self.config.language != "auto":
             page.lang = self.config.language

@@ -61,6 +61,28 @@ _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-
 MIN_LINKS = 3  # inline links with an address before an auto-detected text counts as Markdown
 
 
+# The header Jina Reader (r.jina.ai) puts before a page's Markdown: "Title: ...", "URL Source: ...", maybe
+# "Published Time: ...", then "Markdown Content:" on a line of its own, fields a blank line apart.
+_READER_HEAD = re.compile(r"\A\s*((?:[A-Z][A-Za-z ]{1,30}: [^\n]{0,2000}\n\s*){1,12})Markdown Content:[ \t]*(?:\n|\Z)")
+_READER_FIELD = re.compile(r"([A-Z][A-Za-z ]{1,30}): ([^\n]*)")
+READER_FIELDS = {"Title": "title", "URL Source": "url", "Published Time": "date"}
+
+
+def reader_header(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` without a Jina Reader header, and the header's fields ("title", "url", "date"; empty when there
+    is none). A reader that fetched the page wrote these lines, not the page: kept, they came out as
+    the first lines of the cleaned text ("URL Source: https://...") of every such page. A header counts only
+    at the very start and only with its "URL Source:" line, so a page whose own first line is "Title: ..."
+    keeps it."""
+    m = _READER_HEAD.match(text)
+    if m is None:
+        return text, {}
+    fields = dict(_READER_FIELD.findall(m.group(1)))
+    if "URL Source" not in fields:
+        return text, {}
+    return text[m.end():], {READER_FIELDS[k]: v.strip() for k, v in fields.items() if k in READER_FIELDS and v.strip()}
+
+
 def looks_like_markdown(text: str) -> bool:
     """Is this plain text Markdown? At least :data:`MIN_LINKS` inline links or images with an address.
 
@@ -69,6 +91,8 @@ def looks_like_markdown(text: str) -> bool:
     (and whose gold holds only the links' words). Headings and list markers alone are not enough:
     "# 1" and "- item" occur in plain text.
     """
+    if reader_header(text[:10_000])[1]:  # what Jina Reader returns is Markdown, links or not
+        return True
     found = 0
     for _ in _ANY_LINK.finditer(text):
         found += 1
