@@ -6,6 +6,11 @@ later keeps its URL). Canonical URLs are checked against the record's URL (where
 and path, ignoring ``www.``, a trailing slash and the query.
 
     python benchmarks/metadata.py ../shared/data/*.jsonl.gz [--limit N]
+    python benchmarks/metadata.py ../shared/data/wcxb-dev.jsonl.gz --vs-trafilatura   # agreement, pip install trafilatura
+
+``--vs-trafilatura`` also runs trafilatura's ``extract_metadata`` on each page (it guesses dates from the
+page's text and URL too, htmldate's heuristics) and counts, per field, the pages where both give one and
+they agree (dates equal; authors equal ignoring case and spacing).
 """
 from __future__ import annotations
 
@@ -34,7 +39,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data", nargs="+")
     ap.add_argument("--limit", type=int, default=None, help="pages per file")
+    ap.add_argument("--vs-trafilatura", action="store_true", help="agreement with trafilatura's extract_metadata")
     args = ap.parse_args()
+    if args.vs_trafilatura:
+        return _versus_trafilatura(args.data, args.limit)
     print("| dataset | pages | " + " | ".join(FIELDS) + " | ms/page | URL dates: same day / within 31 days / other |")
     print("|---|---:|" + "---:|" * len(FIELDS) + "---:|---|")
     for path in args.data:
@@ -72,6 +80,37 @@ def main() -> None:
         if found["url_both"]:
             print(f"|   canonical URL names the record's page | | | | | | {found['url_same'] / found['url_both']:.0%} of "
                   f"{found['url_both']} | | |")
+
+
+def _versus_trafilatura(paths: list[str], limit: int | None) -> None:
+    from trafilatura.metadata import extract_metadata
+
+    same = lambda a, b: " ".join(a.lower().split()) == " ".join(b.lower().split())  # noqa: E731
+    print("| dataset | pages | field | declutter | trafilatura | both | agree |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for path in paths:
+        counts: Counter = Counter()
+        pages, name = 0, ""
+        for i, lp in enumerate(read_pages(path)):
+            if limit and i >= limit:
+                break
+            root = _parse(lp.html) if lp.html else None
+            if root is None:
+                continue
+            name, pages = lp.dataset, pages + 1
+            ours = page_metadata(root)
+            theirs = extract_metadata(lp.html, default_url=lp.url)
+            for field, mine, other in (("date", ours.date, theirs.date if theirs else None),
+                                       ("author", ours.author, theirs.author if theirs else None)):
+                counts[field, "ours"] += bool(mine)
+                counts[field, "theirs"] += bool(other)
+                if mine and other:
+                    counts[field, "both"] += 1
+                    counts[field, "agree"] += same(mine, other)
+        for field in ("date", "author"):
+            both = counts[field, "both"]
+            print(f"| {name} | {pages} | {field} | {counts[field, 'ours']} | {counts[field, 'theirs']} | {both} | "
+                  f"{counts[field, 'agree']} ({counts[field, 'agree'] / max(both, 1):.0%}) |")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,13 @@ def test_the_first_date_that_reads_as_one_wins():
     assert metadata_of(page(head)).date == "2023-09-10"
 
 
+@pytest.mark.parametrize("value, expected", [
+    (", USA TODAY", "USA TODAY"), ("/nexxisrentals", None), ("@jane", None), ("www.example.org/jane", None),
+    ("Jane Doe, Ph.D.", "Jane Doe, Ph.D."), (" - ", None)])
+def test_an_author_is_a_name(value, expected):
+    assert metadata_of(page(f'<meta name="author" content="{value}">')).author == expected
+
+
 def test_values_are_capped_and_bad_dates_dropped():
     head = f'<meta name="description" content="{"word " * 1000}"><meta name="date" content="2021-13-45">'
     meta = metadata_of(page(head))

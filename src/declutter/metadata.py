@@ -55,6 +55,7 @@ _META = {
     "site_name": ("og:site_name", "application-name", "apple-mobile-web-app-title"),
     "url": ("og:url", "twitter:url"),
 }
+_NOT_A_NAME = ("http://", "https://", "www.", "/", "@")  # an author value that is an address or a handle
 # Fields a <meta> tag states better than JSON-LD (see the module docstring).
 _META_FIRST = frozenset(("site_name", "description"))
 _META_FIELD = {name: (field, rank) for field, names in _META.items() for rank, name in enumerate(names)}
@@ -133,7 +134,7 @@ def _read_meta(el: etree._Element, metas: dict[str, tuple[int, str]]) -> None:
         hit = _META_FIELD.get(name)
         if hit is not None:
             field, rank = hit
-            if field == "author" and content.lstrip().lower().startswith(("http://", "https://", "@")):
+            if field == "author" and content.strip().lower().startswith(_NOT_A_NAME):
                 return  # article:author and twitter:creator often name a profile URL or handle, not a person
             if field not in metas or rank < metas[field][0]:
                 metas[field] = (rank, content)
@@ -217,6 +218,10 @@ def _inline_author(root: etree._Element) -> dict[str, str]:
 
 def _cleaned(found: dict[str, str]) -> Metadata:
     values = {key: " ".join(str(value).split())[:MAX_CHARS] or None for key, value in found.items()}
+    author = (values.get("author") or "").strip(" ,;|·-–—")
+    # A profile URL, path or handle ("/nexxisrentals", "@jane") names no one; edge punctuation (", USA TODAY")
+    # is what a template left around an empty name.
+    values["author"] = None if not author or author.lower().startswith(_NOT_A_NAME) else author
     url = values.get("url")
     parts = _split(url) if url else None
     if parts is None:  # none declared, or one urllib cannot read ("https://[::1/x": an unclosed IPv6 host)
