@@ -264,8 +264,10 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
     ``rules`` are the compiled DOM rules; a :class:`~declutter.Cleaner` passes its own, and None loads the
     shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page).
     ``code_spans``: mark where inline code stands in each line, for Markdown output (``extra["code"]``), and
-    with ``config.markdown_links`` where links do (``extra["links"]``). Raises :class:`HtmlError` (a ``ValueError``) only when lxml
-    cannot build any tree; broken, truncated or partial markup is recovered, as browsers do.
+    with ``config.markdown_links`` where links do (``extra["links"]``).
+
+    Raises :class:`HtmlError` (a ``ValueError``) only when lxml cannot build any tree; broken, truncated or
+    partial markup is recovered, as browsers do.
     """
     rules = rules if rules is not None else load_dom_rules(config.extra_rules)
     if len(text) > MAX_HTML_CHARS:
