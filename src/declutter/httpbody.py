@@ -24,6 +24,14 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
+def compression_of(data: bytes) -> Optional[str]:
+    """"gzip" or "zstd" when ``data`` starts with that format's magic number, else None: how a file, a body
+    or bytes handed to ``clean()`` say they are compressed, whatever their name or headers claim."""
+    if data.startswith(_GZIP_MAGIC):
+        return "gzip"
+    return "zstd" if data.startswith(_ZSTD_MAGIC) else None
+
+
 class PayloadError(ValueError):
     """A response body that is compressed in a way we cannot undo."""
 

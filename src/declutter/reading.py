@@ -199,7 +199,6 @@ _MHTML_HEAD = re.compile(r"(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?content-typ
 _HTTP_STATUS = re.compile(rb"HTTP/[0-9.]{1,3} [0-9]{3}[ \r\n]")
 _PAGE_TYPES = ("application/xhtml+xml", "application/octet-stream", "binary/octet-stream")  # beside text/*
 MAX_DECOMPRESSED = 1 << 28  # bytes a compressed input may give: far beyond any page, short of a decompression bomb
-_COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
 
 
 def decompressed(data: bytes) -> tuple[bytes, Optional[str]]:
@@ -209,10 +208,11 @@ def decompressed(data: bytes) -> tuple[bytes, Optional[str]]:
     short; cleaning the 6,754 bytes it holds", or over MAX_DECOMPRESSED bytes "decompresses to more than
     256 MiB; cleaning its first 256 MiB". Data that cannot be decompressed (corrupt, or zstd without the
     ``zstandard`` package) raises :class:`declutter.httpbody.PayloadError`."""
-    coding = next((name for magic, name in _COMPRESSIONS if data.startswith(magic)), None)
+    from .httpbody import compression_of, unpack
+
+    coding = compression_of(data)
     if coding is None:
         return data, None
-    from .httpbody import unpack
 
     out, cut = unpack(data, coding, MAX_DECOMPRESSED + 1)
     if len(out) > MAX_DECOMPRESSED:
@@ -227,12 +227,12 @@ def _decompressed(data: bytes) -> bytes:
     """:func:`decompressed`, its note as a :class:`BinaryInputWarning`. Read as it was, a compressed page gave
     binary noise that the model kept as text, so bytes that cannot be decompressed are still read as they
     are, with a warning that says why: there is no better reading of them."""
-    from .httpbody import PayloadError
+    from .httpbody import PayloadError, compression_of
 
     try:
         out, note = decompressed(data)
     except PayloadError as exc:
-        coding = next(name for magic, name in _COMPRESSIONS if data.startswith(magic))
+        coding = compression_of(data)
         warnings.warn(f"input is {coding} data that cannot be decompressed ({exc}); read as it is",
                       BinaryInputWarning, stacklevel=5)
         return data

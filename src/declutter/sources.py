@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
-from .httpbody import PayloadError, decoded_body, split_response
+from .httpbody import PayloadError, compression_of, decoded_body, split_response
 from .reading import decode_declared
 from .zstdframes import ZstdFrames
 
@@ -164,11 +164,11 @@ def open_stream(path: Path) -> _TolerantReader:
 
 def decompressed(raw: BinaryIO, name: str) -> _TolerantReader:
     """``raw`` (seekable) read through gzip or zstd when its magic number says so, ending cleanly at a break."""
-    magic = raw.read(4)
+    coding = compression_of(raw.read(4))
     raw.seek(0)
-    if magic[:2] == b"\x1f\x8b":
+    if coding == "gzip":
         inner: Any = gzip.GzipFile(fileobj=raw)  # a GzipFile or a zstd reader: each reads like a binary file
-    elif magic == b"\x28\xb5\x2f\xfd":
+    elif coding == "zstd":
         try:
             inner = ZstdFrames(raw)  # every frame; EOFError where one is cut short, after all it holds
         except ImportError:
