@@ -168,36 +168,37 @@ def guess(data: bytes) -> Optional[str]:
     scores.update({enc: _cjk_evidence(sample, enc, cands.common_cjk) for enc in cands.multi_byte})
     order = cands.single_byte + cands.multi_byte
     best = max(order, key=lambda enc: (scores[enc], -order.index(enc)))
-    if scores[best] >= FEW_WORDS or (scores[best] >= MIN_EVIDENCE and best in cands.single_byte
-                                       and _plausible_bytes(found, best)):
+    if scores[best] >= FEW_WORDS:
         return best
-    single = plausible_reading(sample, found, cands.single_byte)
+    counted = Counter(found).most_common(MAX_PLAUSIBLE_WORDS)  # once, for every judgement below
+    if scores[best] >= MIN_EVIDENCE and best in cands.single_byte and _plausible_bytes(counted, best):
+        return best
+    single = plausible_reading(sample, counted, cands.single_byte)
     if scores[best] < MIN_EVIDENCE:
         return single
     if best in cands.single_byte:
         return single or best  # a few stopwords among words the reading garbles ("güne\u200fli" in cp1256)
-    return single if single and _fits_a_language(found, single) else best
+    return single if single and _fits_a_language(counted, single) else best
 
 
-def _plausible_bytes(found: list[bytes], encoding: str) -> bool:
+def _plausible_bytes(words: list[tuple[bytes, int]], encoding: str) -> bool:
     """Whether ``encoding`` reads at least MIN_PLAUSIBLE_SHARE of the words with a high byte as text."""
-    words = Counter(found).most_common(MAX_PLAUSIBLE_WORDS)
     total = sum(n for _, n in words)
     return _plausible_share(words, total, _byte_classes(encoding)) >= MIN_PLAUSIBLE_SHARE
 
 
-def _fits_a_language(found: list[bytes], encoding: str) -> bool:
+def _fits_a_language(words: list[tuple[bytes, int]], encoding: str) -> bool:
     """Whether the words with a high byte, read in ``encoding``, are clearly words of some language (STRONG_FIT).
 
     A few common Han characters are weak evidence on a short text: lower-case KOI8-R letters are lead and
     trail bytes of GB2312's commonest characters, so "Привет, как дела?" reads as four of them. Read in
     KOI8-R its letter pairs are Russian's, which a short CJK text read in a one-byte code page never gives.
     """
-    fit = letter_pair_fit(Counter(found).most_common(MAX_PLAUSIBLE_WORDS), encoding)
+    fit = letter_pair_fit(words, encoding)
     return fit is not None and fit >= STRONG_FIT
 
 
-def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, ...]) -> Optional[str]:
+def plausible_reading(sample: bytes, words: list[tuple[bytes, int]], encodings: tuple[str, ...]) -> Optional[str]:
     """The first of ``encodings`` (one byte per character) that reads the most words with a high byte as
     plausible text, when that is at least MIN_PLAUSIBLE_SHARE of them; None for bytes with C0 controls in
     them (binary) or no reading that good.
@@ -206,11 +207,11 @@ def plausible_reading(sample: bytes, found: list[bytes], encodings: tuple[str, .
     code pages of one script is right. Among equally plausible readings, those whose letter pairs fit a
     language clearly worse than the best one's drop out (:func:`_best_fitting`), then fewer words in capitals
     and the earlier encoding (cp1252 for Latin text) win.
-    ``sample``: :func:`_sample` of the bytes; ``found``: their words with a high byte (``_HIGH_WORDS``).
+    ``sample``: :func:`_sample` of the bytes; ``words``: their words with a high byte (``_HIGH_WORDS``) and
+    how often each occurs, the MAX_PLAUSIBLE_WORDS commonest.
     """
     if len(_CONTROLS.findall(sample)) > MAX_CONTROL_SHARE * len(sample):
         return None
-    words = Counter(found).most_common(MAX_PLAUSIBLE_WORDS)
     total = sum(n for _, n in words)
     if not total:
         return None
