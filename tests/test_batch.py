@@ -161,6 +161,31 @@ def test_warc_payloads_stored_compressed_and_chunked_are_decoded(tmp_path):
     longest = max(text.split("\n\n"), key=len).strip()
     assert all(longest in r["text"] and "\ufffd" not in r["text"] for r in outputs(out))
 
+def test_a_warc_page_cut_short_is_cleaned_and_marked_truncated(tmp_path):
+    """A crawler's size limit (WARC-Truncated) or a gzip body that breaks off: the text it holds is cleaned,
+    and the row and the summary say the page is partial, so a corpus builder can keep or drop it."""
+    paragraphs = seed_texts()[0].split("\n\n")
+    page = seed_html("\n\n".join(paragraphs)).encode("utf-8")
+    whole = http_response(page, "text/html")
+    limited = warc_record("response", "https://example.org/1", whole[: len(whole) * 2 // 3],
+                          "application/http; msgtype=response", 1)
+    limited = limited.replace(b"Content-Type: application/http", b"WARC-Truncated: length\r\nContent-Type: application/http", 1)
+    gz = gzip.compress(page, mtime=0)
+    cut_gzip = warc_record("response", "https://example.org/2", http_response(gz[: len(gz) * 2 // 3], "text/html",
+                                                                              "Content-Encoding: gzip"),
+                           "application/http; msgtype=response", 2)
+    intact = warc_record("response", "https://example.org/3", whole, "application/http; msgtype=response", 3)
+    summary, out = batch_of_file(tmp_path, "partial.warc", limited + cut_gzip + intact)
+    rows = {r["url"]: r for r in outputs(out)}
+    assert summary.cleaned == 3 and summary.errors == 0 and summary.truncated == 2
+    assert rows["https://example.org/1"]["truncated"] == "WARC-Truncated: length"
+    assert rows["https://example.org/2"]["truncated"] == "gzip body cut short"
+    assert "truncated" not in rows["https://example.org/3"]
+    assert paragraphs[1].strip() in rows["https://example.org/2"]["text"]  # what the cut body holds is kept
+    assert json.loads((out / "summary.json").read_text())["truncated"] == 2
+    assert summary.truncated == run_batch([str(tmp_path / "partial.warc")], out).truncated  # resumed shards count too
+
+
 
 def test_a_warc_payload_declared_latin1_is_read_as_windows_1252(tmp_path):
     text = good_rows()[1]["text"].replace("Putin praised", "Putin \u201cpraised\u201d \u2014")

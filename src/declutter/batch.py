@@ -62,15 +62,18 @@ class ShardResult:
     errors: list[dict[str, Any]]
     records: int
     cleaned: int
+    truncated: int = 0  # cleaned rows whose page is only part of what the server sent
 
 
 @dataclass
 class Summary:
-    """The job's counts; ``records == cleaned + errors``. ``skipped`` counts inputs that are not pages."""
+    """The job's counts; ``records == cleaned + errors``. ``skipped`` counts inputs that are not pages;
+    ``truncated``, the cleaned rows whose page was cut short before it reached us (each row says why)."""
 
     records: int = 0
     cleaned: int = 0
     errors: int = 0
+    truncated: int = 0
     shards: int = 0
     shards_resumed: int = 0
     records_resumed: int = 0
@@ -188,6 +191,8 @@ def _clean_record(cleaner, record: Record, explain: bool, metadata: bool = False
     if content is None or not content.strip():
         raise RecordError("record has no body")
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
+    if record.truncated is not None:
+        row["truncated"] = record.truncated
     if explain:
         page = cleaner.explained_page(content, url=record.url, lang=record.lang)
         analysis = cleaner.analysis_of(page)
@@ -216,7 +221,7 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
     cleaner_for = _Cleaners(config)
     buf = io.BytesIO()
     errors: list[dict[str, Any]] = []
-    cleaned = 0
+    cleaned = truncated = 0
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         for record in records:
             try:
@@ -228,7 +233,8 @@ def clean_shard(config: Config, index: int, records: list[Record], explain: bool
                 continue
             gz.write(line + b"\n")
             cleaned += 1
-    return ShardResult(index, buf.getvalue(), errors, len(records), cleaned)
+            truncated += record.truncated is not None
+    return ShardResult(index, buf.getvalue(), errors, len(records), cleaned, truncated)
 
 
 def learn_shard(config: Config, records: list[Record]) -> TemplateLearner:
@@ -396,10 +402,11 @@ def _clean_all(paths: list[Path], config: Config, options: BatchOptions, source:
                out: OutDir, summary: Summary, progress: bool) -> None:
     bar = _Bar(progress, "cleaning")
 
-    def count(records: int, cleaned: int, errors: int) -> None:
+    def count(records: int, cleaned: int, errors: int, truncated: int) -> None:
         summary.records += records
         summary.cleaned += cleaned
         summary.errors += errors
+        summary.truncated += truncated
         bar.update(records)
 
     def skip(reason: str) -> None:
@@ -412,13 +419,13 @@ def _clean_all(paths: list[Path], config: Config, options: BatchOptions, source:
             if done is not None and done.get("records") == len(records):
                 summary.shards_resumed += 1
                 summary.records_resumed += done["records"]
-                count(done["records"], done["cleaned"], done["errors"])
+                count(done["records"], done["cleaned"], done["errors"], done.get("truncated", 0))
                 continue
             yield clean_shard, (config, index, records, options.explain, options.metadata)
 
     def handle(result: ShardResult) -> None:
         out.store(result)
-        count(result.records, result.cleaned, len(result.errors))
+        count(result.records, result.cleaned, len(result.errors), result.truncated)
 
     try:
         run_tasks(engine, tasks(), handle)

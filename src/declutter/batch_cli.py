@@ -113,6 +113,9 @@ def main(args: argparse.Namespace) -> int:
     print(f"declutter batch: {summary.records} records in = {summary.cleaned} cleaned + {summary.errors} errors "
           f"({summary.shards} shards, {summary.shards_resumed} resumed; {summary.pages_per_s:.1f} pages/s)"
           + (f"; not pages, skipped: {skipped}" if skipped else ""), file=sys.stderr)
+    if summary.truncated:
+        print(f"declutter batch: {summary.truncated} cleaned pages were cut short before they reached us "
+              "(a crawler's size limit, a broken download); their rows say so in 'truncated'", file=sys.stderr)
     if summary.errors:
         print(f"declutter batch: error records are listed in {args.out}/errors.jsonl", file=sys.stderr)
     return 0

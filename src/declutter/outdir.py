@@ -85,7 +85,8 @@ class OutDir:
         self.write(self.shard(result.index, ".jsonl.gz"), result.data)
         rows = b"".join(json_line(e) + b"\n" for e in result.errors)
         self.write(self.shard(result.index, ".errors.jsonl"), rows)
-        counts = {"records": result.records, "cleaned": result.cleaned, "errors": len(result.errors)}
+        counts = {"records": result.records, "cleaned": result.cleaned, "errors": len(result.errors),
+                  "truncated": result.truncated}
         self.write(self.shard(result.index, ".done.json"), json.dumps(counts).encode("utf-8"))
 
     def finish(self, shards: int, summary: Summary) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Optional, Union
 
-from .httpbody import PayloadError, compression_of, decoded_body, split_response
+from .httpbody import PayloadError, compression_of, split_response, unpacked_body
 from .reading import decode_declared
 from .zstdframes import ZstdFrames
 
@@ -50,6 +50,9 @@ class Record:
     # The language the source gives for the page (a JSONL field, a WET record's identified language); the
     # cleaner takes it as a declaration (Cleaner.read's ``lang``).
     lang: Optional[str] = None
+    # Why the page is only part of what the server sent, when the source says so or its compressed body
+    # breaks off ("WARC-Truncated: length", "gzip body cut short"); the row carries it as ``truncated``.
+    truncated: Optional[str] = None
 
     @property
     def key(self) -> str:
@@ -285,6 +288,9 @@ def _warc_page(rec, position: str, skip: Skip) -> Optional[Record]:
         return None
     record = Record(position=position, id=rec.headers.get("WARC-Record-ID"), url=rec.headers.get("WARC-Target-URI"))
     record.lang = _identified_language(rec.headers.get("WARC-Identified-Content-Language"))
+    cut_by_crawler = rec.headers.get("WARC-Truncated")
+    if cut_by_crawler is not None:  # the crawler stored only part of the payload (its size or time limit)
+        record.truncated = f"WARC-Truncated: {cut_by_crawler.strip() or 'unspecified'}"
     block = rec.reader.read()
     declared = rec.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and len(block) < int(declared):
@@ -320,9 +326,14 @@ def _http_page(record: Record, block: bytes, skip: Skip, label: str, identified:
         skip(f"{label} of type {response.content_type or 'unknown'}")
         return None
     try:
-        record.content = decode_declared(decoded_body(response), response.charset)
+        body = unpacked_body(response)
     except PayloadError as exc:
         record.error = f"HTTP payload: {exc}"
+        return record
+    if body.cut:
+        why = f"{response.headers.get('content-encoding', 'compressed').strip()} body cut short"
+        record.truncated = why if record.truncated is None else f"{record.truncated}; {why}"
+    record.content = decode_declared(body.data, response.charset)
     return record
 
 
