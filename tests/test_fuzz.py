@@ -27,7 +27,7 @@ from declutter.reading import normalize_text, split_lines, without_surrogates
 CASES = int(os.environ.get("DECLUTTER_FUZZ_CASES", "40"))
 TAGS = ("div", "p", "span", "table", "tr", "td", "pre", "ul", "li", "nav", "footer", "article", "script",
         "style", "noscript", "h1", "a", "br", "iframe", "frameset", "svg", "template", "textarea", "title",
-        "head", "body", "html", "!--", "![CDATA[", "?xml", "code", "kbd")
+        "head", "body", "html", "!--", "![CDATA[", "?xml", "code", "kbd", "b", "em", "strong", "i")
 ODD = "\r\n\t \x00\x0b\x0c\u2028\u2029\ufeff<>&;\"'\ud7ff\U0001f600\u202e"
 
 

@@ -248,6 +248,58 @@ def test_table_cells_carry_their_code_spans_and_links():
                   "| `end` | what comes \\*last\\* |")
 
 
+def test_markdown_sets_bold_and_italic_as_emphasis():
+    md = _code_markdown(
+        "<h2>A <b>bold</b> heading</h2><p>The <strong>council</strong> voted on <em>Tuesday</em> for the "
+        "<b><i>new</i> budget</b>, <b>Note:</b>text, <b>a</b><b>b</b>, <i>x </i>y, <code>x <b>y</b></code>, "
+        "<b><code>z</code></b> and <i>*stars*</i>.</p><p><b>1. Bold from the start</b> of the line</p>")
+    assert md.split("\n\n") == [
+        "## A bold heading",  # a heading is emphasis enough
+        "The **council** voted on *Tuesday* for the ***new* budget**, Note:text, **ab**, *x* y, `x y`, **`z`** and "
+        "*\\*stars\\**.",  # "**Note:**text" would show its asterisks: left plain
+        "**1. Bold from the start** of the line"]
+    plain = page_from_html("<html><body><p>The <b>council</b> voted.</p></body></html>", Config(markdown_emphasis=False),
+                           code_spans=True)
+    plain.keep = np.ones(len(plain.lines), dtype=bool)
+    assert to_markdown(plain) == "The council voted."
+    with pytest.raises(TypeError, match="markdown_emphasis must be True or False"):
+        Config(markdown_emphasis=1)
+
+
+def test_emphasis_nests_with_links_and_code_and_text_output_is_unchanged():
+    html = ("<html><body><article><p>Read <a href='/x'><b>this</b> guide</a>, <b><a href='/y'>that one</a></b> and "
+            "<a href='/z'><code>api[0]</code></a> with a path like <code>C:\\</code><b>bold</b> for the reader who wants "
+            "to know more about the council and its budget.</p></article></body></html>")
+    md = Cleaner(markdown_links=True).clean(html, output="markdown")
+    assert md == ("Read [**this** guide](/x), [**that one**](/y) and [`api[0]`](/z) with a path like `C:\\`**bold** for "
+                  "the reader who wants to know more about the council and its budget.")
+    assert Cleaner().clean(html) == declutter.clean(html) and "*" not in declutter.clean(html)
+    marked = page_from_html(html, Config(markdown_links=True), code_spans=True)
+    assert marked.lines == page_from_html(html, Config()).lines
+
+
+def test_a_backslash_before_a_span_stays_a_backslash():
+    """Text ending in a backslash right before a span made the span's mark a literal character ("\\`")."""
+    md = _code_markdown("<p>Type C:\\<code>dir</code> and <b>go\\</b> now.</p>")
+    assert md == "Type C:\\\\`dir` and **go\\\\** now."
+
+
+def test_a_nested_list_whose_parent_item_was_dropped_is_not_an_indented_code_block():
+    """Indented four spaces under nothing, such items (and every line after them) read as a code block."""
+    html = ("<html><body><p>Deliverables:</p><ul><li>Parent<ul><li>child one</li><li>child two</li></ul></li></ul>"
+            "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>"
+            "<ul><li>Item<p>its second paragraph</p></li></ul></body></html>")
+    page = page_from_html(html, Config(), code_spans=True)
+    page.keep = np.array([line != "Parent" for line in page.lines])
+    md = to_markdown(page)
+    assert "Deliverables:\n\n- child one\n- child two" in md
+    assert md.endswith("- Item\n\n    its second paragraph")
+    page.keep[:] = True
+    assert "- Parent\n\n    - child one\n    - child two" in to_markdown(page)
+    wide = _markdown("<ol start='99'><li>Ninety-nine</li><li>Hundred<p>its own paragraph</p><ul><li>inside</li></ul></li></ol>")
+    assert wide == "99. Ninety-nine\n100. Hundred\n\n     its own paragraph\n\n     - inside"  # content starts at column 5
+
+
 def test_code_spans_are_left_out_where_marks_cannot_be_trusted():
     # A page holding the mark characters itself, and code that wraps a block: the line stays plain text.
     assert _code_markdown("<p>Odd \ufdd0 text with <code>code</code> in it.</p>") == "Odd \ufdd0 text with code in it."
@@ -628,3 +680,9 @@ def test_cli_writes_links_with_the_links_flag(tmp_path, capsys):
     assert "](" not in capsys.readouterr().out
     assert main(["clean", "--format", "markdown", "--links", "--url", "https://example.org/a/", str(path)]) == 0
     assert "[intro \\[v2\\]](https://example.org/docs/intro)" in capsys.readouterr().out
+    bold = tmp_path / "bold.html"
+    bold.write_text(LINKED.replace("<p>Read", "<p><b>Read</b>"), encoding="utf-8")
+    assert main(["clean", "--format", "markdown", str(bold)]) == 0
+    assert capsys.readouterr().out.startswith("**Read** the intro")
+    assert main(["clean", "--format", "markdown", "--no-emphasis", str(bold)]) == 0
+    assert capsys.readouterr().out.startswith("Read the intro")

@@ -143,3 +143,30 @@ def test_cli_explain_shows_what_the_page_declares(tmp_path, capsys):
     text.write_text("A line of plain text that is long enough to keep, with words.\n", encoding="utf-8")
     assert main(["explain", str(text)]) == 0
     assert not capsys.readouterr().out.splitlines()[1].startswith("#")  # a text page declares nothing
+
+
+def test_markdown_front_matter_carries_what_the_page_declares():
+    head = ('<meta name="author" content="Jane Doe"><meta name="date" content="2024-03-05">'
+            '<meta property="og:site_name" content="Daily: Example News"><link rel="canonical" href="/story">')
+    cleaner = declutter.Cleaner(markdown_front_matter=True)
+    md = cleaner.clean(page(head).replace("<title>A story</title>", '<title>A "story": part 1</title>'),
+                       output="markdown", url="https://example.org/x")
+    matter, body = md.split("\n---\n\n", 1)
+    assert matter.split("\n") == ["---", 'title: "A \\"story\\": part 1"', 'author: "Jane Doe"', 'date: "2024-03-05"',
+                                  'site_name: "Daily: Example News"', 'url: "https://example.org/story"',
+                                  'lang: "en"']  # quoted and escaped as YAML reads it
+    assert body.startswith("This is the first paragraph")
+    assert cleaner.clean(page(head)) == declutter.clean(page(head))  # text output: none
+    assert "---" not in declutter.clean(page(head), output="markdown")  # off by default
+    assert cleaner.clean("<html><head><title>T</title></head><body><p> </p></body></html>", output="markdown") == ""
+    from declutter.output import _yaml_string
+    assert _yaml_string("a\x85b\ufeff\u00e9") == '"a\\u0085b\\ufeff\u00e9"'  # what YAML takes raw stays raw
+    with pytest.raises(ValueError, match="render\\(\\) writes text or Markdown"):
+        cleaner.render(cleaner.annotate(cleaner.read(page())), "json")
+
+
+def test_render_is_how_clean_ends():
+    cleaner = declutter.Cleaner(output="markdown")
+    judged = cleaner.annotate(cleaner.read(page(), code_spans=True))
+    assert cleaner.render(judged) == cleaner.clean(page())
+    assert cleaner.render(judged, "text") == cleaner.clean(page(), output="text")

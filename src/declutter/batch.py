@@ -27,7 +27,6 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 from .cleaner import Cleaner, shared_cleaner
 from .config import Config
 from .outdir import BatchError, OutDir, json_line
-from .output import to_markdown, to_text
 from .sites import SiteTemplates, TemplateLearner
 from .sources import Record, SourceOptions, check_inputs, read_inputs
 
@@ -193,14 +192,14 @@ def _clean_record(cleaner, record: Record, explain: bool, metadata: bool = False
     row: dict[str, Any] = {"id": record.key, "position": record.position, "url": record.url}
     if record.truncated is not None:
         row["truncated"] = record.truncated
-    if explain:
+    if explain:  # one pass over the page, two renderings of it
         page = cleaner.explained_page(content, url=record.url, lang=record.lang)
         analysis = cleaner.analysis_of(page)
-        text = to_markdown(page) if cleaner.config.output == "markdown" else analysis.text  # one pass, two renderings
-        row.update(text=text, lang=analysis.lang, reads_clean=analysis.reads_clean, lines=analysis.to_dict()["lines"])
+        row.update(text=cleaner.render(page), lang=analysis.lang, reads_clean=analysis.reads_clean,
+                   lines=analysis.to_dict()["lines"])
     elif metadata:
         page = cleaner.annotate(cleaner.read(content, url=record.url, lang=record.lang))
-        row["text"] = to_markdown(page) if cleaner.config.output == "markdown" else to_text(page)
+        row["text"] = cleaner.render(page)
     else:
         row["text"] = cleaner.clean(content, url=record.url, lang=record.lang)
         return row

@@ -23,7 +23,7 @@ from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .metadata import Metadata, iso_date
 from .model import LineModel, StackedModel, load_model
-from .output import code_continuations, to_markdown, to_text
+from .output import code_continuations, front_matter, to_markdown, to_text
 from .page import Analysis, LineDecision, Page
 from .parts import judge_in_parts, needs_parts
 from .repeats import drop_repeated_runs
@@ -318,11 +318,25 @@ class Cleaner:
         output = self.config.output if output is None else check_output(output)
         if output == "json":
             return json.dumps(self.analyze(data, url=url, lang=lang).to_dict(), ensure_ascii=False)
-        page = self.annotate(self.read(data, url=url, lang=lang, metadata=False,
-                                          code_spans=output == "markdown"))
-        if output == "markdown":
-            return to_markdown(page)
-        return to_text(page)
+        markdown = output == "markdown"
+        page = self.read(data, url=url, lang=lang, metadata=markdown and self.config.markdown_front_matter,
+                         code_spans=markdown)
+        return self.render(self.annotate(page), output)
+
+    def render(self, page: Page, output: Optional[str] = None) -> str:
+        """The kept lines of a page :meth:`annotate` has judged, as ``output`` ("text" or "markdown";
+        ``Config.output`` when None): how :meth:`clean` ends, for a caller that also needs the page itself
+        (``declutter batch --metadata`` and ``--explain``). Markdown wants the page read with its inline
+        marks (``read(..., code_spans=True)``), and front matter (``Config.markdown_front_matter``) wants its
+        metadata: the front matter opens a page that kept something, and an empty page stays "".
+        """
+        output = self.config.output if output is None else check_output(output)
+        if output == "json":
+            raise ValueError("render() writes text or Markdown; JSON comes from analyze() or clean(output='json')")
+        if output == "text":
+            return to_text(page)
+        text = to_markdown(page)
+        return f"{front_matter(page)}\n\n{text}" if text and self.config.markdown_front_matter else text
 
 
 _SHARED: dict[bytes, Cleaner] = {}

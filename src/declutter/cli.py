@@ -59,7 +59,9 @@ def _config(args: argparse.Namespace, **extra) -> Config:
         return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
                       input_format=args.input_format, model_path=args.model, drop_repeats=not args.keep_repeats,
                       keep_clean_pages=not args.judge_clean_pages,
-                      markdown_links=getattr(args, "links", False), **extra)
+                      markdown_links=getattr(args, "links", False),
+                      markdown_emphasis=not getattr(args, "no_emphasis", False),
+                      markdown_front_matter=getattr(args, "front_matter", False), **extra)
     except ValueError as exc:
         raise SystemExit(f"declutter: {exc}") from None
 
@@ -198,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="input file, or - for stdin")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--links", action="store_true", help="with --format markdown, write an HTML page's links as [text](url)")
+    p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic text as plain words")
+    p.add_argument("--front-matter", action="store_true",
+                   help="with --format markdown, open with YAML front matter: title, author, date, site, description, URL, language")
     p.add_argument("--url", default=None, help=_URL_HELP)
     _common(p)
     p.set_defaults(func=cmd_clean)

@@ -55,6 +55,12 @@ class Config:
     markdown_links: Markdown output writes an HTML page's links as ``[text](url)``, a relative URL made
         absolute against the ``url`` passed to ``clean``. Off by default: most pipelines want the text, and
         a link's words are the same either way.
+    markdown_emphasis: Markdown output writes an HTML page's ``strong``/``b`` as ``**bold**`` and ``em``/``i``
+        as ``*italic*`` (not in headings, and not where CommonMark would read the marks as plain asterisks).
+        On by default, as Markdown output is for a reader of the formatting; False gives plain words.
+    markdown_front_matter: Markdown output opens with YAML front matter: the page's title, author, date,
+        site name, description, URL and language, where known (``output.front_matter``); for pipelines that
+        keep each document's source beside its text (search, RAG). Off by default.
     input_format: "auto" (sniff HTML, Markdown or plain text), "text", "html" or "markdown" (plain text whose
         Markdown links, images, heading and list marks are taken off first: :mod:`declutter.markdown`).
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
@@ -71,13 +77,16 @@ class Config:
     keep_clean_pages: bool = True
     output: str = "text"
     markdown_links: bool = False
+    markdown_emphasis: bool = True
+    markdown_front_matter: bool = False
     input_format: str = "auto"
     model_path: str | None = None
     site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "language", normalized_language(self.language))
-        for name in ("smoothing", "drop_repeats", "keep_clean_pages", "markdown_links"):
+        for name in ("smoothing", "drop_repeats", "keep_clean_pages", "markdown_links", "markdown_emphasis",
+                     "markdown_front_matter"):
             if not isinstance(getattr(self, name), bool):  # smoothing="no" must not read as True
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         for name in ("threshold", "sequence_stay"):

@@ -51,14 +51,18 @@ _SEP = "\x1f"  # a possible word boundary; becomes a space between two word char
 _SEP_BETWEEN_WORDS = re.compile(r"(?<=\w)\x1f+(?=\w)")
 # Inline elements Markdown output sets as code spans (`lxml`); inside ``pre`` the fence does it.
 CODE_TAGS = frozenset("code kbd samp tt".split())
+# Inline elements Markdown output sets as emphasis (``Config.markdown_emphasis``): strong, then em.
+BOLD_TAGS, ITALIC_TAGS = frozenset(("b", "strong")), frozenset(("i", "em"))
 # Where such an element, or a link (``Config.markdown_links``), opens and closes, in the marked copy of a
 # block's text (Unicode noncharacters, reserved for a program's internal use); the line itself is built from
 # the text without them.
 _CODE_OPEN, _CODE_CLOSE, _LINK_OPEN, _LINK_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
-_MARKS = _CODE_OPEN + _CODE_CLOSE + _LINK_OPEN + _LINK_CLOSE
-_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0-\ufdd3]*)\x1f+(?=[\ufdd0-\ufdd3]*\w)")
-_SPACE_AFTER_OPEN = re.compile(r"([\ufdd0\ufdd2])(\s+)")  # "<code> x </code>": the spaces go outside the span,
-_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)([\ufdd1\ufdd3])")  # where collapsing them gives the line's one space
+_BOLD_OPEN, _BOLD_CLOSE, _ITALIC_OPEN, _ITALIC_CLOSE = "\ufdd4", "\ufdd5", "\ufdd6", "\ufdd7"
+_MARKS = _CODE_OPEN + _CODE_CLOSE + _LINK_OPEN + _LINK_CLOSE + _BOLD_OPEN + _BOLD_CLOSE + _ITALIC_OPEN + _ITALIC_CLOSE
+_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0-\ufdd7]*)\x1f+(?=[\ufdd0-\ufdd7]*\w)")
+_SPACE_AFTER_OPEN = re.compile(r"([\ufdd0\ufdd2\ufdd4\ufdd6])(\s+)")  # "<code> x </code>": the spaces go outside
+_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)([\ufdd1\ufdd3\ufdd5\ufdd7])")  # the span, where collapsing them gives
+# the line's one space
 _NO_LINK = ("#", "javascript:", "data:")  # hrefs that lead nowhere a reader of the text could follow
 _BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -162,6 +166,7 @@ class Lines:
     max_line_chars: int
     code_spans: bool = False  # mark inline code in ``dom[i].extra["code"]`` (Markdown output only)
     link_spans: bool = False  # and links in ``dom[i].extra["links"]`` (``Config.markdown_links``)
+    emphasis_spans: bool = False  # and emphasis in ``dom[i].extra["emphasis"]`` (``Config.markdown_emphasis``)
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
@@ -223,16 +228,18 @@ class Lines:
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
         if spans:
-            for ev, (code, linked) in zip(self.dom[len(self.dom) - len(rows):], spans):
+            for ev, (code, linked, emphasis) in zip(self.dom[len(self.dom) - len(rows):], spans):
                 if code:
                     ev.extra["code"] = code
                 if linked:
                     ev.extra["links"] = linked
+                if emphasis:
+                    ev.extra["emphasis"] = emphasis
         return False
 
-    def _spans(self, rows: list[str], marked: str, hrefs: Sequence[str]) -> Optional[list[tuple[list, list]]]:
-        """Where inline code and links stand in each row: ``(start, end)`` and ``(start, end, href)``, for
-        Markdown output only (no feature reads them). The marked text goes through the steps the plain text
+    def _spans(self, rows: list[str], marked: str, hrefs: Sequence[str]) -> Optional[list[tuple[list, list, list]]]:
+        """Where inline code, links and emphasis stand in each row: ``(start, end)``, ``(start, end, href)``
+        and ``(start, end, "**" or "*")``, for Markdown output only (no feature reads them). The marked text goes through the steps the plain text
         went through; a row whose marked copy, marks taken out, is not exactly the row (a page that holds
         the mark characters itself, a long line cut elsewhere) gets none, so the lines never depend on the
         marks."""
@@ -248,40 +255,52 @@ class Lines:
 CELL_TAGS = frozenset(("td", "th"))
 
 
-def _spans_of(row: str, copy: str, targets: Iterator[str]) -> tuple[list, list]:
-    """The code spans and links of ``row`` read off its marked ``copy``: unpaired marks ignored, a span's
-    edge spaces left outside it, each link open mark taking the next of ``targets`` (the block's hrefs, in
-    order, so they are taken even from a row that gets no spans); none when the copy without its marks is
-    not the row."""
+def _spans_of(row: str, copy: str, targets: Iterator[str]) -> tuple[list, list, list]:
+    """The code spans, links and emphasis of ``row`` read off its marked ``copy``: unpaired marks ignored, a
+    span's edge spaces left outside it, each link open mark taking the next of ``targets`` (the block's hrefs,
+    in order, so they are taken even from a row that gets no spans); none when the copy without its marks is
+    not the row. Emphasis of one kind that touches the next ("<b>a</b><b>b</b>") is one span, as it reads."""
     opens = copy.count(_LINK_OPEN)
     if copy.translate(_UNMARK) != row:
         for _ in range(opens):
             next(targets, None)
-        return [], []
+        return [], [], []
     code: list[tuple[int, int]] = []
     links: list[tuple[int, int, str]] = []
-    code_start = link_start = -1
+    emphasis: list[tuple[int, int, str]] = []
+    start = dict.fromkeys(_OPENS, -1)
     href = ""
     at = 0
     for ch in copy:
-        if ch == _CODE_OPEN:
-            code_start = at
-        elif ch == _LINK_OPEN:
-            link_start, href = at, next(targets, "")
-        elif ch == _CODE_CLOSE or ch == _LINK_CLOSE:
-            start = code_start if ch == _CODE_CLOSE else link_start
-            span = _trimmed(row, start, at) if start >= 0 else None
-            if span and ch == _CODE_CLOSE:
+        if ch in _OPENS:
+            start[ch] = at
+            if ch == _LINK_OPEN:
+                href = next(targets, "")
+        elif ch in _CLOSES:
+            opened = _CLOSES[ch]
+            span = _trimmed(row, start[opened], at) if start[opened] >= 0 else None
+            start[opened] = -1
+            if span is None:
+                continue
+            if opened == _CODE_OPEN:
                 code.append(span)
-            elif span and href:
-                links.append((*span, href))
-            if ch == _CODE_CLOSE:
-                code_start = -1
+            elif opened == _LINK_OPEN:
+                if href:
+                    links.append((*span, href))
             else:
-                link_start = -1
+                mark = "**" if opened == _BOLD_OPEN else "*"
+                same = [i for i, e in enumerate(emphasis) if e[1] == span[0] and e[2] == mark]
+                if same:
+                    emphasis[same[-1]] = (emphasis[same[-1]][0], span[1], mark)
+                else:
+                    emphasis.append((*span, mark))
         else:
             at += 1
-    return code, links
+    return code, links, emphasis
+
+
+_OPENS = (_CODE_OPEN, _LINK_OPEN, _BOLD_OPEN, _ITALIC_OPEN)
+_CLOSES = {_CODE_CLOSE: _CODE_OPEN, _LINK_CLOSE: _LINK_OPEN, _BOLD_CLOSE: _BOLD_OPEN, _ITALIC_CLOSE: _ITALIC_OPEN}
 
 
 def _trimmed(row: str, begin: int, end: int) -> Optional[tuple[int, int]]:
@@ -301,7 +320,8 @@ class _MarkSet:
     page that happens to be a noncharacter is kept)."""
 
     def __contains__(self, piece: object) -> bool:
-        return piece is _CODE_OPEN or piece is _CODE_CLOSE or piece is _LINK_OPEN or piece is _LINK_CLOSE
+        return (piece is _CODE_OPEN or piece is _CODE_CLOSE or piece is _LINK_OPEN or piece is _LINK_CLOSE
+                or piece is _BOLD_OPEN or piece is _BOLD_CLOSE or piece is _ITALIC_OPEN or piece is _ITALIC_CLOSE)
 
 
 def _list_start(value: str) -> Optional[int]:
@@ -360,13 +380,14 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
     skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
     spans_on, links_on = out.code_spans, out.code_spans and out.link_spans
+    emphasis_on = out.code_spans and out.emphasis_spans
     marks_set = _MarkSet()
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
     marks = 0  # code and link marks in pieces
     hrefs: list[str] = []  # the target of each link mark in pieces
-    code_el = link_el = None  # the open outermost inline code element and link
+    code_el = link_el = bold_el = italic_el = None  # the open outermost inline code element, link, emphasis
     link_chars = links = uid = 0
     has_text = skipped = False
     gap = True
@@ -449,6 +470,13 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                     elif spans_on and tag in CODE_TAGS and code_el is None and not ctx.in_pre:  # in-word tags only
                         pieces.append(_CODE_OPEN)
                         code_el, marks = el, marks + 1
+                    elif emphasis_on and code_el is None and not ctx.in_pre:
+                        if tag in BOLD_TAGS and bold_el is None:
+                            pieces.append(_BOLD_OPEN)
+                            bold_el, marks = el, marks + 1
+                        elif tag in ITALIC_TAGS and italic_el is None:
+                            pieces.append(_ITALIC_OPEN)
+                            italic_el, marks = el, marks + 1
                 if image_alt and tag == "img":
                     alt = el.get("alt")
                     if alt and not alt.isspace():
@@ -484,6 +512,12 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                 elif el is code_el:
                     pieces.append(_CODE_CLOSE)
                     code_el, marks = None, marks + 1
+                elif el is bold_el:
+                    pieces.append(_BOLD_CLOSE)
+                    bold_el, marks = None, marks + 1
+                elif el is italic_el:
+                    pieces.append(_ITALIC_CLOSE)
+                    italic_el, marks = None, marks + 1
             tags.pop()
             uids.pop()
             sigs.pop()

@@ -6,6 +6,7 @@ its paragraphs. JSON output is :meth:`declutter.page.Analysis.to_dict`.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Callable, Optional
 from urllib.parse import urljoin
@@ -60,43 +61,76 @@ def _code_span(code: str) -> str:
     return f"{ticks}{pad}{code}{pad}{ticks}"
 
 
-def _inline(line: str, ev: DomEvidence, escape: Callable[[str], str], base: Optional[str]) -> str:
+def _inline(line: str, ev: DomEvidence, escape: Callable[[str], str], base: Optional[str],
+            emphasis: bool = True) -> str:
     """``line`` as Markdown: its inline code (``ev.extra["code"]``) as code spans, its links
-    (``ev.extra["links"]``, :attr:`Config.markdown_links`) as ``[text](url)``, the text around them escaped,
-    with ``escape`` where it starts the line and :func:`_escape_inline` elsewhere."""
+    (``ev.extra["links"]``, :attr:`Config.markdown_links`) as ``[text](url)``, its emphasis
+    (``ev.extra["emphasis"]``, unless ``emphasis`` is False) as ``**bold**`` and ``*italic*``, the text around
+    them escaped, with ``escape`` where it starts the line and :func:`_escape_inline` elsewhere.
+
+    The spans nest as their elements did; one that crosses another after trimming is left out, and so is
+    emphasis CommonMark would not read as such (a mark between a letter and punctuation: "**Note:**text").
+    """
     code, links = ev.extra.get("code") or [], ev.extra.get("links") or []
-    if not code and not links:
+    marked = [m for m in ev.extra.get("emphasis") or [] if _flanked(line, m[0], m[1])] if emphasis else []
+    if not code and not links and not marked:
         return escape(line)
-    parts, pos = [], 0
-    for start, end, href in links:
-        if start < pos:
-            continue
-        parts.append(_with_code(line, pos, start, code, escape))
-        text = _with_code(line, start, end, code, _escape_inline).replace("[", "\\[").replace("]", "\\]")
-        parts.append(f"[{text}]({_destination(href, base)})")
-        pos = end
-    parts.append(_with_code(line, pos, len(line), code, escape))
-    return "".join(parts)
+    # Spans of the same extent nest link, then emphasis, then code: code inside a link (the usual
+    # "<a><code>api()</code></a>") keeps its link, and nothing can be set inside a code span.
+    spans = [(s, e, 0, "[", h) for s, e, h in links] + [(s, e, 1, m, "") for s, e, m in marked]
+    spans += [(s, e, 2, "`", "") for s, e in code]
+    spans.sort(key=lambda span: (span[0], -span[1], span[2]))
+    return _spans(line, 0, len(line), [(s, e, kind, href) for s, e, _, kind, href in spans], escape, base, False)
 
 
-def _with_code(line: str, begin: int, end: int, code: list, escape: Callable[[str], str]) -> str:
-    """``line[begin:end]`` with the code spans that lie wholly inside it set as code spans, the rest escaped
-    (with ``escape`` for a piece that starts the line)."""
-    parts, pos = [], begin
-    for start, stop in code:
+def _spans(line: str, begin: int, end: int, spans: list, escape: Callable[[str], str], base: Optional[str],
+           in_link: bool) -> str:
+    """``line[begin:end]`` as Markdown with ``spans`` (sorted by start, longest first) set inside it."""
+    parts, pos, i = [], begin, 0
+    while i < len(spans):
+        start, stop, kind, href = spans[i]
+        i += 1
+        inner = []
+        while i < len(spans) and spans[i][0] < stop:
+            inner.append(spans[i])
+            i += 1
         if start < pos or stop > end:
-            continue
-        span = _code_span(line[start:stop])
-        if start == 0 and span.startswith("```"):
-            continue  # three backticks opening a line would open a fence: left as escaped text
-        parts += [_escaped(line, pos, start, escape), span]
+            continue  # it crosses a span already written
+        parts.append(_escaped(line, pos, start, escape, in_link))
+        if kind == "`":
+            code = _code_span(line[start:stop])
+            # three backticks opening a line would open a fence: left as escaped text
+            parts.append(_escaped(line, start, stop, escape, in_link) if start == 0 and code.startswith("```") else code)
+        elif kind == "[" and not in_link:  # inside a span the text no longer starts the line: _escape_inline
+            parts.append(f"[{_spans(line, start, stop, inner, _escape_inline, base, True)}]({_destination(href, base)})")
+        elif kind == "[":
+            parts.append(_spans(line, start, stop, inner, _escape_inline, base, True))
+        else:
+            parts.append(f"{kind}{_spans(line, start, stop, inner, _escape_inline, base, in_link)}{kind}")
         pos = stop
-    parts.append(_escaped(line, pos, end, escape))
+    parts.append(_escaped(line, pos, end, escape, in_link))
     return "".join(parts)
 
 
-def _escaped(line: str, begin: int, end: int, escape: Callable[[str], str]) -> str:
-    return (escape if begin == 0 else _escape_inline)(line[begin:end])
+def _escaped(line: str, begin: int, end: int, escape: Callable[[str], str], in_link: bool) -> str:
+    """A piece of text between spans, escaped; a backslash that ends it is escaped too, as the mark that
+    follows it would otherwise be read as a literal character ("C:\\" before a code span)."""
+    text = (escape if begin == 0 else _escape_inline)(line[begin:end])
+    if in_link:
+        text = text.replace("[", "\\[").replace("]", "\\]")
+    return text + "\\" if text.endswith("\\") and (len(text) - len(text.rstrip("\\"))) % 2 else text
+
+
+def _flanked(line: str, start: int, end: int) -> bool:
+    """Would CommonMark read ``*`` marks around ``line[start:end]`` as emphasis? A mark next to punctuation
+    inside the span needs space or punctuation outside it ("**Note:** text", not "**Note:**text")."""
+    if _punctuation(line[start]) and start > 0 and not (line[start - 1].isspace() or _punctuation(line[start - 1])):
+        return False
+    return not (_punctuation(line[end - 1]) and end < len(line) and not (line[end].isspace() or _punctuation(line[end])))
+
+
+def _punctuation(ch: str) -> bool:
+    return not ch.isalnum() and not ch.isspace()
 
 
 def _destination(href: str, base: Optional[str]) -> str:
@@ -123,7 +157,7 @@ def _block(line: str, dom: Optional[DomEvidence], base: Optional[str] = None) ->
     if dom is None:
         return "para", line
     if dom.heading:
-        return "heading", "#" * dom.heading + " " + _inline(line, dom, _escape_inline, base)
+        return "heading", "#" * dom.heading + " " + _inline(line, dom, _escape_inline, base, emphasis=False)
     if dom.is_list_item:
         return "item", _inline(line, dom, escape_markdown, base)
     if "quote" in dom.extra:  # inside a blockquote, however deep
@@ -168,7 +202,10 @@ class _Markdown:
         self.last_quote: object = None
         self.number = 0  # the last number of an ordered list whose items carry no list identity
         self.lists: dict[object, list] = {}  # list uid -> [its marker ("-", "*", "." or ")"), its last number]
-        self.at_depth: dict[int, tuple[object, object]] = {}  # depth -> (list, item) of the last item set out there
+        # depth -> (list, item, column) of the last item set out at that depth of the page's lists; column:
+        # where what is inside it starts (its indent, fewer levels than its depth where an item holding it
+        # was not kept, plus its marker, at least four wide)
+        self.at_depth: dict[int, tuple[object, object, int]] = {}
         self.in_item_text = False  # the last item line was a further line of an item, not its first
 
     def add(self, line: str, ev: Optional[DomEvidence], gap: bool) -> None:
@@ -179,6 +216,7 @@ class _Markdown:
             self._flush_code()
             self.cells.append((cell, line, ev))
             self.last_kind = "table"
+            self.at_depth.clear()  # a table is set at the margin: it ends every list
         elif ev is not None and ev.is_pre:
             self._add_code(line, ev, gap)
         else:
@@ -192,7 +230,10 @@ class _Markdown:
             # Only right after an item (or a listing already inside one): indented anywhere else, the
             # fence would read as an indented code block holding the backticks.
             after_item = self.last_kind == "item" or (self.last_kind == "code" and self.code_indent != "")
-            self.code_indent = "    " * ev.extra["list_depth"] if after_item and "list_depth" in ev.extra else ""
+            held = self.at_depth.get(ev.extra.get("list_depth", 0))
+            self.code_indent = " " * held[2] if after_item and held is not None else ""
+            if not self.code_indent:
+                self.at_depth.clear()  # a listing at the margin ends every list
         self.code.append(line)
         self.last_kind = "code"
 
@@ -221,18 +262,23 @@ class _Markdown:
     def _item(self, text: str, ev: DomEvidence, gap: bool) -> tuple[str, bool]:
         """A list item line with its marker and indent, and whether it continues the block before it.
 
-        Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block.
-        Another line of the item before (a second paragraph, a ``<br>``) is indented under it rather than
+        Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block
+        (as wide as the marker under "100. ", whose content starts further in). Another line of the item before (a second paragraph, a ``<br>``) is indented under it rather than
         numbered as a new item; numbers run on per list, across nested lists and listings. A list that
         directly follows another of the same kind takes the other marker ("*" for "-", ")" for "."), which
         is how CommonMark tells two lists apart; with the same marker they would read as one.
         """
         depth, lst, item = ev.extra.get("list_depth", 1), ev.extra["list"], ev.extra.get("item")
-        indent = "    " * (depth - 1)
         after_item = self.last_kind == "item"
-        if item is not None and self.at_depth.get(depth) == (lst, item):
+        held = self.at_depth.get(depth)
+        if item is not None and held is not None and held[:2] == (lst, item):
             self.in_item_text = True
-            return indent + "    " + text, after_item and not gap
+            return " " * held[2] + text, after_item and not gap
+        # Inside the nearest shallower item set out, if any: an item whose own parent item was dropped (a
+        # menu's top level, the paragraph before) must not be indented four spaces too far, where CommonMark
+        # reads it, and every line after it, as an indented code block.
+        parents = [d for d in self.at_depth if d < depth]
+        indent = " " * self.at_depth[max(parents)][2] if parents else ""
         ordered = bool(ev.extra.get("ordered"))
         if lst not in self.lists:
             base, other = (".", ")") if ordered else ("-", "*")
@@ -241,10 +287,10 @@ class _Markdown:
             self.lists[lst] = [other if follows else base, int(ev.extra.get("start", 1)) - 1]
         for deeper in [d for d in self.at_depth if d > depth]:
             del self.at_depth[deeper]
-        self.at_depth[depth] = (lst, item)
         entry = self.lists[lst]
         entry[1] += 1
         marker = f"{entry[1]}{entry[0]} " if ordered else f"{entry[0]} "
+        self.at_depth[depth] = (lst, item, len(indent) + max(len(marker), 4))
         tight = after_item and not gap and not self.in_item_text  # after an item's own paragraph, a blank line
         self.in_item_text = False
         return indent + marker + text, tight
@@ -263,6 +309,27 @@ class _Markdown:
             self._flush_table()
         self._flush_code()
         return "\n\n".join(self.blocks)
+
+
+def front_matter(page: Page) -> str:
+    """YAML front matter for a page's Markdown: its title, what an HTML page declares about itself (author,
+    date, site name, description; declutter.metadata) and its URL (the canonical one, else the one the
+    caller gave) and language. A field with no value is left out; every value is a double-quoted string
+    (JSON's quoting, which YAML reads too, with the characters YAML does not allow raw escaped), so a title
+    holding a colon or a quote cannot break it."""
+    meta = page.metadata
+    fields = {"title": page.title, "author": meta.author, "date": meta.date, "site_name": meta.site_name,
+              "description": meta.description, "url": meta.url or page.url, "lang": page.lang}
+    rows = [f"{name}: {_yaml_string(value)}" for name, value in fields.items() if value]
+    return "---\n" + "".join(row + "\n" for row in rows) + "---"
+
+
+# Not allowed raw in YAML, or a line break to YAML 1.1 (NEL, the line and paragraph separators).
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _yaml_string(value: str) -> str:
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def to_markdown(page: Page) -> str:
