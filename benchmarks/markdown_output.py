@@ -3,10 +3,10 @@
 ``output="markdown"`` escapes the page's own markup characters and writes its own marks (emphasis, code
 spans, links, list markers and indentation). A mark a parser reads differently shows up in the rendered
 page: a literal asterisk, or a list that became an indented code block. For every HTML page of the files
-given, this script renders the Markdown (links on) with markdown-it-py in CommonMark mode, tables enabled,
-and counts:
+given, this script renders the Markdown (links and images on) with markdown-it-py in CommonMark mode, tables
+enabled, and counts:
 
-- the strong and em elements rendered, and the code spans and links;
+- the strong and em elements rendered, and the code spans, links and images;
 - indented code blocks: declutter writes code as fences only, so every one is a mistake;
 - pages whose rendered text differs between emphasis on and off (``Config(markdown_emphasis=False)``):
   every emphasis mark should be read as emphasis, never shown as an asterisk.
@@ -39,11 +39,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N HTML pages of each file")
     args = ap.parse_args()
     parser = MarkdownIt("commonmark").enable("table")
-    with_emphasis, without = Cleaner(markdown_links=True), Cleaner(markdown_links=True, markdown_emphasis=False)
-    print("| file | pages | with emphasis | strong | em | code spans | links | indented code blocks | literal marks |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with_emphasis = Cleaner(markdown_links=True, markdown_images=True)
+    without = Cleaner(markdown_links=True, markdown_images=True, markdown_emphasis=False)
+    print("| file | pages | with emphasis | strong | em | code spans | links | images | indented code blocks | literal marks |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in args.files:
-        counts = dict.fromkeys(("pages", "emphasised", "strong", "em", "code", "links", "blocks", "literal"), 0)
+        counts = dict.fromkeys(("pages", "emphasised", "strong", "em", "code", "links", "images", "blocks", "literal"), 0)
         for page in read_pages(path):
             if not page.html or (args.limit and counts["pages"] >= args.limit):
                 continue
@@ -55,6 +56,7 @@ def main() -> None:
             counts["em"] += rendered.count("<em>")
             counts["code"] += rendered.count("<code>") - rendered.count("<pre><code")
             counts["links"] += rendered.count("<a href")
+            counts["images"] += rendered.count("<img ")
             counts["blocks"] += sum(token.type == "code_block" for token in parser.parse(on))
             if on != off:
                 counts["emphasised"] += 1

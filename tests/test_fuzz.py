@@ -27,7 +27,7 @@ from declutter.reading import normalize_text, split_lines, without_surrogates
 CASES = int(os.environ.get("DECLUTTER_FUZZ_CASES", "40"))
 TAGS = ("div", "p", "span", "table", "tr", "td", "pre", "ul", "li", "nav", "footer", "article", "script",
         "style", "noscript", "h1", "a", "br", "iframe", "frameset", "svg", "template", "textarea", "title",
-        "head", "body", "html", "!--", "![CDATA[", "?xml", "code", "kbd", "b", "em", "strong", "i")
+        "head", "body", "html", "!--", "![CDATA[", "?xml", "code", "kbd", "b", "em", "strong", "i", "img")
 ODD = "\r\n\t \x00\x0b\x0c\u2028\u2029\ufeff<>&;\"'\ud7ff\U0001f600\u202e"
 
 
@@ -43,7 +43,7 @@ def _mutate(rng: random.Random, page: str) -> str:
         if op < 0.3:
             del chars[i:i + rng.randint(1, 200)]
         elif op < 0.55:
-            chars[i:i] = "<" + rng.choice(TAGS) + rng.choice((">", ' class="nav share">', ' href="/x">', "/>", " ", ""))
+            chars[i:i] = "<" + rng.choice(TAGS) + rng.choice((">", ' class="nav share">', ' href="/x">', ' src="/i.png" alt="a [b]">', "/>", " ", ""))
         elif op < 0.75:
             chars[i:i] = "</" + rng.choice(TAGS) + ">"
         else:
@@ -99,7 +99,8 @@ def cases(fixtures):
 @pytest.mark.parametrize("input_format", ["auto", "html", "text", "markdown"])
 def test_mangled_input_gives_text_or_the_documented_error(cases, input_format):
     cleaner = Cleaner(input_format=input_format)
-    linking = Cleaner(input_format=input_format, markdown_links=True)  # Markdown marks code and links too
+    # Markdown marks code, links, emphasis and images, and opens with front matter read from whatever the page declares
+    linking = Cleaner(input_format=input_format, markdown_links=True, markdown_front_matter=True, markdown_images=True)
     for data in cases:
         for output in ("text", "markdown", "json"):
             with warnings.catch_warnings():

@@ -284,6 +284,31 @@ def test_a_backslash_before_a_span_stays_a_backslash():
     assert md == "Type C:\\\\`dir` and **go\\\\** now."
 
 
+IMAGES = ("<html><body><article><figure><img src='/img/chart.png' alt='A chart of [the] budget'><figcaption>The "
+          "council's budget, by year, as it was voted on Tuesday evening.</figcaption></figure><p>The council voted "
+          "on Tuesday <img src='/up.png' alt='up'> to approve the budget for the parks, <img src='t.gif' width='1' "
+          "height='1'>a plan<img src='data:image/gif;base64,AAA' data-src='/lazy.jpg' alt='lazy'>that took months "
+          "and <code>x<img src='/c.png'></code> code.</p><ul><li><img src='/a.png' alt='A'></li><li>An item after "
+          "an image, with words enough to keep it.</li></ul></article></body></html>")
+
+
+def test_markdown_images_are_written_where_they_stand_when_asked_for():
+    md = Cleaner(markdown_images=True).clean(IMAGES, output="markdown", url="https://example.org/news/1")
+    assert md.split("\n\n") == [
+        "![A chart of \\[the\\] budget](https://example.org/img/chart.png)",  # a figure: before its caption
+        "The council's budget, by year, as it was voted on Tuesday evening.",
+        "The council voted on Tuesday ![up](https://example.org/up.png) to approve the budget for the parks, a plan "
+        "![lazy](https://example.org/lazy.jpg) that took months and `x` code.",  # no tracker, no data: URI
+        "- ![A](https://example.org/a.png) An item after an image, with words enough to keep it."]
+    assert "![" not in Cleaner().clean(IMAGES, output="markdown")  # off by default
+    assert Cleaner(markdown_images=True).clean(IMAGES) == declutter.clean(IMAGES)  # text output is the same
+    marked = page_from_html(IMAGES, Config(markdown_images=True, markdown_links=True), code_spans=True)
+    assert marked.lines == page_from_html(IMAGES, Config()).lines
+    page = page_from_html(IMAGES, Config(markdown_images=True), code_spans=True)
+    page.keep = np.array([not line.startswith("The council's") for line in page.lines])
+    assert "chart.png" not in to_markdown(page)  # a figure's image goes with the line after it
+
+
 def test_a_nested_list_whose_parent_item_was_dropped_is_not_an_indented_code_block():
     """Indented four spaces under nothing, such items (and every line after them) read as a code block."""
     html = ("<html><body><p>Deliverables:</p><ul><li>Parent<ul><li>child one</li><li>child two</li></ul></li></ul>"
@@ -686,3 +711,7 @@ def test_cli_writes_links_with_the_links_flag(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("**Read** the intro")
     assert main(["clean", "--format", "markdown", "--no-emphasis", str(bold)]) == 0
     assert capsys.readouterr().out.startswith("Read the intro")
+    pictured = tmp_path / "pictured.html"
+    pictured.write_text(IMAGES, encoding="utf-8")
+    assert main(["clean", "--format", "markdown", "--images", str(pictured)]) == 0
+    assert capsys.readouterr().out.startswith("![A chart of \\[the\\] budget](/img/chart.png)")

@@ -37,6 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic as plain words")
     p.add_argument("--front-matter", action="store_true",
                    help="with --format markdown, open each text with YAML front matter (title, author, date, URL, ...)")
+    p.add_argument("--images", action="store_true", help="with --format markdown, write images as ![alt](src)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
     p.add_argument("--metadata", action="store_true",
                    help="add each page's title, language, author, date, description, site name and canonical URL")

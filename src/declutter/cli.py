@@ -61,7 +61,8 @@ def _config(args: argparse.Namespace, **extra) -> Config:
                       keep_clean_pages=not args.judge_clean_pages,
                       markdown_links=getattr(args, "links", False),
                       markdown_emphasis=not getattr(args, "no_emphasis", False),
-                      markdown_front_matter=getattr(args, "front_matter", False), **extra)
+                      markdown_front_matter=getattr(args, "front_matter", False),
+                      markdown_images=getattr(args, "images", False), **extra)
     except ValueError as exc:
         raise SystemExit(f"declutter: {exc}") from None
 
@@ -203,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic text as plain words")
     p.add_argument("--front-matter", action="store_true",
                    help="with --format markdown, open with YAML front matter: title, author, date, site, description, URL, language")
+    p.add_argument("--images", action="store_true", help="with --format markdown, write an HTML page's images as ![alt](src)")
     p.add_argument("--url", default=None, help=_URL_HELP)
     _common(p)
     p.set_defaults(func=cmd_clean)

@@ -61,6 +61,10 @@ class Config:
     markdown_front_matter: Markdown output opens with YAML front matter: the page's title, author, date,
         site name, description, URL and language, where known (``output.front_matter``); for pipelines that
         keep each document's source beside its text (search, RAG). Off by default.
+    markdown_images: Markdown output writes an HTML page's images as ``![alt](src)`` (a relative address made
+        absolute against ``url``), where they stand in a kept line, or before the kept line that follows an
+        image with no text of its own (a figure before its caption). 1-pixel trackers and inline ``data:``
+        images are left out. Off by default: most pipelines want the text.
     input_format: "auto" (sniff HTML, Markdown or plain text), "text", "html" or "markdown" (plain text whose
         Markdown links, images, heading and list marks are taken off first: :mod:`declutter.markdown`).
     model_path: a model file written by ``declutter train``; None uses the model shipped in the package.
@@ -79,6 +83,7 @@ class Config:
     markdown_links: bool = False
     markdown_emphasis: bool = True
     markdown_front_matter: bool = False
+    markdown_images: bool = False
     input_format: str = "auto"
     model_path: str | None = None
     site_templates: Mapping[str, Any] | None = field(default=None, compare=False)
@@ -86,7 +91,7 @@ class Config:
     def __post_init__(self) -> None:
         object.__setattr__(self, "language", normalized_language(self.language))
         for name in ("smoothing", "drop_repeats", "keep_clean_pages", "markdown_links", "markdown_emphasis",
-                     "markdown_front_matter"):
+                     "markdown_front_matter", "markdown_images"):
             if not isinstance(getattr(self, name), bool):  # smoothing="no" must not read as True
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         for name in ("threshold", "sequence_stay"):

@@ -58,11 +58,17 @@ BOLD_TAGS, ITALIC_TAGS = frozenset(("b", "strong")), frozenset(("i", "em"))
 # the text without them.
 _CODE_OPEN, _CODE_CLOSE, _LINK_OPEN, _LINK_CLOSE = "\ufdd0", "\ufdd1", "\ufdd2", "\ufdd3"
 _BOLD_OPEN, _BOLD_CLOSE, _ITALIC_OPEN, _ITALIC_CLOSE = "\ufdd4", "\ufdd5", "\ufdd6", "\ufdd7"
-_MARKS = _CODE_OPEN + _CODE_CLOSE + _LINK_OPEN + _LINK_CLOSE + _BOLD_OPEN + _BOLD_CLOSE + _ITALIC_OPEN + _ITALIC_CLOSE
-_SEP_BETWEEN_WORDS_MARKED = re.compile(r"(\w[\ufdd0-\ufdd7]*)\x1f+(?=[\ufdd0-\ufdd7]*\w)")
-_SPACE_AFTER_OPEN = re.compile(r"([\ufdd0\ufdd2\ufdd4\ufdd6])(\s+)")  # "<code> x </code>": the spaces go outside
-_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)([\ufdd1\ufdd3\ufdd5\ufdd7])")  # the span, where collapsing them gives
-# the line's one space
+_IMAGE = "\ufdd8"  # where an image stands (``Config.markdown_images``): a point, not a span
+_MARKS = (_CODE_OPEN + _CODE_CLOSE + _LINK_OPEN + _LINK_CLOSE + _BOLD_OPEN + _BOLD_CLOSE + _ITALIC_OPEN + _ITALIC_CLOSE
+          + _IMAGE)
+# In the marked copy, separators and spaces with marks among them: the plain text makes each such run one
+# space (between two words; separators elsewhere are nothing) or collapses it, so the copy must too, with
+# the marks that close a span (and images) before that space and the marks that open one after it: the
+# spaces of "<code> x </code>" go outside the span. Left between two runs of space, a mark would keep both.
+_SEP_RUN_BETWEEN_WORDS = re.compile(r"(?<=\w)[\x1f\ufdd0-\ufdd8]*\x1f[\x1f\ufdd0-\ufdd8]*(?=\w)")
+_MARKED_SPACE = re.compile(r"[\ufdd0-\ufdd8]*(?:\s+[\ufdd0-\ufdd8]|[\ufdd0-\ufdd8]\s)[\s\ufdd0-\ufdd8]*")
+_OPEN_MARKS = frozenset("\ufdd0\ufdd2\ufdd4\ufdd6")
+_MARKED_EDGE = re.compile(r"^[\s\ufdd0-\ufdd8]+|[\s\ufdd0-\ufdd8]+$")  # marks and spaces at a row's edges
 _NO_LINK = ("#", "javascript:", "data:")  # hrefs that lead nowhere a reader of the text could follow
 _BR = "\ue000"  # a <br>: the only line break inside a block (source newlines are plain whitespace)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -167,11 +173,15 @@ class Lines:
     code_spans: bool = False  # mark inline code in ``dom[i].extra["code"]`` (Markdown output only)
     link_spans: bool = False  # and links in ``dom[i].extra["links"]`` (``Config.markdown_links``)
     emphasis_spans: bool = False  # and emphasis in ``dom[i].extra["emphasis"]`` (``Config.markdown_emphasis``)
+    image_spans: bool = False  # and images in ``dom[i].extra["images"]`` (``Config.markdown_images``)
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
     chains: list[tuple[int, ...]] = field(default_factory=list)  # uids of each line's open elements
     full: bool = False
+    # Images of blocks with no text (a figure, a picture before its caption), waiting for the next line,
+    # whose ``extra["images_before"]`` they become: shown when that line is kept, dropped with it.
+    pending_images: list[tuple[str, str]] = field(default_factory=list)
 
     def _rows(self, raw: str) -> list[str]:
         text = collapse_whitespace(raw)
@@ -228,51 +238,95 @@ class Lines:
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
         if spans:
-            for ev, (code, linked, emphasis) in zip(self.dom[len(self.dom) - len(rows):], spans):
+            for ev, (code, linked, emphasis, images) in zip(self.dom[len(self.dom) - len(rows):], spans):
                 if code:
                     ev.extra["code"] = code
                 if linked:
                     ev.extra["links"] = linked
                 if emphasis:
                     ev.extra["emphasis"] = emphasis
+                if images:
+                    ev.extra["images"] = images
+        if self.pending_images:
+            self.dom[len(self.dom) - len(rows)].extra["images_before"] = self.pending_images
+            self.pending_images = []
         return False
 
-    def _spans(self, rows: list[str], marked: str, hrefs: Sequence[str]) -> Optional[list[tuple[list, list, list]]]:
-        """Where inline code, links and emphasis stand in each row: ``(start, end)``, ``(start, end, href)``
-        and ``(start, end, "**" or "*")``, for Markdown output only (no feature reads them). The marked text goes through the steps the plain text
+    def _spans(self, rows: list[str], marked: str, hrefs: Sequence) -> Optional[list[tuple[list, list, list, list]]]:
+        """Where inline code, links, emphasis and images stand in each row: ``(start, end)``, ``(start, end,
+        href)``, ``(start, end, "**" or "*")`` and ``(at, alt, src)``, for Markdown output only (no feature reads
+        them). The marked text goes through the steps the plain text
         went through; a row whose marked copy, marks taken out, is not exactly the row (a page that holds
         the mark characters itself, a long line cut elsewhere) gets none, so the lines never depend on the
         marks."""
-        marked = _SEP_BETWEEN_WORDS_MARKED.sub(r"\1 ", marked).replace(_SEP, "") if _SEP in marked else marked
-        marked = _SPACE_AFTER_OPEN.sub(r"\2\1", _SPACE_BEFORE_CLOSE.sub(r"\2\1", marked))
+        if _SEP in marked:
+            marked = _SEP_RUN_BETWEEN_WORDS.sub(_one_space, marked).replace(_SEP, "")
+        marked = _MARKED_SPACE.sub(_one_space, marked)
         copies = self._rows(marked)
         if len(copies) != len(rows):
-            return None
-        targets = iter(hrefs)
-        return [_spans_of(row, copy, targets) for row, copy in zip(rows, copies)]
+            copies = _merge_mark_rows(copies)
+            if len(copies) != len(rows):
+                return None
+        # Links and images each take their own targets in order: the marks of one run of spaces are reordered
+        # (closing marks and images before the space, opening marks after it).
+        links = iter([target for target in hrefs if isinstance(target, str)])
+        images = iter([target for target in hrefs if isinstance(target, tuple)])
+        return [_spans_of(row, copy, links, images) for row, copy in zip(rows, copies)]
+
+
+def _one_space(run: re.Match) -> str:
+    """A run of separators, spaces and marks as one space, closing marks and images before it, opening after."""
+    marks = [ch for ch in run.group() if ch in _MARKS]
+    return "".join(ch for ch in marks if ch not in _OPEN_MARKS) + " " + "".join(ch for ch in marks if ch in _OPEN_MARKS)
+
+
+def _merge_mark_rows(copies: list[str]) -> list[str]:
+    """Rows of marks alone (an image between two ``<br>``, which the plain text has no row for) joined to the
+    row after them, or to the last row."""
+    out: list[str] = []
+    carry = ""
+    for copy in copies:
+        if copy.translate(_UNMARK).strip():
+            out.append(carry + copy)
+            carry = ""
+        else:
+            carry += copy.strip()
+    if carry and out:
+        out[-1] += carry
+    return out
 
 
 CELL_TAGS = frozenset(("td", "th"))
 
 
-def _spans_of(row: str, copy: str, targets: Iterator[str]) -> tuple[list, list, list]:
-    """The code spans, links and emphasis of ``row`` read off its marked ``copy``: unpaired marks ignored, a
-    span's edge spaces left outside it, each link open mark taking the next of ``targets`` (the block's hrefs,
-    in order, so they are taken even from a row that gets no spans); none when the copy without its marks is
-    not the row. Emphasis of one kind that touches the next ("<b>a</b><b>b</b>") is one span, as it reads."""
-    opens = copy.count(_LINK_OPEN)
+def _spans_of(row: str, copy: str, targets: Iterator[str], pictures: Iterator[tuple[str, str]]
+              ) -> tuple[list, list, list, list]:
+    """The code spans, links, emphasis and images of ``row`` read off its marked ``copy``: unpaired marks
+    ignored, a span's edge spaces left outside it, each link open mark taking the next of ``targets`` (the
+    block's hrefs, in order, so they are taken even from a row that gets no spans) and each image mark the
+    next of ``pictures``; none when the copy without its marks is not the row. Emphasis of one kind that
+    touches the next ("<b>a</b><b>b</b>") is one span, as it reads."""
+    if (copy[:1] in _MARKS or copy[-1:] in _MARKS) and copy:  # a mark at an edge kept a space beside it
+        copy = _MARKED_EDGE.sub(lambda m: "".join(m.group().split()), copy)
     if copy.translate(_UNMARK) != row:
-        for _ in range(opens):
+        for _ in range(copy.count(_LINK_OPEN)):
             next(targets, None)
-        return [], [], []
+        for _ in range(copy.count(_IMAGE)):
+            next(pictures, None)
+        return [], [], [], []
     code: list[tuple[int, int]] = []
     links: list[tuple[int, int, str]] = []
     emphasis: list[tuple[int, int, str]] = []
+    images: list[tuple[int, str, str]] = []
     start = dict.fromkeys(_OPENS, -1)
     href = ""
     at = 0
     for ch in copy:
-        if ch in _OPENS:
+        if ch == _IMAGE:
+            image = next(pictures, None)
+            if image is not None:
+                images.append((at, *image))
+        elif ch in _OPENS:
             start[ch] = at
             if ch == _LINK_OPEN:
                 href = next(targets, "")
@@ -296,7 +350,7 @@ def _spans_of(row: str, copy: str, targets: Iterator[str]) -> tuple[list, list, 
                     emphasis.append((*span, mark))
         else:
             at += 1
-    return code, links, emphasis
+    return code, links, emphasis, images
 
 
 _OPENS = (_CODE_OPEN, _LINK_OPEN, _BOLD_OPEN, _ITALIC_OPEN)
@@ -321,7 +375,20 @@ class _MarkSet:
 
     def __contains__(self, piece: object) -> bool:
         return (piece is _CODE_OPEN or piece is _CODE_CLOSE or piece is _LINK_OPEN or piece is _LINK_CLOSE
-                or piece is _BOLD_OPEN or piece is _BOLD_CLOSE or piece is _ITALIC_OPEN or piece is _ITALIC_CLOSE)
+                or piece is _BOLD_OPEN or piece is _BOLD_CLOSE or piece is _ITALIC_OPEN or piece is _ITALIC_CLOSE
+                or piece is _IMAGE)
+
+
+def _image_of(el: etree._Element) -> Optional[tuple[str, str]]:
+    """An ``<img>`` as ``(alt, src)`` for Markdown; None for no address, an inline ``data:`` image (often a
+    placeholder whose real address a lazy loader keeps in ``data-src``) and a 1-pixel tracker."""
+    if el.get("width", "").strip() in ("0", "1") or el.get("height", "").strip() in ("0", "1"):
+        return None
+    for name in ("src", "data-src", "data-lazy-src", "data-original"):
+        src = (el.get(name) or "").strip()
+        if src and not src.lower().startswith("data:"):
+            return " ".join((el.get("alt") or "").split()), src
+    return None
 
 
 def _list_start(value: str) -> Optional[int]:
@@ -381,12 +448,13 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
     spans_on, links_on = out.code_spans, out.code_spans and out.link_spans
     emphasis_on = out.code_spans and out.emphasis_spans
+    images_on = out.code_spans and out.image_spans
     marks_set = _MarkSet()
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
     marks = 0  # code and link marks in pieces
-    hrefs: list[str] = []  # the target of each link mark in pieces
+    hrefs: list = []  # the target of each link mark in pieces (href), and each image's (alt, src)
     code_el = link_el = bold_el = italic_el = None  # the open outermost inline code element, link, emphasis
     link_chars = links = uid = 0
     has_text = skipped = False
@@ -414,6 +482,7 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
             pieces.clear()
             marks = 0
             if hrefs:
+                out.pending_images += [target for target in hrefs if isinstance(target, tuple)]
                 hrefs = []
         gap = gap or tag not in TIGHT_TAGS
         return False
@@ -477,6 +546,12 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                         elif tag in ITALIC_TAGS and italic_el is None:
                             pieces.append(_ITALIC_OPEN)
                             italic_el, marks = el, marks + 1
+                if images_on and tag == "img" and code_el is None:
+                    image = _image_of(el)
+                    if image is not None:
+                        pieces.append(_IMAGE)
+                        hrefs.append(image)
+                        marks += 1
                 if image_alt and tag == "img":
                     alt = el.get("alt")
                     if alt and not alt.isspace():

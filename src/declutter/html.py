@@ -214,7 +214,7 @@ def _walk_with_noscript(root: etree._Element, rules: DomRules, shown: Lines) -> 
     """
     if next(root.iter("noscript"), None) is None:
         return shown
-    rereading = Lines(shown.max_line_chars, shown.code_spans, shown.link_spans, shown.emphasis_spans)
+    rereading = Lines(shown.max_line_chars, shown.code_spans, shown.link_spans, shown.emphasis_spans, shown.image_spans)
     walk(root, replace(rules, skip_tags=rules.skip_tags - {"noscript"}), rereading)
     before = _words(shown.lines)
     gained = _words(rereading.lines) - before
@@ -279,7 +279,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
     if root is None:
         return page
     _adopt_trailing_roots(root)
-    builder = Lines(config.max_line_chars, code_spans, config.markdown_links, config.markdown_emphasis)
+    builder = Lines(config.max_line_chars, code_spans, config.markdown_links, config.markdown_emphasis,
+                    config.markdown_images)
     walk(root, rules, builder)
     if _words(builder.lines) < THIN_PAGE_WORDS and "noscript" in rules.skip_tags:
         builder = _walk_with_noscript(root, rules, builder)

@@ -62,25 +62,30 @@ def _code_span(code: str) -> str:
 
 
 def _inline(line: str, ev: DomEvidence, escape: Callable[[str], str], base: Optional[str],
-            emphasis: bool = True) -> str:
+            emphasis: bool = True, before: bool = True) -> str:
     """``line`` as Markdown: its inline code (``ev.extra["code"]``) as code spans, its links
     (``ev.extra["links"]``, :attr:`Config.markdown_links`) as ``[text](url)``, its emphasis
-    (``ev.extra["emphasis"]``, unless ``emphasis`` is False) as ``**bold**`` and ``*italic*``, the text around
-    them escaped, with ``escape`` where it starts the line and :func:`_escape_inline` elsewhere.
+    (``ev.extra["emphasis"]``, unless ``emphasis`` is False) as ``**bold**`` and ``*italic*``, its images
+    (``ev.extra["images"]``, :attr:`Config.markdown_images`) as ``![alt](src)``, the text around them
+    escaped, with ``escape`` where it starts the line and :func:`_escape_inline` elsewhere. ``before``: the
+    images of the textless block before the line open it (a list item's or a cell's).
 
     The spans nest as their elements did; one that crosses another after trimming is left out, and so is
     emphasis CommonMark would not read as such (a mark between a letter and punctuation: "**Note:**text").
     """
-    code, links = ev.extra.get("code") or [], ev.extra.get("links") or []
+    code, links, images = ev.extra.get("code") or [], ev.extra.get("links") or [], ev.extra.get("images") or []
     marked = [m for m in ev.extra.get("emphasis") or [] if _flanked(line, m[0], m[1])] if emphasis else []
-    if not code and not links and not marked:
-        return escape(line)
+    opening = images_markdown(ev.extra["images_before"], base) + " " if before and "images_before" in ev.extra else ""
+    if not code and not links and not marked and not images:
+        return opening + escape(line)
     # Spans of the same extent nest link, then emphasis, then code: code inside a link (the usual
-    # "<a><code>api()</code></a>") keeps its link, and nothing can be set inside a code span.
+    # "<a><code>api()</code></a>") keeps its link, and nothing can be set inside a code span. An image is a
+    # point: inside every span around it, after the spans that start where it stands.
     spans = [(s, e, 0, "[", h) for s, e, h in links] + [(s, e, 1, m, "") for s, e, m in marked]
-    spans += [(s, e, 2, "`", "") for s, e in code]
+    spans += [(s, e, 2, "`", "") for s, e in code] + [(at, at, 3, "!", (alt, src)) for at, alt, src in images]
     spans.sort(key=lambda span: (span[0], -span[1], span[2]))
-    return _spans(line, 0, len(line), [(s, e, kind, href) for s, e, _, kind, href in spans], escape, base, False)
+    return opening + _spans(line, 0, len(line), [(s, e, kind, href) for s, e, _, kind, href in spans], escape, base,
+                            False)
 
 
 def _spans(line: str, begin: int, end: int, spans: list, escape: Callable[[str], str], base: Optional[str],
@@ -101,6 +106,10 @@ def _spans(line: str, begin: int, end: int, spans: list, escape: Callable[[str],
             code = _code_span(line[start:stop])
             # three backticks opening a line would open a fence: left as escaped text
             parts.append(_escaped(line, start, stop, escape, in_link) if start == 0 and code.startswith("```") else code)
+        elif kind == "!":
+            image = images_markdown([href], base)
+            parts.append((" " if start > 0 and not line[start - 1].isspace() else "") + image
+                         + (" " if start < len(line) and not line[start].isspace() else ""))
         elif kind == "[" and not in_link:  # inside a span the text no longer starts the line: _escape_inline
             parts.append(f"[{_spans(line, start, stop, inner, _escape_inline, base, True)}]({_destination(href, base)})")
         elif kind == "[":
@@ -110,6 +119,12 @@ def _spans(line: str, begin: int, end: int, spans: list, escape: Callable[[str],
         pos = stop
     parts.append(_escaped(line, pos, end, escape, in_link))
     return "".join(parts)
+
+
+def images_markdown(images: list, base: Optional[str]) -> str:
+    """``(alt, src)`` pairs as Markdown images, one space apart."""
+    return " ".join(f"![{_escaped(alt, 0, len(alt), _escape_inline, True)}]({_destination(src, base)})"
+                    for alt, src in images)
 
 
 def _escaped(line: str, begin: int, end: int, escape: Callable[[str], str], in_link: bool) -> str:
@@ -157,12 +172,12 @@ def _block(line: str, dom: Optional[DomEvidence], base: Optional[str] = None) ->
     if dom is None:
         return "para", line
     if dom.heading:
-        return "heading", "#" * dom.heading + " " + _inline(line, dom, _escape_inline, base, emphasis=False)
+        return "heading", "#" * dom.heading + " " + _inline(line, dom, _escape_inline, base, emphasis=False, before=False)
     if dom.is_list_item:
         return "item", _inline(line, dom, escape_markdown, base)
     if "quote" in dom.extra:  # inside a blockquote, however deep
-        return "quote", "> " + _inline(line, dom, escape_markdown, base)
-    return "para", _inline(line, dom, escape_markdown, base)
+        return "quote", "> " + _inline(line, dom, escape_markdown, base, before=False)
+    return "para", _inline(line, dom, escape_markdown, base, before=False)
 
 
 def _table(cells: list[tuple[tuple, str, DomEvidence]], base: Optional[str] = None) -> list[str]:
@@ -253,6 +268,8 @@ class _Markdown:
             text = (f"{self.number}. " if ev is not None and ev.extra.get("ordered") else "- ") + text
         else:
             self.at_depth.clear()  # a paragraph, heading or quotation ends every list: the next one is new
+            if ev is not None and "images_before" in ev.extra:  # a figure before its caption: a paragraph
+                self.blocks.append(images_markdown(ev.extra["images_before"], self.base))
         if continued:
             self.blocks[-1] += "\n" + text
         else:
