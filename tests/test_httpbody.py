@@ -8,7 +8,7 @@ import brotli
 import pytest
 import zstandard
 
-from declutter.httpbody import PayloadError, decoded_body, dechunk, split_response, unpack
+from declutter.httpbody import PayloadError, dechunk, split_response, unpack, unpacked_body
 
 PAGE = ("<html><body>" + "<p>Paragraph number %d of a page that a server compressed.</p>" * 200 + "</body></html>")
 PAGE = (PAGE % tuple(range(200))).encode()
@@ -31,7 +31,7 @@ def response(body: bytes, *headers: str) -> bytes:
 
 
 def decode(block: bytes) -> bytes:
-    return decoded_body(split_response(block))
+    return unpacked_body(split_response(block)).data
 
 
 def test_headers_are_parsed_case_insensitively_and_repeats_joined():
@@ -107,5 +107,5 @@ def test_a_payload_we_cannot_open_is_an_error_not_binary_noise(body, headers, me
 
 def test_decoding_stops_at_the_limit():
     bomb = gzip.compress(b"<p>" + b"a" * 50_000_000)
-    out = decoded_body(split_response(response(bomb, "Content-Encoding: gzip")), limit=1_000_000)
+    out = unpacked_body(split_response(response(bomb, "Content-Encoding: gzip")), limit=1_000_000).data
     assert len(out) == 1_000_000

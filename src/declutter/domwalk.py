@@ -254,11 +254,10 @@ class Lines:
 
     def _spans(self, rows: list[str], marked: str, hrefs: Sequence) -> Optional[list[tuple[list, list, list, list]]]:
         """Where inline code, links, emphasis and images stand in each row: ``(start, end)``, ``(start, end,
-        href)``, ``(start, end, "**" or "*")`` and ``(at, alt, src)``, for Markdown output only (no feature reads
-        them). The marked text goes through the steps the plain text
-        went through; a row whose marked copy, marks taken out, is not exactly the row (a page that holds
-        the mark characters itself, a long line cut elsewhere) gets none, so the lines never depend on the
-        marks."""
+        href)``, ``(start, end, "**" or "*")`` and ``(at, alt, src)``, for Markdown output only (no feature
+        reads them). The marked text goes through the steps the plain text went through; a row whose marked
+        copy, marks taken out, is not exactly the row (a page that holds the mark characters itself, a long
+        line cut elsewhere) gets none, so the lines never depend on the marks."""
         if _SEP in marked:
             marked = _SEP_RUN_BETWEEN_WORDS.sub(_one_space, marked).replace(_SEP, "")
         marked = _MARKED_SPACE.sub(_one_space, marked)
@@ -453,7 +452,7 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
-    marks = 0  # code and link marks in pieces
+    marks = 0  # code, link, emphasis and image marks in pieces
     hrefs: list = []  # the target of each link mark in pieces (href), and each image's (alt, src)
     code_el = link_el = bold_el = italic_el = None  # the open outermost inline code element, link, emphasis
     link_chars = links = uid = 0

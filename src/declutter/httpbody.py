@@ -79,14 +79,10 @@ class Unpacked(NamedTuple):
     cut: bool
 
 
-def decoded_body(response: HttpResponse, limit: int = MAX_DECODED) -> bytes:
-    """The body with chunking and every Content-Encoding undone, innermost last as HTTP applies them."""
-    return unpacked_body(response, limit).data
-
-
 def unpacked_body(response: HttpResponse, limit: int = MAX_DECODED) -> Unpacked:
-    """:func:`decoded_body`, and whether a compressed layer of it was cut short (the body is then what it held;
-    one cut before its first complete block is a :class:`PayloadError`)."""
+    """The body with chunking and every Content-Encoding undone, innermost last as HTTP applies them, and
+    whether a compressed layer of it was cut short (the body is then what it held; one cut before its first
+    complete block is a :class:`PayloadError`)."""
     body, cut = response.body, False
     if "chunked" in _codings(response.headers.get("transfer-encoding", "")):
         body = dechunk(body)

@@ -280,10 +280,11 @@ class _Markdown:
         """A list item line with its marker and indent, and whether it continues the block before it.
 
         Four spaces a level: inside the content of a "- " or "1. " item, short of an indented code block
-        (as wide as the marker under "100. ", whose content starts further in). Another line of the item before (a second paragraph, a ``<br>``) is indented under it rather than
-        numbered as a new item; numbers run on per list, across nested lists and listings. A list that
-        directly follows another of the same kind takes the other marker ("*" for "-", ")" for "."), which
-        is how CommonMark tells two lists apart; with the same marker they would read as one.
+        (as wide as the marker under "100. ", whose content starts further in). Another line of the item
+        before (a second paragraph, a ``<br>``) is indented under it rather than numbered as a new item;
+        numbers run on per list, across nested lists and listings. A list that directly follows another of
+        the same kind takes the other marker ("*" for "-", ")" for "."), which is how CommonMark tells two
+        lists apart; with the same marker they would read as one.
         """
         depth, lst, item = ev.extra.get("list_depth", 1), ev.extra["list"], ev.extra.get("item")
         after_item = self.last_kind == "item"
