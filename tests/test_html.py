@@ -307,6 +307,10 @@ def test_markdown_images_are_written_where_they_stand_when_asked_for():
     page = page_from_html(IMAGES, Config(markdown_images=True), code_spans=True)
     page.keep = np.array([not line.startswith("The council's") for line in page.lines])
     assert "chart.png" not in to_markdown(page)  # a figure's image goes with the line after it
+    lazy = Cleaner(markdown_images=True).clean(
+        "<p>A picture <img src='data:,' data-srcset='/small.jpg 480w, /big.jpg 800w' alt='lazy'> of the council "
+        "and <img alt='no address'> its budget, for the parks and schools of the town.</p>", output="markdown")
+    assert lazy == "A picture ![lazy](/small.jpg) of the council and its budget, for the parks and schools of the town."
 
 
 def test_a_nested_list_whose_parent_item_was_dropped_is_not_an_indented_code_block():

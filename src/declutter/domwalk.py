@@ -380,13 +380,19 @@ class _MarkSet:
 
 def _image_of(el: etree._Element) -> Optional[tuple[str, str]]:
     """An ``<img>`` as ``(alt, src)`` for Markdown; None for no address, an inline ``data:`` image (often a
-    placeholder whose real address a lazy loader keeps in ``data-src``) and a 1-pixel tracker."""
+    placeholder whose real address a lazy loader keeps in ``data-src`` or ``data-srcset``) and a 1-pixel
+    tracker."""
     if el.get("width", "").strip() in ("0", "1") or el.get("height", "").strip() in ("0", "1"):
         return None
+    alt = " ".join((el.get("alt") or "").split())
     for name in ("src", "data-src", "data-lazy-src", "data-original"):
         src = (el.get(name) or "").strip()
         if src and not src.lower().startswith("data:"):
-            return " ".join((el.get("alt") or "").split()), src
+            return alt, src
+    for name in ("srcset", "data-srcset"):  # "a.jpg 480w, b.jpg 800w": the first candidate's address
+        src = next(iter((el.get(name) or "").split()), "").rstrip(",")
+        if src and not src.lower().startswith("data:"):
+            return alt, src
     return None
 
 
