@@ -268,13 +268,21 @@ def test_compressed_bytes_are_decompressed_first(fixtures, recwarn):
     assert not [w for w in recwarn if issubclass(w.category, declutter.BinaryInputWarning)]
 
 
-def test_corrupt_or_oversized_compressed_bytes_warn(monkeypatch):
+def test_corrupt_compressed_bytes_are_no_page_and_oversized_ones_warn(monkeypatch):
+    """Corrupt gzip was read as it was: binary noise, returned as a "cleaned" page of garbage."""
     import gzip
 
     from declutter import reading
 
-    with pytest.warns(declutter.BinaryInputWarning, match="gzip data that cannot be decompressed"):
-        assert isinstance(declutter.clean(b"\x1f\x8b\x08\x00 not really gzip at all"), str)
+    with pytest.raises(declutter.NotAPageError, match="input is gzip data that cannot be decompressed"):
+        declutter.clean(b"\x1f\x8b\x08\x00 not really gzip at all")
+    whole = gzip.compress(BUDGET.encode() * 40)
+    broken = whole[:30] + bytes(b ^ 0x5A for b in whole[30:60]) + whole[60:]
+    with pytest.raises(declutter.NotAPageError, match=r"corrupt gzip data \(Error -3"):
+        declutter.clean(broken)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    with pytest.raises(declutter.NotAPageError, match="an HTTP response whose body cannot be decoded: corrupt gzip"):
+        declutter.clean(head + broken)
     monkeypatch.setattr(reading, "MAX_DECOMPRESSED", 40)
     with pytest.warns(declutter.BinaryInputWarning, match="decompresses to more than"):
         assert declutter.clean(gzip.compress(BUDGET.encode() * 3)) == BUDGET[:40].strip()

@@ -149,7 +149,8 @@ class NotAPageError(ValueError):
     """Input that holds no web page at all, raised instead of a "cleaned" text made of its markup or bytes.
     With ``input_format="auto"``: an XML feed or sitemap, a URL or a file name alone, a JSON record. With
     any format: bytes of an image, a PDF, a zip archive or a WARC file, an HTTP response of such a type, an
-    MHTML archive without an HTML part. :class:`declutter.html.HtmlError` (markup that cannot be parsed) is
+    MHTML archive without an HTML part, gzip or zstd bytes that cannot be decompressed (and an HTTP body
+    that cannot be). :class:`declutter.html.HtmlError` (markup that cannot be parsed) is
     one too."""
 
 
@@ -224,18 +225,15 @@ def decompressed(data: bytes) -> tuple[bytes, Optional[str]]:
 
 
 def _decompressed(data: bytes) -> bytes:
-    """:func:`decompressed`, its note as a :class:`BinaryInputWarning`. Read as it was, a compressed page gave
-    binary noise that the model kept as text, so bytes that cannot be decompressed are still read as they
-    are, with a warning that says why: there is no better reading of them."""
+    """:func:`decompressed`, its note as a :class:`BinaryInputWarning`. Bytes that cannot be decompressed
+    (corrupt, or zstd without the ``zstandard`` package) are a :class:`NotAPageError`: read as they are, they
+    gave binary noise that the model kept as text, a "cleaned" page of garbage."""
     from .httpbody import PayloadError, compression_of
 
     try:
         out, note = decompressed(data)
     except PayloadError as exc:
-        coding = compression_of(data)
-        warnings.warn(f"input is {coding} data that cannot be decompressed ({exc}); read as it is",
-                      BinaryInputWarning, stacklevel=5)
-        return data
+        raise NotAPageError(f"input is {compression_of(data)} data that cannot be decompressed ({exc})") from None
     if note:
         warnings.warn(f"input {note}", BinaryInputWarning, stacklevel=5)
     return out
@@ -307,9 +305,9 @@ def _http_payload(data: bytes) -> str | bytes:
 
     Read whole, the headers became a line of the page and a compressed body binary noise. As
     ``declutter batch`` reads a WARC response: chunks joined and every Content-Encoding undone
-    (:mod:`declutter.httpbody`; a body that cannot be undone is read as it is, with a warning), then decoded
-    in the charset its Content-Type declares (:func:`decode_declared`). A response that is no page (an
-    image, JSON, a feed) is a :class:`NotAPageError`.
+    (:mod:`declutter.httpbody`), then decoded in the charset its Content-Type declares
+    (:func:`decode_declared`). A response that is no page (an image, JSON, a feed), and a binary body that
+    cannot be undone (corrupt gzip, an unknown Content-Encoding), is a :class:`NotAPageError`.
     """
     if not _HTTP_STATUS.match(data):
         return data
@@ -321,13 +319,11 @@ def _http_payload(data: bytes) -> str | bytes:
         raise NotAPageError(f"an HTTP response of type {kind}, not a web page")
     try:
         body, cut = unpacked_body(response, MAX_DECOMPRESSED)
-    except PayloadError as exc:
-        warnings.warn(f"HTTP response body read as it is: {exc}", BinaryInputWarning, stacklevel=5)
-        body = response.body
-    else:
-        if cut:
-            warnings.warn(f"HTTP response body cut short; cleaning the {len(body):,} bytes it holds",
-                          BinaryInputWarning, stacklevel=5)
+    except PayloadError as exc:  # only a body that does not read as text already gets here
+        raise NotAPageError(f"an HTTP response whose body cannot be decoded: {exc}") from None
+    if cut:
+        warnings.warn(f"HTTP response body cut short; cleaning the {len(body):,} bytes it holds",
+                      BinaryInputWarning, stacklevel=5)
     return decode_declared(body, response.charset)
 
 
