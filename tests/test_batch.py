@@ -526,6 +526,27 @@ def test_a_different_job_in_the_same_folder_is_refused(jsonl, tmp_path):
         run_batch([str(jsonl)], tmp_path / "out", options=BatchOptions(explain=True))
 
 
+def test_a_text_job_resumes_after_an_upgrade_added_markdown_settings(jsonl, tmp_path):
+    """A job.json from a version without some Markdown setting refused every resume, text jobs included,
+    whose rows no Markdown setting changes."""
+    from declutter import Config
+
+    first = run_batch([str(jsonl)], tmp_path / "out")
+    job = json.loads((tmp_path / "out" / "job.json").read_text())
+    for key in [k for k in job["config"] if k.startswith("markdown_")]:
+        del job["config"][key]  # as an earlier version wrote it
+    (tmp_path / "out" / "job.json").write_text(json.dumps(job))
+    again = run_batch([str(jsonl)], tmp_path / "out")
+    assert again.shards_resumed == again.shards and again.cleaned == first.cleaned
+    markdown = tmp_path / "md"
+    run_batch([str(jsonl)], markdown, config=Config(output="markdown"))
+    job = json.loads((markdown / "job.json").read_text())
+    del job["config"]["markdown_emphasis"]  # an earlier version wrote no emphasis: its rows differ
+    (markdown / "job.json").write_text(json.dumps(job))
+    with pytest.raises(BatchError, match="different job"):
+        run_batch([str(jsonl)], markdown, config=Config(output="markdown"))
+
+
 def test_cli_batch_reports_and_exits(jsonl, tmp_path, capsys):
     assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "out"), "--shard-size", "4"]) == 0
     err = capsys.readouterr().err

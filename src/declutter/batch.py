@@ -330,6 +330,16 @@ def job_description(paths: list[Path], config: Config, options: BatchOptions, so
             "options": dataclasses.asdict(options), "source": dataclasses.asdict(source)}
 
 
+def comparable_job(job: dict[str, Any]) -> dict[str, Any]:
+    """What of a job description decides its output: without the Markdown settings when the job writes
+    text, so a text job started by a version that had fewer of them (or had none) resumes after an upgrade.
+    A Markdown job whose settings differ, a new one included, is another job: its rows would differ."""
+    settings = job.get("config")
+    if not isinstance(settings, dict) or settings.get("output") == repr("markdown"):
+        return job
+    return {**job, "config": {k: v for k, v in settings.items() if not k.startswith("markdown_")}}
+
+
 def _learn_templates(paths: list[Path], config: Config, options: BatchOptions, source: SourceOptions,
                      engine: Engine, out: OutDir, progress: bool) -> SiteTemplates:
     """Pass one: per-shard learners merged in shard order (so every engine learns the same templates)."""
@@ -377,7 +387,7 @@ def run_batch(inputs: list[str], out_dir: str | Path, *, config: Optional[Config
     config = config or Config()
     config = dataclasses.replace(config, output="markdown" if config.output == "markdown" else "text")  # rows hold text
     out = OutDir(Path(out_dir))
-    out.claim(job_description(paths, config, options, source))
+    out.claim(job_description(paths, config, options, source), comparable=comparable_job)
     engine = engine if engine is not None else local_engine(workers)
     summary = Summary()
     start = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 if TYPE_CHECKING:
     from .batch import ShardResult, Summary
@@ -56,15 +56,17 @@ class OutDir:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
 
-    def claim(self, job: dict[str, Any]) -> None:
-        """Record the job's settings, or refuse a folder that holds another job's output."""
+    def claim(self, job: dict[str, Any], comparable: Callable[[Any], Any] = lambda job: job) -> None:
+        """Record the job's settings, or refuse a folder that holds another job's output. ``comparable``:
+        what of a job decides its output (a job.json written by an earlier version holds settings that
+        have since been added or that do not apply)."""
         target = self.path / "job.json"
         if target.exists():
             try:
                 old = json.loads(target.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 old = None
-            if old != job:
+            if not isinstance(old, dict) or comparable(old) != comparable(job):
                 raise BatchError(f"{self.path} holds the output of a different job (see its job.json); "
                                  "use another output directory or remove it")
             return
