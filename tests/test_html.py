@@ -311,6 +311,10 @@ def test_markdown_images_are_written_where_they_stand_when_asked_for():
         "<p>A picture <img src='data:,' data-srcset='/small.jpg 480w, /big.jpg 800w' alt='lazy'> of the council "
         "and <img alt='no address'> its budget, for the parks and schools of the town.</p>", output="markdown")
     assert lazy == "A picture ![lazy](/small.jpg) of the council and its budget, for the parks and schools of the town."
+    pictured = Cleaner(markdown_images=True).clean(
+        "<p>The council's <picture><source srcset='/c.webp 1x, /c2.webp 2x' type='image/webp'><img alt='chart'>"
+        "</picture> of the budget for the parks and schools of the town, as voted on Tuesday.</p>", output="markdown")
+    assert pictured.startswith("The council's ![chart](/c.webp) of the budget")
 
 
 def test_a_nested_list_whose_parent_item_was_dropped_is_not_an_indented_code_block():

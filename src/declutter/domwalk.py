@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Iterator, NamedTuple, Optional, Sequence
 
 from lxml import etree
@@ -380,8 +381,8 @@ class _MarkSet:
 
 def _image_of(el: etree._Element) -> Optional[tuple[str, str]]:
     """An ``<img>`` as ``(alt, src)`` for Markdown; None for no address, an inline ``data:`` image (often a
-    placeholder whose real address a lazy loader keeps in ``data-src`` or ``data-srcset``) and a 1-pixel
-    tracker."""
+    placeholder whose real address a lazy loader keeps in ``data-src`` or ``data-srcset``, or a
+    ``<picture>`` in its ``<source>``) and a 1-pixel tracker."""
     if el.get("width", "").strip() in ("0", "1") or el.get("height", "").strip() in ("0", "1"):
         return None
     alt = " ".join((el.get("alt") or "").split())
@@ -389,8 +390,14 @@ def _image_of(el: etree._Element) -> Optional[tuple[str, str]]:
         src = (el.get(name) or "").strip()
         if src and not src.lower().startswith("data:"):
             return alt, src
-    for name in ("srcset", "data-srcset"):  # "a.jpg 480w, b.jpg 800w": the first candidate's address
-        src = next(iter((el.get(name) or "").split()), "").rstrip(",")
+    sets = [el.get("srcset"), el.get("data-srcset")]
+    # A <picture>'s <source> elements: its parent or, as lxml nests an <img> inside unclosed <source>s, an
+    # ancestor a few levels up.
+    picture = next((up for up in islice(el.iterancestors(), 4) if up.tag == "picture"), None)
+    if picture is not None:
+        sets += [source.get("srcset") or source.get("data-srcset") for source in picture.iter("source")]
+    for srcset in sets:  # "a.jpg 480w, b.jpg 800w": the first candidate's address
+        src = next(iter((srcset or "").split()), "").rstrip(",")
         if src and not src.lower().startswith("data:"):
             return alt, src
     return None
