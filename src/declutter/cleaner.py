@@ -162,8 +162,9 @@ class Cleaner:
 
         ``metadata``: read what an HTML page declares about itself (``page.metadata``: author, date, ...;
         :mod:`declutter.metadata`). :meth:`clean` skips it for text and Markdown output, which do not show it.
-        ``code_spans``: mark an HTML page's inline code for Markdown output (None: when ``Config.output`` is
-        "markdown"); the lines are the same either way.
+        ``code_spans``: mark an HTML page's inline code, and its links, emphasis and images as the config
+        asks, for Markdown output (None: when ``Config.output`` is "markdown"); the lines are the same either
+        way.
 
         ``lang`` is what the source says the page's language is (a JSONL field, Common Crawl's identified
         language: "de", "deu", "German"). Like an HTML page's own ``lang``, it stands unless the text is

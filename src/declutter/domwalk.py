@@ -191,11 +191,12 @@ class Lines:
         return [text] if text else []
 
     def add_block(self, raw: str, links: int, gap: bool, open_: _Open, marked: Optional[str] = None,
-                  hrefs: Sequence[str] = ()) -> bool:
+                  hrefs: Sequence[str] = (), images: Sequence[tuple[str, str]] = ()) -> bool:
         """Turn one finished block's text into lines (several for ``pre`` and ``<br>``); returns the new gap.
 
-        ``marked``: the same text with inline code and links marked (:data:`_CODE_OPEN`), when the block
-        has any; ``hrefs``: the target of each link mark, in order."""
+        ``marked``: the same text with inline code, links, emphasis and images marked (:data:`_CODE_OPEN`),
+        when the block has any; ``hrefs``: the target of each link mark, in order; ``images``: each image
+        mark's ``(alt, src)``, in order."""
         if _SEP in raw:
             raw = _SEP_BETWEEN_WORDS.sub(" ", raw).replace(_SEP, "")
         at = open_.blocks[-1]
@@ -228,7 +229,7 @@ class Lines:
             rows = rows[:room]
             if not rows:
                 return False
-        spans = self._spans(rows, marked, hrefs) if marked is not None and not ctx.in_pre else None
+        spans = self._spans(rows, marked, hrefs, images) if marked is not None and not ctx.in_pre else None
         self.lines += rows
         self.gaps.append(gap)
         self.dom.append(evidence)
@@ -239,21 +240,22 @@ class Lines:
             self.dom.append(replace(evidence, extra=dict(evidence.extra)))
             self.chains.append(chain)
         if spans:
-            for ev, (code, linked, emphasis, images) in zip(self.dom[len(self.dom) - len(rows):], spans):
+            for ev, (code, linked, emphasis, placed) in zip(self.dom[len(self.dom) - len(rows):], spans):
                 if code:
                     ev.extra["code"] = code
                 if linked:
                     ev.extra["links"] = linked
                 if emphasis:
                     ev.extra["emphasis"] = emphasis
-                if images:
-                    ev.extra["images"] = images
+                if placed:
+                    ev.extra["images"] = placed
         if self.pending_images:
             self.dom[len(self.dom) - len(rows)].extra["images_before"] = self.pending_images
             self.pending_images = []
         return False
 
-    def _spans(self, rows: list[str], marked: str, hrefs: Sequence) -> Optional[list[tuple[list, list, list, list]]]:
+    def _spans(self, rows: list[str], marked: str, hrefs: Sequence[str], images: Sequence[tuple[str, str]]
+               ) -> Optional[list[tuple[list, list, list, list]]]:
         """Where inline code, links, emphasis and images stand in each row: ``(start, end)``, ``(start, end,
         href)``, ``(start, end, "**" or "*")`` and ``(at, alt, src)``, for Markdown output only (no feature
         reads them). The marked text goes through the steps the plain text went through; a row whose marked
@@ -269,9 +271,8 @@ class Lines:
                 return None
         # Links and images each take their own targets in order: the marks of one run of spaces are reordered
         # (closing marks and images before the space, opening marks after it).
-        links = iter([target for target in hrefs if isinstance(target, str)])
-        images = iter([target for target in hrefs if isinstance(target, tuple)])
-        return [_spans_of(row, copy, links, images) for row, copy in zip(rows, copies)]
+        targets, pictures = iter(hrefs), iter(images)
+        return [_spans_of(row, copy, targets, pictures) for row, copy in zip(rows, copies)]
 
 
 def _one_space(run: re.Match) -> str:
@@ -466,7 +467,8 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)
     pieces: list[str] = []
     marks = 0  # code, link, emphasis and image marks in pieces
-    hrefs: list = []  # the target of each link mark in pieces (href), and each image's (alt, src)
+    hrefs: list[str] = []  # the target of each link mark in pieces
+    images: list[tuple[str, str]] = []  # each image mark's (alt, src)
     code_el = link_el = bold_el = italic_el = None  # the open outermost inline code element, link, emphasis
     link_chars = links = uid = 0
     has_text = skipped = False
@@ -478,24 +480,24 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
         Called at block boundaries only, not per element: wcxb-dev's HTML runs within 1% of the inlined
         version (``benchmarks/speed_html.py``), with identical output (``check_identical_html.py``).
         """
-        nonlocal pieces, link_chars, has_text, gap, marks, hrefs
+        nonlocal pieces, link_chars, has_text, gap, marks, hrefs, images
         if has_text:
             if marks:  # the line from the text without the marks, exactly as a page without them gives it
                 plain = "".join(p for p in pieces if p not in marks_set)
-                gap = out.add_block(plain, link_chars, gap, open_, "".join(pieces), hrefs)
+                gap = out.add_block(plain, link_chars, gap, open_, "".join(pieces), hrefs, images)
             else:
                 gap = out.add_block("".join(pieces), link_chars, gap, open_)
             pieces, link_chars, has_text, marks = [], 0, False, 0
-            if hrefs:
-                hrefs = []
+            if hrefs or images:
+                hrefs, images = [], []
             if out.full:
                 return True
         else:
             pieces.clear()
             marks = 0
-            if hrefs:
-                out.pending_images += [target for target in hrefs if isinstance(target, tuple)]
-                hrefs = []
+            if hrefs or images:
+                out.pending_images += images  # a block with no text: its images wait for the next line
+                hrefs, images = [], []
         gap = gap or tag not in TIGHT_TAGS
         return False
 
@@ -562,7 +564,7 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
                     image = _image_of(el)
                     if image is not None:
                         pieces.append(_IMAGE)
-                        hrefs.append(image)
+                        images.append(image)
                         marks += 1
                 if image_alt and tag == "img":
                     alt = el.get("alt")

@@ -264,7 +264,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
     ``rules`` are the compiled DOM rules; a :class:`~declutter.Cleaner` passes its own, and None loads the
     shipped rules plus ``config.extra_rules``. ``metadata``: fill ``page.metadata`` (about 0.5 ms a page).
     ``code_spans``: mark where inline code stands in each line, for Markdown output (``extra["code"]``), and
-    with ``config.markdown_links`` where links do (``extra["links"]``).
+    with ``config.markdown_links``, ``markdown_emphasis`` and ``markdown_images`` where links, emphasis and
+    images do (``extra["links"]``, ``extra["emphasis"]``, ``extra["images"]``).
 
     Raises :class:`HtmlError` (a ``ValueError``) only when lxml cannot build any tree; broken, truncated or
     partial markup is recovered, as browsers do.

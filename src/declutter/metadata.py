@@ -18,7 +18,7 @@ The date is the publication date; a page that declares only when it was last mod
 (``article:modified_time``, ``og:updated_time``) gets that one, the nearest thing it states. Dates come back as ``YYYY-MM-DD`` (ISO 8601 with a time, RFC 2822 and "March 3, 2021" are read; anything
 else is dropped rather than passed on in an unknown format). Values are whitespace-collapsed and at most
 :data:`MAX_CHARS` characters. Reading them costs about 0.5 ms an HTML page, so :meth:`Cleaner.clean` reads
-them only for JSON output (docs/benchmarks.md, "Page metadata").
+them only for JSON output and Markdown front matter (docs/benchmarks.md, "Page metadata").
 """
 from __future__ import annotations
 

@@ -78,14 +78,16 @@ def _inline(line: str, ev: DomEvidence, escape: Callable[[str], str], base: Opti
     opening = images_markdown(ev.extra["images_before"], base) + " " if before and "images_before" in ev.extra else ""
     if not code and not links and not marked and not images:
         return opening + escape(line)
-    # Spans of the same extent nest link, then emphasis, then code: code inside a link (the usual
-    # "<a><code>api()</code></a>") keeps its link, and nothing can be set inside a code span. An image is a
-    # point: inside every span around it, after the spans that start where it stands.
-    spans = [(s, e, 0, "[", h) for s, e, h in links] + [(s, e, 1, m, "") for s, e, m in marked]
-    spans += [(s, e, 2, "`", "") for s, e in code] + [(at, at, 3, "!", (alt, src)) for at, alt, src in images]
-    spans.sort(key=lambda span: (span[0], -span[1], span[2]))
-    return opening + _spans(line, 0, len(line), [(s, e, kind, href) for s, e, _, kind, href in spans], escape, base,
-                            False)
+    spans = [(s, e, "[", h) for s, e, h in links] + [(s, e, m, "") for s, e, m in marked]
+    spans += [(s, e, "`", "") for s, e in code] + [(at, at, "!", (alt, src)) for at, alt, src in images]
+    spans.sort(key=lambda span: (span[0], -span[1], _NESTING[span[2]]))
+    return opening + _spans(line, 0, len(line), spans, escape, base, False)
+
+
+# Spans of the same extent nest link, then emphasis, then code: code inside a link (the usual
+# "<a><code>api()</code></a>") keeps its link, and nothing can be set inside a code span. An image is a
+# point: inside every span around it, after the spans that start where it stands.
+_NESTING = {"[": 0, "**": 1, "*": 1, "`": 2, "!": 3}
 
 
 def _spans(line: str, begin: int, end: int, spans: list, escape: Callable[[str], str], base: Optional[str],
@@ -183,8 +185,8 @@ def _block(line: str, dom: Optional[DomEvidence], base: Optional[str] = None) ->
 def _table(cells: list[tuple[tuple, str, DomEvidence]], base: Optional[str] = None) -> list[str]:
     """Kept cells of one table, ``((table, row, cell), text, evidence)`` in document order, as Markdown
     blocks: one table when every row kept the same number of cells, else one line a row with its cells
-    between "|"; one paragraph per cell line where the cells do not look like a data table. Inline code and
-    links are set out in cells as in paragraphs."""
+    between "|"; one paragraph per cell line where the cells do not look like a data table. Inline code,
+    links, emphasis and images are set out in cells as in paragraphs."""
     rows: dict[object, dict[object, list[tuple[str, DomEvidence]]]] = {}
     for (_, row, cell), text, ev in cells:
         rows.setdefault(row, {}).setdefault(cell, []).append((text, ev))
