@@ -89,6 +89,15 @@ def test_a_truncated_zstd_payload_gives_what_it_holds_and_every_frame_is_read():
         decode(response(compress(PAGE)[:-20], "Content-Encoding: zstd"))  # one block, cut: nothing to give
 
 
+def test_zero_padding_between_and_after_zstd_frames_is_skipped_as_gzip_skips_it():
+    compress = zstandard.ZstdCompressor().compress
+    padded = compress(PAGE[:5000]) + bytes(7) + compress(PAGE[5000:]) + bytes(5000)
+    assert decode(response(padded, "Content-Encoding: zstd")) == PAGE
+    assert gzip.decompress(gzip.compress(PAGE) + bytes(5000)) == PAGE  # what gzip does
+    with pytest.raises(PayloadError, match="corrupt zstd data"):
+        decode(response(compress(PAGE) + bytes(10) + b"garbage", "Content-Encoding: zstd"))
+
+
 def test_a_truncated_chunked_body_gives_what_it_holds():
     body = chunked(PAGE)
     out = dechunk(body[: len(body) // 2])

@@ -11,6 +11,10 @@ loader's error, the library's warning) covers zstd too.
 Input is fed :data:`FEED` bytes at a time, which bounds the output of one step: at zstd's highest ratio (an
 RLE block, 4 bytes for 128 KiB) 2 KiB decode to at most 64 MiB, so a decompression bomb is cut by the
 caller's limit instead of filling the memory in one call.
+
+Zero bytes between or after frames are padding, skipped as Python's :mod:`gzip` skips them after a member
+(tape and block devices, some archivers and WARC writers pad a file to a block size); read as a frame they
+made a whole file "corrupt zstd data" after its last page.
 """
 from __future__ import annotations
 
@@ -61,6 +65,10 @@ class ZstdFrames(io.RawIOBase):
             if self._in_frame:
                 raise EOFError("zstd data cut short")
             return b""
+        if not self._in_frame:
+            chunk = chunk.lstrip(b"\0")  # padding between or after frames
+            if not chunk:
+                return b""
         chunk, self._left = chunk[:FEED], chunk[FEED:]
         try:
             out = self._frame.decompress(chunk)
