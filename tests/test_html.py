@@ -317,6 +317,19 @@ def test_markdown_images_are_written_where_they_stand_when_asked_for():
     assert pictured.startswith("The council's ![chart](/c.webp) of the budget")
 
 
+def test_a_figure_before_a_code_listing_is_written_before_its_fence():
+    """The image of a textless block goes with the next line; when that line opens a listing, the fence
+    cannot hold it, and it was lost."""
+    html = ("<html><body><p>The diagram and the code that draws it:</p><div><img src='/flow.png' alt='flow'></div>"
+            "<pre>draw(flow)\nshow()</pre><ol><li>Then run it:<div><img src='/run.png' alt='run'></div>"
+            "<pre>python draw.py</pre></li></ol></body></html>")
+    page = page_from_html(html, Config(markdown_images=True), code_spans=True)
+    page.keep = np.ones(len(page.lines), dtype=bool)
+    assert to_markdown(page).split("\n\n") == [
+        "The diagram and the code that draws it:", "![flow](/flow.png)", "```\ndraw(flow)\nshow()\n```",
+        "1. Then run it:", "    ![run](/run.png)", "    ```\n    python draw.py\n    ```"]
+
+
 def test_a_nested_list_whose_parent_item_was_dropped_is_not_an_indented_code_block():
     """Indented four spaces under nothing, such items (and every line after them) read as a code block."""
     html = ("<html><body><p>Deliverables:</p><ul><li>Parent<ul><li>child one</li><li>child two</li></ul></li></ul>"

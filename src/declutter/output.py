@@ -241,7 +241,8 @@ class _Markdown:
             self._add_block(line, ev, gap)
 
     def _add_code(self, line: str, ev: DomEvidence, gap: bool) -> None:
-        if gap:
+        images = ev.extra.get("images_before")
+        if gap or images:
             self._flush_code()
         if not self.code:
             # Only right after an item (or a listing already inside one): indented anywhere else, the
@@ -251,6 +252,8 @@ class _Markdown:
             self.code_indent = " " * held[2] if after_item and held is not None else ""
             if not self.code_indent:
                 self.at_depth.clear()  # a listing at the margin ends every list
+            if images:  # a figure before the listing: a paragraph before its fence, in the same item if any
+                self.blocks.append(self.code_indent + images_markdown(images, self.base))
         self.code.append(line)
         self.last_kind = "code"
 
