@@ -387,6 +387,26 @@ def test_markdown_links_are_written_when_asked_for():
         Config(markdown_links="yes")
 
 
+def test_markdown_links_and_images_resolve_against_the_pages_base_href_as_a_browser_does():
+    body = ("<p>Read the <a href='guide.html'>install guide</a> and the <a href='/faq'>answers</a> before you "
+            "start <img src='img/setup.png' alt='setup'> the setup, with words enough to keep it as body.</p>")
+    cleaner = Cleaner(markdown_links=True, markdown_images=True)
+
+    def links(base: str, url=None) -> str:
+        return cleaner.clean(f"<html><head>{base}</head><body>{body}</body></html>", output="markdown", url=url)
+
+    absolute = "<base href='https://cdn.example.com/docs/v2/'>"
+    for url in (None, "https://example.org/a/b.html"):  # an absolute base needs no URL, and wins over it
+        md = links(absolute, url)
+        assert "(https://cdn.example.com/docs/v2/guide.html)" in md and "(https://cdn.example.com/faq)" in md
+        assert "![setup](https://cdn.example.com/docs/v2/img/setup.png)" in md
+    relative = "<base target='_blank'><base href='/docs/'><base href='/ignored/'>"  # the first with an href
+    assert "(https://example.org/docs/guide.html)" in links(relative, "https://example.org/a/b.html")
+    assert "(guide.html)" in links(relative)  # a relative base and no URL: left as the page gives it
+    assert "(https://example.org/a/guide.html)" in links("<base href='javascript:void(0)'>", "https://example.org/a/b.html")
+    assert "(https://example.org/a/guide.html)" in links("", "https://example.org/a/b.html")
+
+
 def test_markdown_of_plain_text_is_left_as_written():
     cleaner = Cleaner(input_format="text")
     text = "1. First step of the recipe, with enough words to be kept as body text.\n\n# A heading the text gave itself"

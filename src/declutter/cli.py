@@ -190,7 +190,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "a page reads as already clean and is kept whole)")
 
 
-_URL_HELP = "the page's address: relative links (--links) and a relative canonical URL are made absolute against it"
+_URL_HELP = ("the page's address: relative links (--links), images (--images) and a relative canonical URL are made "
+             "absolute against it (and the page's <base href>)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -257,6 +257,16 @@ def _lang(root: etree._Element) -> Optional[str]:
     return None
 
 
+def _base_href(root: etree._Element) -> Optional[str]:
+    """The ``href`` of the document's first ``<base>`` that has one, which browsers resolve the page's
+    relative links and images against instead of the page's own address (None without one)."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href and not href.lower().startswith(("javascript:", "data:")):
+            return href
+    return None
+
+
 def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, metadata: bool = True,
                    code_spans: bool = False) -> Page:
     """Parse ``text`` (HTML as ``str``) into a :class:`Page` with one :class:`DomEvidence` per line.
@@ -290,6 +300,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
                       HtmlLimitWarning, stacklevel=2)
     page.lines, page.gaps, page.dom = builder.lines, builder.gaps, builder.dom
     page.title = _title(root)
+    if code_spans and (config.markdown_links or config.markdown_images):
+        page.base_href = _base_href(root)
     if metadata:
         page.metadata = page_metadata(root)
     add_structure(page.lines, page.dom, builder.chains, page.title)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Callable, Optional
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 
@@ -151,13 +151,25 @@ def _punctuation(ch: str) -> bool:
 
 
 def _destination(href: str, base: Optional[str]) -> str:
-    """A link's URL as a Markdown destination: made absolute against ``base`` (the page's URL) when it is
+    """A link's URL as a Markdown destination: made absolute against ``base`` (:func:`link_base`) when it is
     relative, and with the characters that would end it (space, parentheses, angle brackets) percent-encoded."""
     try:
         url = urljoin(base, href) if base else href
     except ValueError:  # a URL urllib cannot read ("https://[broken"): written as the page gives it
         url = href
     return url.translate(_URL_ESCAPES)
+
+
+def link_base(url: Optional[str], base_href: Optional[str]) -> Optional[str]:
+    """What relative links resolve against, as a browser resolves them: the page's ``<base href>`` made
+    absolute against its URL, else the URL. A page with an absolute ``<base href>`` gets absolute links
+    even when the caller passed no URL; a relative one without a URL stays unresolved."""
+    if not base_href:
+        return url
+    try:
+        return urljoin(url, base_href) if url else (base_href if urlsplit(base_href).scheme else url)
+    except ValueError:  # a base urllib cannot read: the page's own URL, as a browser falls back to it
+        return url
 
 
 _URL_ESCAPES = {ord(" "): "%20", ord("("): "%28", ord(")"): "%29", ord("<"): "%3C", ord(">"): "%3E",
@@ -361,7 +373,7 @@ def to_markdown(page: Page) -> str:
     assert page.keep is not None, "to_markdown() needs an annotated page"
     dom = page.dom if page.dom is not None else [None] * len(page.lines)
     gaps = page.gaps if page.gaps is not None else [True] * len(page.lines)
-    out = _Markdown(page.url)
+    out = _Markdown(link_base(page.url, page.base_href))
     for line, keep, ev, gap in zip(page.lines, page.keep, dom, gaps):
         if keep:
             out.add(line, ev, gap)
