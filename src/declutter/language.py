@@ -53,9 +53,13 @@ _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0x
 _KANA_RE = re.compile(r"[\u3040-\u30ff]")
 _HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
 CJK_LANGS = ("zh", "ja", "ko")
-# Languages read by their script because jusText has no stoplist for them: Thai (which, like Chinese, writes
-# no space between words, but is read with spaces as word breaks, as the project's metric reads it).
+# Languages read by their script because jusText has no stoplist for them: Thai, which like Chinese writes
+# no space between words. The metric, the rules and the lexicon read its spaces as word breaks.
 SCRIPT_LANGS = {"th": (0x0E00, 0x0E7F)}
+# Languages whose line features count characters as words (features._count_words): CJK, as the metric
+# counts them, and Thai, whose space-separated runs are phrases, so that a one-word menu item and a
+# paragraph of one phrase per sentence otherwise look alike (both a few "words" long).
+CHARACTER_WORD_LANGS = frozenset((*CJK_LANGS, *SCRIPT_LANGS))
 _SCRIPTS_FROM = min(lo for lo, _ in (*_CJK_RANGES, *SCRIPT_LANGS.values()))  # the lowest codepoint they count
 # Another language must have this many times English's stopword hits to win over English (see detect).
 ENGLISH_MARGIN = 2.0
