@@ -10,6 +10,7 @@ once with the per-line decisions written out, then decode those probabilities ag
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --oracle-span
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --stay 0.8       # another sequence step
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --calibration 3,-0.5  # another cut
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --favor recall --prf  # Config.favor
 
 Each held-out page is read again (the reader is deterministic: the same lines, block gaps and DOM as in the
 run), its stored smoothed probabilities and rule actions are put back, and ``decide`` and the repeats step
@@ -21,7 +22,9 @@ which bounds what any estimate of where the body begins and ends could add (docs
 runs the sequence step again with another stay on the model's probabilities before the sequence step
 (``p_model`` and the fold model's ``prior``, written by runs since 2026-12-06), or decides on them
 unsmoothed (``--stay none``). ``--calibration T,b`` reads the probabilities for the per-page cut with another
-``(T, b)`` than the model file's (``decide.calibrated``). A page whose
+``(T, b)`` than the model file's (``decide.calibrated``). ``--favor`` decodes with ``Config.favor``
+(each page's cut for recall or precision instead of F1, ``decide.FAVOR_BETA``); ``--prf`` adds each set's mean
+precision and recall to its F1. A page whose
 record has no labels (its training example's lines differed from the page's) is left as decoded. A run
 trained with ``--track clean`` also holds each page's gold read as a page; those are decoded too and get a
 "clean" column.
@@ -108,6 +111,16 @@ def _calibration(value: str) -> tuple[float, float]:
     return t, b
 
 
+def _cell(scores: list, prf: bool) -> str:
+    """A table cell: mean F1, or with ``prf`` mean precision / recall / F1 (each the mean over pages)."""
+    if not scores:
+        return "–"
+    if not prf:
+        return f"{np.mean(scores):.4f}"
+    p, r, f = (np.mean([getattr(s, k) for s in scores]) for k in ("precision", "recall", "f1"))
+    return f"{p:.3f} / {r:.3f} / {f:.4f}"
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scores", help="the --scores file of `declutter train --cv K --lines`")
@@ -119,6 +132,9 @@ def main(argv: Optional[list[str]] = None) -> int:
                          "or 'none' to decide on them unsmoothed (needs a run that wrote p_model)")
     ap.add_argument("--calibration", type=_calibration, default=None, metavar="T,b",
                     help="how the per-page cut reads the probabilities, instead of the model file's (T > 0)")
+    ap.add_argument("--favor", choices=("balanced", "precision", "recall"), default="balanced",
+                    help="decode with Config.favor (what each page's cut maximises)")
+    ap.add_argument("--prf", action="store_true", help="print mean precision / recall / F1 per set and track")
     ap.add_argument("--judge-clean-pages", action="store_true",
                     help="let the model judge text pages without rule hits too (Config.keep_clean_pages=False), "
                          "as every run before 2026-12-06 decoded them")
@@ -133,12 +149,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.stay is not None and not any("prior" in r.get("lines", {}) for r in records.values()):
         raise SystemExit(f"{args.scores} has no model probabilities (p_model): --stay needs a run of 2026-12-06 or later")
     cleaners = {t: Cleaner(Config(input_format=t, extra_rules=tuple(args.rules), threshold=args.threshold,
-                                  keep_clean_pages=not args.judge_clean_pages))
+                                  keep_clean_pages=not args.judge_clean_pages, favor=args.favor))
                 for t in ("text", "html")}
     if args.calibration is not None:
         for cleaner in cleaners.values():
             cleaner._calibration = args.calibration
-    shipped = args.threshold is None and not args.oracle_span and args.stay is None and args.calibration is None
+    shipped = (args.threshold is None and not args.oracle_span and args.stay is None and args.calibration is None
+               and args.favor == "balanced")
     f1 = defaultdict(list)
     pages = same = skipped = 0
     for path in args.data:
@@ -156,10 +173,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                 out = decode(cleaner, page, rec["lines"]["label"] if args.oracle_span else None)
                 if shipped:
                     same += page.keep.astype(int).tolist() == rec["lines"]["keep"]
-                score = word_prf(out, lp.gold).f1
-                f1[(lp.dataset, track)].append(score)
+                prf = word_prf(out, lp.gold)
+                f1[(lp.dataset, track)].append(prf if args.prf else prf.f1)
                 if lp.page_type:
-                    f1[(f"{lp.dataset}:{lp.page_type}", track)].append(score)
+                    f1[(f"{lp.dataset}:{lp.page_type}", track)].append(prf if args.prf else prf.f1)
     if shipped:
         print(f"shipped decoding reproduces {same} of {pages} pages' decisions exactly")
     if skipped:
@@ -168,7 +185,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     print("| set | pages | text | HTML |" + (" clean |" if clean else "") + "\n|---|---|---|---|" + ("---|" if clean else ""))
     for name in sorted({k for k, _ in f1}):
         text, html, gold = (f1.get((name, t), []) for t in ("text", "html", "clean"))
-        cell = lambda v: f"{np.mean(v):.4f}" if v else "–"  # noqa: E731
+        cell = lambda v: _cell(v, args.prf)  # noqa: E731
         print(f"| {name} | {max(len(text), len(html), len(gold))} | {cell(text)} | {cell(html)} |"
               + (f" {cell(gold)} |" if clean else ""))
     return 0

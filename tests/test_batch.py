@@ -547,6 +547,22 @@ def test_a_text_job_resumes_after_an_upgrade_added_markdown_settings(jsonl, tmp_
         run_batch([str(jsonl)], markdown, config=Config(output="markdown"))
 
 
+def test_a_job_resumes_after_an_upgrade_added_a_setting_at_its_default_but_not_with_another_value(jsonl, tmp_path):
+    """favor was added after jobs had started; at its default it is the cut every earlier version made."""
+    from declutter import Config
+
+    first = run_batch([str(jsonl)], tmp_path / "out")
+    job = json.loads((tmp_path / "out" / "job.json").read_text())
+    del job["config"]["favor"]  # as an earlier version wrote it
+    (tmp_path / "out" / "job.json").write_text(json.dumps(job))
+    again = run_batch([str(jsonl)], tmp_path / "out")
+    assert again.shards_resumed == again.shards and again.cleaned == first.cleaned
+    with pytest.raises(BatchError, match="different job"):
+        run_batch([str(jsonl)], tmp_path / "out", config=Config(favor="recall"))
+    with pytest.raises(BatchError, match="different job"):
+        run_batch([str(jsonl)], tmp_path / "out", config=Config(threshold=0.5))
+
+
 def test_cli_batch_reports_and_exits(jsonl, tmp_path, capsys):
     assert cli_main(["batch", str(jsonl), "-o", str(tmp_path / "out"), "--shard-size", "4"]) == 0
     err = capsys.readouterr().err

@@ -1,16 +1,20 @@
 """The decision step: the per-page expected-F1 cut (the default) against a fixed threshold."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from declutter import Cleaner, Config
 from declutter.cli import main as cli_main
-from declutter.decide import calibrated, code_blocks, decide, expected_f1_cut
+from declutter.datasets import read_folder
+from declutter.decide import FAVOR_BETA, calibrated, code_blocks, decide, expected_f1_cut
+from declutter.metrics import word_prf
 from declutter.page import DROP, KEEP, NO_RULE, TERMINATOR, Page
 from declutter.train import STACKED_CALIBRATION
 
 SEED = "tests/fixtures/seeds/004.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def page_of(probs, words, actions=None):
@@ -50,6 +54,56 @@ def test_a_hesitant_page_keeps_more_than_a_fixed_threshold():
     decide(fixed, 0.4, STACKED_CALIBRATION)
     # nothing reaches 0.4: the fallback keeps the lines within 0.6 of the best, as before
     assert fixed.keep.tolist() == [True, True, True, True, False, False]
+
+
+def test_favouring_recall_or_precision_moves_a_pages_cut_down_or_up():
+    # The sure page above: F1 stops before the 0.8 line, F2 takes it, F0.5 stops where F1 does.
+    probs, words = [0.999] * 10 + [0.8, 0.5] + [0.02] * 5, [20] * 10 + [20, 20] + [3] * 5
+    cuts = {}
+    for favor, beta in FAVOR_BETA.items():
+        page = page_of(probs, words)
+        decide(page, None, STACKED_CALIBRATION, beta)
+        cuts[favor] = page.cut
+    assert cuts["recall"] < cuts["balanced"] <= cuts["precision"]
+    page = page_of(probs, words)
+    decide(page, None, STACKED_CALIBRATION)
+    assert page.cut == cuts["balanced"]  # the default is F1
+
+
+def test_favor_moves_every_pages_cut_the_same_way_on_the_fixture_pages():
+    """Config.favor: F2 keeps every line F1 keeps and more, F0.5 a subset; on the labelled fixture pages the
+    mean recall and precision move the way each setting promises."""
+    pages = [p for d in ("seeds", "pages") for p in read_folder(FIXTURES / d)]
+    inputs = [(p, text) for p in pages for text in (p.text, p.html) if text]
+    scores = {}
+    for favor in FAVOR_BETA:
+        cleaner = Cleaner(favor=favor)
+        keeps = [np.array([line.keep for line in cleaner.analyze(text).lines]) for _, text in inputs]
+        scores[favor] = [word_prf(cleaner.clean(text), p.gold) for p, text in inputs]
+        if favor != "balanced":
+            scores[favor + " keeps"] = keeps
+        else:
+            balanced = keeps
+    for fewer, more in zip(scores["precision keeps"], balanced):
+        assert (fewer <= more).all()
+    for fewer, more in zip(balanced, scores["recall keeps"]):
+        assert (fewer <= more).all()
+    mean = {f: (np.mean([s.precision for s in scores[f]]), np.mean([s.recall for s in scores[f]])) for f in FAVOR_BETA}
+    assert mean["precision"][0] > mean["balanced"][0] > mean["recall"][0]
+    assert mean["recall"][1] > mean["balanced"][1] > mean["precision"][1]
+
+
+def test_favor_is_one_of_three_and_never_beside_a_fixed_threshold(capsys):
+    assert Config(favor="recall").favor == "recall"
+    with pytest.raises(ValueError, match="favor must be one of 'balanced', 'precision', 'recall'"):
+        Config(favor="more")
+    with pytest.raises(ValueError, match="set one of them"):
+        Config(favor="precision", threshold=0.5)
+    assert Config(favor="balanced", threshold=0.5).threshold == 0.5
+    assert cli_main(["explain", SEED, "--color", "never", "--favor", "recall"]) == 0
+    assert "(this page's cut, favouring recall)" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="set one of them"):
+        cli_main(["clean", SEED, "--favor", "recall", "--threshold", "0.5"])
 
 
 def test_lines_kept_by_rules_count_as_body_and_rule_drops_stay_dropped():

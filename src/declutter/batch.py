@@ -331,13 +331,28 @@ def job_description(paths: list[Path], config: Config, options: BatchOptions, so
 
 
 def comparable_job(job: dict[str, Any]) -> dict[str, Any]:
-    """What of a job description decides its output: without the Markdown settings when the job writes
-    text, so a text job started by a version that had fewer of them (or had none) resumes after an upgrade.
-    A Markdown job whose settings differ, a new one included, is another job: its rows would differ."""
+    """What of a job description decides its output, so that a job started by an earlier version resumes
+    after an upgrade that added settings.
+
+    A setting at its default drops out: a setting is added with the default that does what the version
+    before it did (``favor="balanced"`` is the cut every earlier version made), so a job.json that lacks it
+    and one that holds its default describe the same job. The Markdown settings drop out of a job that
+    writes text, since they cannot change its rows. In a Markdown job they all stay: ``markdown_emphasis``
+    was added on by default, so a Markdown job whose settings differ, a new one included, is another job.
+    """
     settings = job.get("config")
-    if not isinstance(settings, dict) or settings.get("output") == repr("markdown"):
+    if not isinstance(settings, dict):
         return job
-    return {**job, "config": {k: v for k, v in settings.items() if not k.startswith("markdown_")}}
+    markdown = settings.get("output") == repr("markdown")
+
+    def counts(name: str, value: object) -> bool:
+        return markdown if name.startswith("markdown_") else value != _DEFAULTS.get(name)
+
+    return {**job, "config": {k: v for k, v in settings.items() if counts(k, v)}}
+
+
+# Each setting's default as job_description writes it (repr of the value).
+_DEFAULTS = {f.name: repr(f.default) for f in dataclasses.fields(Config) if f.default is not dataclasses.MISSING}
 
 
 def _learn_templates(paths: list[Path], config: Config, options: BatchOptions, source: SourceOptions,

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import chars, features, language, linecounts, markdown, reading
 from .config import Config, check_output
-from .decide import decide, keep_whole, reads_clean
+from .decide import FAVOR_BETA, decide, keep_whole, reads_clean
 from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .metadata import Metadata, iso_date
@@ -270,7 +270,7 @@ class Cleaner:
         if self.config.keep_clean_pages and self.rules.covers(page.lang) and reads_clean(page):
             keep_whole(page)
         else:
-            decide(page, self.config.threshold, self._calibration)
+            decide(page, self.config.threshold, self._calibration, FAVOR_BETA[self.config.favor])
         if self.config.drop_repeats:
             drop_repeated_runs(page)
         return page

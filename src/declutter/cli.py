@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import __version__
-from .config import INPUT_FORMATS, Config
+from .config import FAVORS, INPUT_FORMATS, Config
 from .httpbody import PayloadError
 from .reading import MAX_DECOMPRESSED, decompressed  # the library's limit and opener for compressed bytes
 
@@ -56,7 +56,7 @@ def _read_input(path: str, command: str = "clean") -> bytes:
 
 def _config(args: argparse.Namespace, **extra) -> Config:
     try:
-        return Config(threshold=args.threshold, language=args.language, extra_rules=tuple(args.rules or ()),
+        return Config(threshold=args.threshold, favor=args.favor, language=args.language, extra_rules=tuple(args.rules or ()),
                       input_format=args.input_format, model_path=args.model, drop_repeats=not args.keep_repeats,
                       keep_clean_pages=not args.judge_clean_pages,
                       markdown_links=getattr(args, "links", False),
@@ -115,7 +115,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise _unreadable_page(args.file, exc) from None
     _utf8_stdout()
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    how = "threshold" if cleaner.config.threshold is not None else "this page's cut"
+    favor = cleaner.config.favor
+    how = ("threshold" if cleaner.config.threshold is not None
+           else "this page's cut" + (f", favouring {favor}" if favor != "balanced" else ""))
     if analysis.reads_clean:
         decided = "no boilerplate rule matched: the page reads as clean and is kept whole"
     elif analysis.cut is None and analysis.parts > 1:
@@ -178,6 +180,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", type=_threshold, default=None, metavar="auto|P",
                    help="keep lines with P(body) >= P; 'auto' (default) picks each page's cut for the best "
                         "expected word F1")
+    p.add_argument("--favor", choices=FAVORS, default="balanced",
+                   help="what each page's cut is for: word F1 (balanced, default), recall (F2: lose less text) or "
+                        "precision (F0.5: keep less boilerplate); not with a fixed --threshold")
     p.add_argument("--language", default="auto", help="ISO 639-1 code or 'auto' (default)")
     p.add_argument("--rules", action="append", metavar="FILE", help="extra rule file (TOML); repeatable")
     p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",

@@ -24,6 +24,10 @@ class Config:
         the model is sure of keeps only its sure lines, a page where it hesitates keeps more. A number
         keeps every line whose smoothed body probability reaches it, the same cut on every page: raise it
         for cleaner output, lower it to lose less text.
+    favor: what each page's cut (threshold None) is for: "balanced" (the default) word F1, "recall" F2
+        (lose less text: retrieval, RAG, archiving), "precision" F0.5 (keep less boilerplate: a training
+        corpus); decide.FAVOR_BETA holds the F-beta each cut maximises. Unlike a fixed threshold, every page
+        still gets its own cut. Set with a fixed threshold, it is refused: the threshold decides every page.
     language: ISO 639-1 code ("en", "de", ...) or "auto" to detect it from stopwords per page. Read
         case-insensitively; a region tag ("en-US", "pt_BR") and jusText's English names ("German") give
         the language's code. A code with neither a stoplist nor rules of its own is refused by the Cleaner,
@@ -71,6 +75,7 @@ class Config:
     """
 
     threshold: float | None = None
+    favor: str = "balanced"
     language: str = "auto"
     extra_rules: tuple[RuleSource, ...] = ()
     smoothing: bool = True
@@ -100,6 +105,11 @@ class Config:
             object.__setattr__(self, name, _number(name, getattr(self, name), int))
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be None (per-page cut) or within [0, 1], got {self.threshold!r}")
+        if self.favor not in FAVORS:
+            raise ValueError(f"favor must be one of {', '.join(map(repr, FAVORS))}, got {self.favor!r}")
+        if self.threshold is not None and self.favor != "balanced":
+            raise ValueError(f"favor={self.favor!r} moves the per-page cut, which threshold={self.threshold!r} "
+                             "replaces: set one of them")
         if self.sequence_stay is not None and not 0.0 < self.sequence_stay < 1.0:
             raise ValueError(f"sequence_stay must be within (0, 1) or None, got {self.sequence_stay!r}")
         check_output(self.output)
@@ -138,6 +148,7 @@ def _number(name: str, value: Any, kind: type) -> Any:
 
 
 OUTPUTS = ("text", "markdown", "json")
+FAVORS = ("balanced", "precision", "recall")  # decide.FAVOR_BETA holds what each maximises
 INPUT_FORMATS = ("auto", "text", "html", "markdown")
 
 

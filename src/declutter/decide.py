@@ -40,17 +40,29 @@ def calibrated(probs: np.ndarray, calibration: tuple[float, float] = (1.0, 0.0))
     return 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) / t + b)))
 
 
+# The beta of each Config.favor setting's expected F-beta cut. "recall" is meant to maximise F2 and
+# "precision" F0.5, but the calibration reads a page as less sure than its lines (T = 3, tuned for F1), and
+# with beta 2 or 0.5 the cut overshoots: on held-out probabilities, beta 1.5 gave the best mean F2 and 0.65
+# the best mean F0.5 over the six labelled sets (of 1.25 / 1.5 / 2 and 0.5 / 0.65 / 0.8; docs/model.md,
+# "Favouring recall or precision").
+FAVOR_BETA = {"balanced": 1.0, "precision": 0.65, "recall": 1.5}
+
+
 def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray, kept: np.ndarray,
-                    calibration: tuple[float, float] = (1.0, 0.0)) -> Optional[float]:
-    """The probability from which the page's open lines are kept, chosen to maximise expected word F1.
+                    calibration: tuple[float, float] = (1.0, 0.0), beta: float = 1.0) -> Optional[float]:
+    """The probability from which the page's open lines are kept, chosen to maximise expected word F1
+    (F-beta with ``beta``: above 1 favours recall, below 1 precision).
 
     The metric is word F1 per page, and one threshold for every page is a compromise: a page whose body the
     model is sure of should keep only its sure lines, a page where it hesitates everywhere (products,
     listings) loses more by dropping than by keeping. Reading each open line's calibrated probability q as
     the chance its words are body, the expected gold is G = sum(q w) over open lines plus the words the
     rules keep; keeping the open lines down to some q gives expected overlap O and output size S, and
-    F1 is about 2 O / (S + G). Sorting by q, every prefix is scored at once and the best one wins. None
-    when keeping no open line scores best (or the page has none).
+    F-beta is about (1 + beta²) O / (S + beta² G). Sorting by q, every prefix is scored at once and the best
+    one wins. None when keeping no open line scores best (or the page has none).
+
+    A user who would rather lose no text (retrieval, RAG) or keep no junk (a training corpus) moves
+    ``beta`` rather than a fixed threshold: each page still gets its own cut, only the trade changes.
     """
     idx = np.flatnonzero(open_lines)
     if not len(idx):
@@ -62,9 +74,10 @@ def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray
     overlap = base + np.cumsum(q[order] * w[order])
     size = base + np.cumsum(w[order])
     gold = base + float((q * w).sum())
-    f1 = 2 * overlap / np.maximum(size + gold, 1e-9)
+    b2 = beta * beta
+    f1 = (1 + b2) * overlap / np.maximum(size + b2 * gold, 1e-9)
     best = int(np.argmax(f1))
-    if f1[best] <= 2 * base / max(base + gold, 1e-9):
+    if f1[best] <= (1 + b2) * base / max(base + b2 * gold, 1e-9):
         return None
     return float(probs[idx[order[best]]])
 
@@ -105,11 +118,12 @@ def line_words(page: Page) -> np.ndarray:
     return np.fromiter(map(str.count, page.lines, repeat(" ")), dtype=np.float64, count=len(page.lines)) + 1
 
 
-def decide(page: Page, threshold: Optional[float], calibration: tuple[float, float] = (1.0, 0.0)) -> None:
+def decide(page: Page, threshold: Optional[float], calibration: tuple[float, float] = (1.0, 0.0),
+           beta: float = 1.0) -> None:
     """Fill ``page.keep``, ``page.reasons`` and ``page.cut`` (the probability lines were kept from).
 
     ``threshold`` None: the page's expected-F1 cut (:func:`expected_f1_cut`, reading the probabilities
-    through the model's ``calibration``); a number: that threshold.
+    through the model's ``calibration``, F-beta with ``beta``); a number: that threshold.
     """
     n = len(page)
     probs = page.smoothed if page.smoothed is not None else page.probs
@@ -122,7 +136,7 @@ def decide(page: Page, threshold: Optional[float], calibration: tuple[float, flo
         # Lines a site template dropped stay in the page's cut as the model saw them: a template hit is not
         # evidence about the other lines (Cleaner.prepare), and the cut is how they are judged.
         open_lines = ~by_rule if page.templated is None else ~by_rule | page.templated
-        found = expected_f1_cut(probs, words, open_lines, actions == KEEP, calibration)
+        found = expected_f1_cut(probs, words, open_lines, actions == KEEP, calibration, beta)
         threshold = found if found is not None else float("inf")
     keep = probs >= threshold
     # The model's word by default, formatted for the whole page at once; rules and a terminator overrule.
