@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from declutter import peers, report
-from declutter.bench import line_counts, run_bench, worst_pages
-from declutter.cli import main
+from declutter.bench import command_line, line_counts, run_bench, worst_pages
+from declutter.cli import build_parser, main
 from declutter.datasets import DatasetError
 from declutter.metrics import word_prf
 from declutter.peers import PeerUnavailable, c4_keep_line, html_to_text, lines_as_html
@@ -248,6 +248,18 @@ def test_model_option_benches_the_given_model_file(seeds, tmp_path, capsys):
     bad = tmp_path / "model.npz"
     bad.write_bytes(b"not a model")
     assert f"cannot use model {bad}" in _bench_error(capsys, str(seeds), "--model", str(bad))
+
+
+def test_favor_option_benches_declutter_with_that_setting(seeds, capsys):
+    rows = {}
+    for favor in ("precision", "balanced", "recall"):
+        assert main(["bench", str(seeds), "--peers", "", "--json", "--quiet", "--favor", favor]) == 0
+        rows[favor] = json.loads(capsys.readouterr().out)[0]
+    p, r = ({f: rows[f][k] for f in rows} for k in ("word_p", "word_r"))
+    assert p["precision"] > p["balanced"] > p["recall"]
+    assert r["recall"] >= r["balanced"] > r["precision"]  # the seeds' balanced recall is already 1.0
+    args = build_parser().parse_args(["bench", str(seeds), "--favor", "recall"])
+    assert command_line(args).endswith("--favor=recall")
 
 
 def test_without_fork_systems_run_in_process_with_the_same_accounting(monkeypatch):

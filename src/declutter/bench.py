@@ -312,6 +312,8 @@ def add_arguments(p) -> None:
                    help="comma-separated peers to run besides declutter and the baselines (default: all; '' for none)")
     p.add_argument("--limit", type=int, default=None, help="at most this many pages per dataset, spread evenly over the file")
     p.add_argument("--model", default=None, help="bench this model file instead of the shipped one")
+    p.add_argument("--favor", choices=("balanced", "precision", "recall"), default="balanced",
+                   help="bench declutter with this Config.favor (what each page's cut is for)")
     p.add_argument("--page-timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     p.add_argument("--json", action="store_true", help="print one JSON object per (dataset, system, track)")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
@@ -331,6 +333,8 @@ def command_line(args) -> str:
             parts.append(f"{flag}={value}")
     if args.page_timeout != 120.0:
         parts.append(f"--page-timeout={args.page_timeout:g}")
+    if getattr(args, "favor", "balanced") != "balanced":
+        parts.append(f"--favor={args.favor}")
     return shlex.join(parts)
 
 
@@ -353,7 +357,7 @@ def main(args) -> int:
     peers = None if args.peers is None else tuple(p.strip() for p in args.peers.split(",") if p.strip())
     if args.limit is not None and args.limit < 1:
         raise SystemExit("declutter bench: --limit must be at least 1")
-    config = with_model(Config(), args.model)
+    config = with_model(Config(favor=args.favor), args.model)
     log = None if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.model:
         _check_model(config)
