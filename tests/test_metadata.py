@@ -56,6 +56,9 @@ def test_canonical_link_outranks_og_url_and_is_resolved_against_the_page_url():
     broken = '<link rel="canonical" href="https://[::1/x">'  # urllib raises "Invalid IPv6 URL" (the fuzz test found it)
     assert metadata_of(page(broken)).url is None
     assert metadata_of(page(head), url="https://[::1/x").url == "/news/a-story"
+    based = '<base href="https://cdn.example.org/en/">' + head  # resolved as the page's links are
+    assert metadata_of(page(based)).url == "https://cdn.example.org/news/a-story"
+    assert metadata_of(page(based), url="https://example.org/x/y").url == "https://cdn.example.org/news/a-story"
 
 
 def test_inline_markup_when_nothing_else_is_declared():

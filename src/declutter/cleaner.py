@@ -23,7 +23,7 @@ from .domrules import load_dom_rules
 from .explain import strongest_evidence
 from .metadata import Metadata, iso_date
 from .model import LineModel, StackedModel, load_model
-from .output import code_continuations, front_matter, to_markdown, to_text
+from .output import code_continuations, front_matter, link_base, to_markdown, to_text
 from .page import Analysis, LineDecision, Page
 from .parts import judge_in_parts, needs_parts
 from .repeats import drop_repeated_runs
@@ -206,7 +206,9 @@ class Cleaner:
             page.lang = language.check_declared(page.lang, page.lines)
         if url is not None:
             page.url = url
-            page.metadata = page.metadata.resolved(url)
+        base = link_base(page.url, page.base_href)
+        if base is not None:  # a relative canonical URL, resolved as the page's links are
+            page.metadata = page.metadata.resolved(base)
         return page
 
     def _declared(self, code: Optional[str]) -> Optional[str]:

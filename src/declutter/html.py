@@ -300,8 +300,8 @@ def page_from_html(text: str, config: Config, rules: Optional[DomRules] = None, 
                       HtmlLimitWarning, stacklevel=2)
     page.lines, page.gaps, page.dom = builder.lines, builder.gaps, builder.dom
     page.title = _title(root)
-    if code_spans and (config.markdown_links or config.markdown_images):
-        page.base_href = _base_href(root)
+    if metadata or (code_spans and (config.markdown_links or config.markdown_images)):
+        page.base_href = _base_href(root)  # what relative links and a relative canonical URL resolve against
     if metadata:
         page.metadata = page_metadata(root)
     add_structure(page.lines, page.dom, builder.chains, page.title)

@@ -45,7 +45,7 @@ class Page:
     lang: Optional[str] = None
     title: Optional[str] = None
     url: Optional[str] = None
-    base_href: Optional[str] = None           # an HTML page's <base href>: its relative links' base (Markdown)
+    base_href: Optional[str] = None           # an HTML page's <base href>: relative links' and canonical's base
     metadata: Metadata = field(default_factory=Metadata)  # what an HTML page declares about itself
     dom: Optional[list[DomEvidence]] = None
     rule_action: Optional[np.ndarray] = None  # int8 per line: NO_RULE, DROP, KEEP, SOFT_DROP, SOFT_KEEP, TERMINATOR
