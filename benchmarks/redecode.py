@@ -11,6 +11,7 @@ once with the per-line decisions written out, then decode those probabilities ag
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --stay 0.8       # another sequence step
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --calibration 3,-0.5  # another cut
     python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --favor recall --prf  # Config.favor
+    python benchmarks/redecode.py cv.jsonl.gz ../shared/data/*.jsonl.gz --threshold 0.15 --fbeta 2  # its measure
 
 Each held-out page is read again (the reader is deterministic: the same lines, block gaps and DOM as in the
 run), its stored smoothed probabilities and rule actions are put back, and ``decide`` and the repeats step
@@ -24,7 +25,8 @@ runs the sequence step again with another stay on the model's probabilities befo
 unsmoothed (``--stay none``). ``--calibration T,b`` reads the probabilities for the per-page cut with another
 ``(T, b)`` than the model file's (``decide.calibrated``). ``--favor`` decodes with ``Config.favor``
 (each page's cut for recall or precision instead of F1, ``decide.FAVOR_BETA``); ``--prf`` adds each set's mean
-precision and recall to its F1. A page whose
+precision and recall to its F1, and ``--fbeta B`` scores each page by its F-beta instead (what ``favor`` is
+for: 2 for recall, 0.5 for precision). A page whose
 record has no labels (its training example's lines differed from the page's) is left as decoded. A run
 trained with ``--track clean`` also holds each page's gold read as a page; those are decoded too and get a
 "clean" column.
@@ -42,7 +44,7 @@ import numpy as np
 from declutter import Cleaner
 from declutter.config import Config
 from declutter.datasets import read_pages
-from declutter.metrics import word_prf
+from declutter.metrics import PRF, word_prf
 from declutter.output import to_text
 from declutter.page import Page
 from declutter.sequence import smooth
@@ -111,6 +113,12 @@ def _calibration(value: str) -> tuple[float, float]:
     return t, b
 
 
+def _with_fbeta(prf: PRF, beta: float) -> PRF:
+    """The page's scores with F-beta in the F1 field (0 when precision and recall are both 0)."""
+    p, r, b2 = prf.precision, prf.recall, beta * beta
+    return PRF(p, r, (1 + b2) * p * r / (b2 * p + r) if p + r > 0 else 0.0)
+
+
 def _cell(scores: list, prf: bool) -> str:
     """A table cell: mean F1, or with ``prf`` mean precision / recall / F1 (each the mean over pages)."""
     if not scores:
@@ -135,6 +143,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--favor", choices=("balanced", "precision", "recall"), default="balanced",
                     help="decode with Config.favor (what each page's cut maximises)")
     ap.add_argument("--prf", action="store_true", help="print mean precision / recall / F1 per set and track")
+    ap.add_argument("--fbeta", type=float, default=None, metavar="B",
+                    help="score each page by its F-beta (B 2: recall weighs twice) instead of F1")
     ap.add_argument("--judge-clean-pages", action="store_true",
                     help="let the model judge text pages without rule hits too (Config.keep_clean_pages=False), "
                          "as every run before 2026-12-06 decoded them")
@@ -174,6 +184,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if shipped:
                     same += page.keep.astype(int).tolist() == rec["lines"]["keep"]
                 prf = word_prf(out, lp.gold)
+                if args.fbeta is not None:
+                    prf = _with_fbeta(prf, args.fbeta)
                 f1[(lp.dataset, track)].append(prf if args.prf else prf.f1)
                 if lp.page_type:
                     f1[(f"{lp.dataset}:{lp.page_type}", track)].append(prf if args.prf else prf.f1)
