@@ -75,9 +75,9 @@ def expected_f1_cut(probs: np.ndarray, words: np.ndarray, open_lines: np.ndarray
     size = base + np.cumsum(w[order])
     gold = base + float((q * w).sum())
     b2 = beta * beta
-    f1 = (1 + b2) * overlap / np.maximum(size + b2 * gold, 1e-9)
-    best = int(np.argmax(f1))
-    if f1[best] <= (1 + b2) * base / max(base + b2 * gold, 1e-9):
+    score = (1 + b2) * overlap / np.maximum(size + b2 * gold, 1e-9)  # expected F-beta of each prefix
+    best = int(np.argmax(score))
+    if score[best] <= (1 + b2) * base / max(base + b2 * gold, 1e-9):
         return None
     return float(probs[idx[order[best]]])
 
