@@ -171,10 +171,12 @@ class Lines:
     """The lines made so far, with their gap flags, evidence and the ids of their open elements."""
 
     max_line_chars: int
-    code_spans: bool = False  # mark inline code in ``dom[i].extra["code"]`` (Markdown output only)
-    link_spans: bool = False  # and links in ``dom[i].extra["links"]`` (``Config.markdown_links``)
-    emphasis_spans: bool = False  # and emphasis in ``dom[i].extra["emphasis"]`` (``Config.markdown_emphasis``)
-    image_spans: bool = False  # and images in ``dom[i].extra["images"]`` (``Config.markdown_images``)
+    # Marks for Markdown output, kept in a copy of each line's text (``_spans_of``): ``marks`` turns them on,
+    # with inline code in ``dom[i].extra["code"]``, and each kind below only where it is also set.
+    marks: bool = False
+    link_spans: bool = False  # links in ``dom[i].extra["links"]`` (``Config.markdown_links``)
+    emphasis_spans: bool = False  # emphasis in ``dom[i].extra["emphasis"]`` (``Config.markdown_emphasis``)
+    image_spans: bool = False  # images in ``dom[i].extra["images"]`` (``Config.markdown_images``)
     lines: list[str] = field(default_factory=list)
     gaps: list[bool] = field(default_factory=list)
     dom: list[DomEvidence] = field(default_factory=list)
@@ -459,9 +461,9 @@ def walk(root: etree._Element, rules: DomRules, out: Lines) -> None:
     open_ = _Open()
     tags, uids, sigs, ctxs, blocks = open_.tags, open_.uids, open_.sigs, open_.ctxs, open_.blocks
     skip_tags, drop_hidden, image_alt = rules.skip_tags, rules.drop_hidden, rules.image_alt
-    spans_on, links_on = out.code_spans, out.code_spans and out.link_spans
-    emphasis_on = out.code_spans and out.emphasis_spans
-    images_on = out.code_spans and out.image_spans
+    spans_on, links_on = out.marks, out.marks and out.link_spans
+    emphasis_on = out.marks and out.emphasis_spans
+    images_on = out.marks and out.image_spans
     marks_set = _MarkSet()
     memo: dict[tuple, tuple] = {}  # (tag, class, id, role) -> _local(...)
     entered: dict[tuple, _Context] = {}  # (parent context, change, hidden) -> _enter(...)

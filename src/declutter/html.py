@@ -214,7 +214,7 @@ def _walk_with_noscript(root: etree._Element, rules: DomRules, shown: Lines) -> 
     """
     if next(root.iter("noscript"), None) is None:
         return shown
-    rereading = Lines(shown.max_line_chars, shown.code_spans, shown.link_spans, shown.emphasis_spans, shown.image_spans)
+    rereading = Lines(shown.max_line_chars, shown.marks, shown.link_spans, shown.emphasis_spans, shown.image_spans)
     walk(root, replace(rules, skip_tags=rules.skip_tags - {"noscript"}), rereading)
     before = _words(shown.lines)
     gained = _words(rereading.lines) - before
