@@ -42,7 +42,7 @@ from typing import Optional
 import numpy as np
 
 from declutter import Cleaner
-from declutter.config import Config
+from declutter.config import FAVORS, Config
 from declutter.datasets import read_pages
 from declutter.metrics import PRF, word_prf
 from declutter.output import to_text
@@ -140,7 +140,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                          "or 'none' to decide on them unsmoothed (needs a run that wrote p_model)")
     ap.add_argument("--calibration", type=_calibration, default=None, metavar="T,b",
                     help="how the per-page cut reads the probabilities, instead of the model file's (T > 0)")
-    ap.add_argument("--favor", choices=("balanced", "precision", "recall"), default="balanced",
+    ap.add_argument("--favor", choices=FAVORS, default="balanced",
                     help="decode with Config.favor (what each page's cut maximises)")
     ap.add_argument("--prf", action="store_true", help="print mean precision / recall / F1 per set and track")
     ap.add_argument("--fbeta", type=float, default=None, metavar="B",

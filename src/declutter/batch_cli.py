@@ -33,11 +33,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         f"(default {BatchOptions.shard_chars:,}; bounds memory on large HTML pages)")
     p.add_argument("--format", choices=("text", "markdown"), default="text",
                    help="what each row's text holds: plain text (default) or Markdown (headings, lists, tables, code)")
-    p.add_argument("--links", action="store_true", help="with --format markdown, write links as [text](url)")
-    p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic as plain words")
-    p.add_argument("--front-matter", action="store_true",
-                   help="with --format markdown, open each text with YAML front matter (title, author, date, URL, ...)")
-    p.add_argument("--images", action="store_true", help="with --format markdown, write images as ![alt](src)")
     p.add_argument("--explain", action="store_true", help="add every line's decision, probability and reason")
     p.add_argument("--metadata", action="store_true",
                    help="add each page's title, language, author, date, description, site name and canonical URL")

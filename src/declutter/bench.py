@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-from .config import Config
+from .config import FAVORS, Config
 from .datasets import DatasetError, LabelledPage, dataset_name, read_pages
 from .metrics import PRF, SnippetCounts, word_prf
 from .peers import Adapter, normalize, select, version_of
@@ -312,7 +312,7 @@ def add_arguments(p) -> None:
                    help="comma-separated peers to run besides declutter and the baselines (default: all; '' for none)")
     p.add_argument("--limit", type=int, default=None, help="at most this many pages per dataset, spread evenly over the file")
     p.add_argument("--model", default=None, help="bench this model file instead of the shipped one")
-    p.add_argument("--favor", choices=("balanced", "precision", "recall"), default="balanced",
+    p.add_argument("--favor", choices=FAVORS, default="balanced",
                    help="bench declutter with this Config.favor (what each page's cut is for)")
     p.add_argument("--page-timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     p.add_argument("--json", action="store_true", help="print one JSON object per (dataset, system, track)")
@@ -333,7 +333,7 @@ def command_line(args) -> str:
             parts.append(f"{flag}={value}")
     if args.page_timeout != 120.0:
         parts.append(f"--page-timeout={args.page_timeout:g}")
-    if getattr(args, "favor", "balanced") != "balanced":
+    if args.favor != "balanced":
         parts.append(f"--favor={args.favor}")
     return shlex.join(parts)
 

@@ -195,6 +195,15 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "a page reads as already clean and is kept whole)")
 
 
+def _markdown_options(p: argparse.ArgumentParser) -> None:
+    """The Markdown output settings, the same for ``clean`` and ``batch`` (read by :func:`_config`)."""
+    p.add_argument("--links", action="store_true", help="with --format markdown, write an HTML page's links as [text](url)")
+    p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic text as plain words")
+    p.add_argument("--front-matter", action="store_true",
+                   help="with --format markdown, open with YAML front matter: title, author, date, site, description, URL, language")
+    p.add_argument("--images", action="store_true", help="with --format markdown, write an HTML page's images as ![alt](src)")
+
+
 _URL_HELP = ("the page's address: relative links (--links), images (--images) and a relative canonical URL are made "
              "absolute against it (and the page's <base href>)")
 
@@ -206,11 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("clean", help="print the main content of a page (text or HTML)")
     p.add_argument("file", help="input file, or - for stdin")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--links", action="store_true", help="with --format markdown, write an HTML page's links as [text](url)")
-    p.add_argument("--no-emphasis", action="store_true", help="with --format markdown, write bold and italic text as plain words")
-    p.add_argument("--front-matter", action="store_true",
-                   help="with --format markdown, open with YAML front matter: title, author, date, site, description, URL, language")
-    p.add_argument("--images", action="store_true", help="with --format markdown, write an HTML page's images as ![alt](src)")
+    _markdown_options(p)
     p.add_argument("--url", default=None, help=_URL_HELP)
     _common(p)
     p.set_defaults(func=cmd_clean)
@@ -230,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="clean a corpus: folders, JSONL, WARC/WET; sharded, resumable, parallel")
     add_batch_arguments(p)
+    _markdown_options(p)
     _common(p)
     p.set_defaults(func=cmd_batch)
     from .bench import add_arguments as add_bench_arguments
